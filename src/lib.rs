@@ -1,0 +1,30 @@
+//! kubectl-sidecarset: the OpenKruise v1.9.0 SidecarSet webhook and
+//! controller logic, offline.
+//!
+//! Data flows one way:
+//! `source` (files, stdin) -> `yaml` (documents with positions) ->
+//! `document` (classified resources) -> `workload` (where the pod template
+//! lives) -> `sidecarset` (stored form, hashes) -> `inject` (the pod webhook)
+//! / `plan` (the controller's rollout) / `lint` (the validating webhook and
+//! best practices) -> `emit` (YAML, JSON, patches, diffs, tables).
+//!
+//! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
+//! is the only place that knows about them.
+
+pub mod clock;
+pub mod features;
+pub mod gojson;
+pub mod path;
+pub mod quantity;
+pub mod selector;
+pub mod value;
+
+pub mod yaml;
+
+pub mod sidecarset;
+
+pub mod inject;
+
+pub mod plan;
+
+pub mod lint;

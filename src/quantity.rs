@@ -1,0 +1,1 @@
+//! Kubernetes resource quantities (owned by the defaults-and-hash work).

@@ -1,0 +1,212 @@
+//! Typed reads of untyped documents.
+//!
+//! The engine decides on typed views but edits the untyped `serde_json::Value`
+//! tree, so that fields it does not model survive. These helpers read a field
+//! and report a wrong type as a [`FieldError`] with the field's path, which the
+//! CLI maps back to file, line and column.
+
+use crate::path::{FieldError, JsonPath};
+use serde_json::{Map, Value};
+
+/// The JSON type name Kubernetes uses in decode errors.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn wrong(path: &JsonPath, want: &str, got: &Value) -> FieldError {
+    FieldError::new(
+        path.clone(),
+        format!("expected {want}, got {}", type_name(got)),
+    )
+}
+
+/// `obj[key]` as a string; absent or null is `None`.
+pub fn opt_str<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<&'a str>, FieldError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(wrong(&path.clone().key(key), "string", other)),
+    }
+}
+
+/// `obj[key]` as an object; absent or null is `None`.
+pub fn opt_obj<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<&'a Map<String, Value>>, FieldError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(other) => Err(wrong(&path.clone().key(key), "object", other)),
+    }
+}
+
+/// `obj[key]` as an array; absent or null is `None`.
+pub fn opt_arr<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<&'a Vec<Value>>, FieldError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => Ok(Some(a)),
+        Some(other) => Err(wrong(&path.clone().key(key), "array", other)),
+    }
+}
+
+/// `obj[key]` as a bool; absent or null is `None`.
+pub fn opt_bool(
+    obj: &Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<bool>, FieldError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(wrong(&path.clone().key(key), "boolean", other)),
+    }
+}
+
+/// `obj[key]` as an integer (Go decodes `1.0` into an int field as an error,
+/// so only integral JSON numbers are accepted); absent or null is `None`.
+pub fn opt_i64(
+    obj: &Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<i64>, FieldError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None => Err(FieldError::new(
+                path.clone().key(key),
+                format!("expected integer, got {n}"),
+            )),
+        },
+        Some(other) => Err(wrong(&path.clone().key(key), "integer", other)),
+    }
+}
+
+/// A `map[string]string` field (labels, annotations, matchLabels).
+pub fn opt_string_map<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<Vec<(&'a str, &'a str)>>, FieldError> {
+    let Some(m) = opt_obj(obj, key, path)? else {
+        return Ok(None);
+    };
+    let here = path.clone().key(key);
+    let mut out = Vec::with_capacity(m.len());
+    for (k, v) in m {
+        match v {
+            Value::String(s) => out.push((k.as_str(), s.as_str())),
+            other => return Err(wrong(&here.clone().key(k.as_str()), "string", other)),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// A `[]string` field.
+pub fn opt_string_list<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &JsonPath,
+) -> Result<Option<Vec<&'a str>>, FieldError> {
+    let Some(a) = opt_arr(obj, key, path)? else {
+        return Ok(None);
+    };
+    let here = path.clone().key(key);
+    let mut out = Vec::with_capacity(a.len());
+    for (i, v) in a.iter().enumerate() {
+        match v {
+            Value::String(s) => out.push(s.as_str()),
+            other => return Err(wrong(&here.clone().index(i), "string", other)),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Follows `keys` through nested objects; `None` when any step is missing or
+/// not an object.
+pub fn get_path<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for k in keys {
+        cur = cur.as_object()?.get(*k)?;
+    }
+    Some(cur)
+}
+
+/// Like [`get_path`], mutable.
+pub fn get_path_mut<'a>(v: &'a mut Value, keys: &[&str]) -> Option<&'a mut Value> {
+    let mut cur = v;
+    for k in keys {
+        cur = cur.as_object_mut()?.get_mut(*k)?;
+    }
+    Some(cur)
+}
+
+/// Returns `obj[key]` as a mutable object, creating it (or replacing a null)
+/// when absent. Any other existing type is replaced too: callers validate
+/// types before they mutate.
+pub fn ensure_obj<'a>(obj: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let slot = obj
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    match slot {
+        Value::Object(m) => m,
+        _ => unreachable!("slot was just made an object"),
+    }
+}
+
+/// Returns `obj[key]` as a mutable array, creating it when absent or null.
+pub fn ensure_arr<'a>(obj: &'a mut Map<String, Value>, key: &str) -> &'a mut Vec<Value> {
+    let slot = obj
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !slot.is_array() {
+        *slot = Value::Array(Vec::new());
+    }
+    match slot {
+        Value::Array(a) => a,
+        _ => unreachable!("slot was just made an array"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn wrong_type_names_the_path() {
+        let v = json!({"metadata": {"labels": {"app": 3}}});
+        let md = v["metadata"].as_object().expect("object");
+        let err =
+            opt_string_map(md, "labels", &JsonPath::keys(&["metadata"])).expect_err("number label");
+        assert_eq!(err.path.to_string(), "metadata.labels.app");
+        assert_eq!(err.message, "expected string, got number");
+    }
+
+    #[test]
+    fn ensure_creates() {
+        let mut m = Map::new();
+        ensure_arr(ensure_obj(&mut m, "spec"), "containers").push(json!(1));
+        assert_eq!(Value::Object(m), json!({"spec": {"containers": [1]}}));
+    }
+}

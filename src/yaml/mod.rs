@@ -1,0 +1,1 @@
+//! YAML documents with positions, YAML 1.1 scalar resolution, and the emitter.
