@@ -11,13 +11,20 @@
 //! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
 //! is the only place that knows about them.
 
+pub mod cli;
 pub mod clock;
+pub mod document;
 pub mod features;
 pub mod gojson;
+pub mod mutate;
 pub mod path;
+pub mod policy;
 pub mod quantity;
+pub mod reader;
 pub mod selector;
+pub mod source;
 pub mod value;
+pub mod workload;
 
 pub mod yaml;
 

@@ -1,0 +1,129 @@
+//! `inject`: the pod webhook over every workload in the input.
+
+use super::args::{InjectArgs, InjectOutput};
+use super::error::CliError;
+use super::{input, output};
+use crate::inject::{Outcome as Decision, SkipReason};
+use crate::mutate::{self, Settings};
+use crate::policy::Policy;
+use std::io::Write;
+
+pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
+    let mut inputs = input::load(&args.input)?;
+    let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    let settings = Settings {
+        gates: input::gates(&args.engine)?,
+        now: super::now()?,
+        seed: args.engine.seed,
+    };
+    let originals: Vec<Option<serde_json::Value>> = if args.output == InjectOutput::JsonPatch {
+        inputs.docs.iter().map(|d| d.value.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let outcome =
+        mutate::inject_all(&mut inputs, &policy, &settings).map_err(|r| CliError::Rejected {
+            location: Some(r.location),
+            message: format!(
+                "{}: admission webhook \"mpod.kb.io\" denied the request: {}",
+                r.object, r.rejection.message
+            ),
+        })?;
+    // Everything is computed before anything is written: a refusal leaves stdout empty.
+    let mut buf = Vec::new();
+    match args.output {
+        InjectOutput::Yaml => output::write_yaml_stream(&inputs, &outcome.changed_docs, &mut buf)?,
+        InjectOutput::Json => output::write_json(&output::echoed_values(&inputs), &mut buf)?,
+        InjectOutput::JsonPatch => {
+            write_patches(&inputs, &originals, &outcome.changed_docs, &mut buf)?
+        }
+    }
+    out.write_all(&buf)?;
+    if !args.quiet {
+        eprint!("{}", summary(&outcome));
+    }
+    Ok(0)
+}
+
+/// One JSON document listing, per mutated object, the RFC 6902 patch that
+/// turns the input object into the output object.
+fn write_patches(
+    inputs: &crate::document::Inputs,
+    originals: &[Option<serde_json::Value>],
+    changed: &[bool],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut items = Vec::new();
+    for (i, doc) in inputs.docs.iter().enumerate() {
+        if doc.policy_only || !changed.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let (Some(before), Some(after)) = (
+            originals.get(i).and_then(Option::as_ref),
+            doc.value.as_ref(),
+        ) else {
+            continue;
+        };
+        let patch = json_patch::diff(before, after);
+        let md = after.get("metadata");
+        items.push(serde_json::json!({
+            "apiVersion": after.get("apiVersion"),
+            "kind": after.get("kind"),
+            "name": md.and_then(|m| m.get("name")),
+            "namespace": md.and_then(|m| m.get("namespace")),
+            "patch": patch,
+        }));
+    }
+    output::write_json_value(&serde_json::Value::Array(items), out)
+}
+
+/// Per workload: what was injected and why the others were not.
+pub fn summary(outcome: &mutate::Outcome) -> String {
+    let mut s = String::new();
+    for t in &outcome.templates {
+        let mut injected = Vec::new();
+        let mut skipped = Vec::new();
+        for d in &t.report.decisions {
+            match &d.outcome {
+                Decision::Injected { revision } => injected.push(match revision {
+                    Some(r) => format!("{} (revision {r})", d.sidecar_set),
+                    None => d.sidecar_set.clone(),
+                }),
+                Decision::Skipped { reason, detail } => skipped.push(format!(
+                    "{} ({}: {detail})",
+                    d.sidecar_set,
+                    reason_word(*reason)
+                )),
+            }
+        }
+        let site = if t.site.0.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", t.site)
+        };
+        s.push_str(&format!("{}{site}: ", t.object));
+        if injected.is_empty() {
+            s.push_str("nothing injected");
+        } else {
+            s.push_str(&format!("injected {}", injected.join(", ")));
+        }
+        if !skipped.is_empty() {
+            s.push_str(&format!("; not injected: {}", skipped.join(", ")));
+        }
+        s.push('\n');
+        for w in &t.report.warnings {
+            s.push_str(&format!("  warning: {w}\n"));
+        }
+    }
+    s
+}
+
+pub fn reason_word(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::InactivePod => "inactive pod",
+        SkipReason::Paused => "injection paused",
+        SkipReason::Namespace => "namespace",
+        SkipReason::NamespaceSelector => "namespaceSelector",
+        SkipReason::Selector => "selector",
+    }
+}

@@ -1,0 +1,60 @@
+//! Loading the resources a command works on, and the policy in them.
+
+use super::args::{EngineArgs, InputArgs};
+use super::error::CliError;
+use crate::document::Inputs;
+use crate::features::FeatureGates;
+use crate::source::{self, PathOrStdin};
+use std::io::IsTerminal;
+
+/// Reads `-f` inputs (stdin when none is named and it is not a terminal) and
+/// `--sidecarset` policy files.
+pub fn load(args: &InputArgs) -> Result<Inputs, CliError> {
+    let mut inputs = Inputs::default();
+    let mut named = source::expand(&args.filenames, args.recursive)?;
+    if named.is_empty() {
+        if std::io::stdin().is_terminal() {
+            if args.sidecarsets.is_empty() {
+                return Err(CliError::Usage(
+                    "no input: name files with -f (or -f - for standard input), or pipe manifests in"
+                        .into(),
+                ));
+            }
+        } else {
+            named.push(PathOrStdin::Stdin);
+        }
+    }
+    for file in source::read_all(&named)? {
+        inputs.add(file, false)?;
+    }
+    load_policy(&mut inputs, &args.sidecarsets, args.recursive)?;
+    Ok(inputs)
+}
+
+/// Adds policy-only inputs (never echoed).
+pub fn load_policy(inputs: &mut Inputs, paths: &[String], recursive: bool) -> Result<(), CliError> {
+    let expanded = source::expand(
+        paths,
+        recursive || paths.iter().any(|p| std::path::Path::new(p).is_dir()),
+    )?;
+    for file in source::read_all(&expanded)? {
+        inputs.add(file, true)?;
+    }
+    Ok(())
+}
+
+/// Loads a separate set of inputs (e.g. `--from`), all policy.
+pub fn load_separate(paths: &[String]) -> Result<Inputs, CliError> {
+    let mut inputs = Inputs::default();
+    load_policy(&mut inputs, paths, true)?;
+    Ok(inputs)
+}
+
+/// The engine settings from flags.
+pub fn gates(args: &EngineArgs) -> Result<FeatureGates, CliError> {
+    let mut gates = FeatureGates::default();
+    if let Some(spec) = &args.feature_gates {
+        gates.apply(spec).map_err(CliError::Usage)?;
+    }
+    Ok(gates)
+}

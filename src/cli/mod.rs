@@ -1,0 +1,66 @@
+//! The command-line front end: the only module that knows about argv,
+//! terminals, files and exit statuses.
+
+pub mod args;
+mod diff;
+pub mod error;
+mod explain;
+mod hash;
+mod inject;
+pub mod input;
+mod lint;
+pub mod output;
+mod plan;
+
+use args::{Cli, Command};
+use clap::Parser;
+use error::CliError;
+use std::io::Write;
+
+/// Runs the tool on `argv` and returns the exit status.
+pub fn run<I, T>(argv: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Inject(a) => inject::run(&a, &mut out),
+        Command::Hash(a) => hash::run(&a, &mut out),
+        Command::Plan(a) => plan::run(&a, &mut out),
+        Command::Lint(a) => lint::run(&a, &mut out),
+        Command::Diff(a) => diff::run(&a, &mut out),
+        Command::Explain(a) => explain::run(&a, &mut out),
+        Command::Completion(a) => completion(a.shell, &mut out),
+    };
+    let flushed = out.flush();
+    match result.and_then(|code| flushed.map(|()| code).map_err(CliError::from)) {
+        Ok(code) => code,
+        // A closed pipe (`| head`) is not an error.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(CliError::Rejected { message, .. }) if message.is_empty() => 1,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, CliError> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "kubectl-sidecarset", out);
+    Ok(0)
+}
+
+/// The time every timestamp the tool writes uses.
+fn now() -> Result<i64, CliError> {
+    crate::clock::now_epoch().map_err(CliError::Usage)
+}

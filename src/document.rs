@@ -1,0 +1,292 @@
+//! Documents and the resources in them.
+//!
+//! A [`Document`] is one `---`-separated chunk of an input, with its exact
+//! bytes (so an untouched document is written back verbatim, comments
+//! included) and its parsed value. A [`Resource`] is one Kubernetes object:
+//! a whole document, or one item of a `kind: List`. Resources are classified
+//! by `apiVersion`/`kind` once, here.
+
+use crate::path::{FieldError, JsonPath};
+use crate::source::SourceFile;
+use crate::workload::WorkloadKind;
+use serde_json::Value;
+use std::ops::Range;
+
+/// What a resource is to the engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    SidecarSet,
+    Namespace,
+    ControllerRevision,
+    Workload(WorkloadKind),
+    Other,
+}
+
+impl Class {
+    pub fn of(api_version: &str, kind: &str) -> Class {
+        let group = api_version.split_once('/').map_or("", |(g, _)| g);
+        match (kind, group) {
+            ("SidecarSet", "apps.kruise.io") => Class::SidecarSet,
+            ("Namespace", "") => Class::Namespace,
+            ("ControllerRevision", "apps") => Class::ControllerRevision,
+            _ => WorkloadKind::classify(api_version, kind).map_or(Class::Other, Class::Workload),
+        }
+    }
+}
+
+/// The text form a document was written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// One chunk of one input.
+#[derive(Debug)]
+pub struct Document {
+    /// Index of the input in [`Inputs::files`].
+    pub file: usize,
+    /// The exact bytes of the chunk in its file, separator line included:
+    /// concatenating the ranges of a file's documents gives the file back.
+    pub range: Range<usize>,
+    /// 1-based line where the document's content starts.
+    pub line: usize,
+    pub format: Format,
+    /// `None` for an empty document (only comments or blank lines).
+    pub value: Option<Value>,
+    /// Where each node came from, for locating errors.
+    pub positions: crate::reader::Positions,
+    /// From a policy-only input (`--sidecarset`, `--from`): never echoed.
+    pub policy_only: bool,
+}
+
+/// One Kubernetes object.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// Index in [`Inputs::docs`].
+    pub doc: usize,
+    /// Index in the List's `items` when the document is a `kind: List`.
+    pub item: Option<usize>,
+    pub class: Class,
+    /// Read only as policy (`--sidecarset`), never echoed.
+    pub policy_only: bool,
+}
+
+/// A resolved position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Input that cannot be read or parsed: exit status 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub location: Location,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Everything read, in input order.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<SourceFile>,
+    pub docs: Vec<Document>,
+    pub resources: Vec<Resource>,
+}
+
+impl Inputs {
+    /// Parses and classifies `file`; `policy_only` marks `--sidecarset` input.
+    pub fn add(&mut self, file: SourceFile, policy_only: bool) -> Result<(), InputError> {
+        let file_idx = self.files.len();
+        let parsed = crate::reader::parse_stream(&file.text).map_err(|e| InputError {
+            location: Location {
+                file: file.name.clone(),
+                line: e.line,
+                column: e.column,
+            },
+            message: e.message,
+        })?;
+        self.files.push(file);
+        for chunk in parsed {
+            let doc_idx = self.docs.len();
+            let doc = Document {
+                file: file_idx,
+                range: chunk.range,
+                line: chunk.line,
+                format: chunk.format,
+                value: chunk.value,
+                positions: chunk.positions,
+                policy_only,
+            };
+            self.docs.push(doc);
+            self.classify(doc_idx, policy_only)?;
+        }
+        Ok(())
+    }
+
+    fn classify(&mut self, doc_idx: usize, policy_only: bool) -> Result<(), InputError> {
+        let Some(value) = &self.docs[doc_idx].value else {
+            return Ok(());
+        };
+        let (api_version, kind) =
+            type_meta(value).map_err(|e| self.error_at(doc_idx, &e.path, e.message.clone()))?;
+        if kind == "List"
+            || (kind.ends_with("List") && value.get("items").is_some_and(Value::is_array))
+        {
+            let items = value
+                .get("items")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let mut found = Vec::with_capacity(items);
+            for i in 0..items {
+                let item = &value["items"][i];
+                let (av, k) = type_meta(item).map_err(|e| {
+                    self.error_at(
+                        doc_idx,
+                        &JsonPath::keys(&["items"]).index(i).join(&e.path),
+                        e.message.clone(),
+                    )
+                })?;
+                found.push(Resource {
+                    doc: doc_idx,
+                    item: Some(i),
+                    class: Class::of(av, k),
+                    policy_only,
+                });
+            }
+            self.resources.extend(found);
+            return Ok(());
+        }
+        let class = Class::of(api_version, kind);
+        self.resources.push(Resource {
+            doc: doc_idx,
+            item: None,
+            class,
+            policy_only,
+        });
+        Ok(())
+    }
+
+    /// The object of a resource.
+    pub fn value(&self, r: &Resource) -> &Value {
+        let doc = self.docs[r.doc].value.as_ref();
+        match (doc, r.item) {
+            (Some(v), Some(i)) => &v["items"][i],
+            (Some(v), None) => v,
+            (None, _) => &Value::Null,
+        }
+    }
+
+    /// The object of a resource, mutable.
+    pub fn value_mut(&mut self, r: &Resource) -> Option<&mut Value> {
+        let doc = self.docs[r.doc].value.as_mut()?;
+        match r.item {
+            Some(i) => doc.get_mut("items")?.get_mut(i),
+            None => Some(doc),
+        }
+    }
+
+    /// The path of a resource's root inside its document.
+    pub fn root_path(r: &Resource) -> JsonPath {
+        match r.item {
+            Some(i) => JsonPath::keys(&["items"]).index(i),
+            None => JsonPath::root(),
+        }
+    }
+
+    /// Where `path` (relative to the resource) is in the input.
+    pub fn locate(&self, r: &Resource, path: &JsonPath) -> Location {
+        self.locate_in_doc(r.doc, &Self::root_path(r).join(path))
+    }
+
+    fn locate_in_doc(&self, doc_idx: usize, path: &JsonPath) -> Location {
+        let doc = &self.docs[doc_idx];
+        let (line, column) = doc.positions.locate(path).unwrap_or((doc.line, 1));
+        Location {
+            file: self.files[doc.file].name.clone(),
+            line,
+            column,
+        }
+    }
+
+    /// An input error at `path` of document `doc_idx`.
+    pub fn error_at(&self, doc_idx: usize, path: &JsonPath, message: String) -> InputError {
+        InputError {
+            location: self.locate_in_doc(doc_idx, path),
+            message,
+        }
+    }
+
+    /// An input error about a field of a resource.
+    pub fn field_error(&self, r: &Resource, e: &FieldError) -> InputError {
+        InputError {
+            location: self.locate(r, &e.path),
+            message: e.to_string(),
+        }
+    }
+
+    /// `Kind/namespace/name` or `Kind/name` (cluster-scoped or unset).
+    pub fn object_name(&self, r: &Resource) -> String {
+        object_name(self.value(r))
+    }
+
+    /// Resources of one class, in input order.
+    pub fn of_class(&self, class: Class) -> impl Iterator<Item = &Resource> {
+        self.resources.iter().filter(move |r| r.class == class)
+    }
+}
+
+/// `Kind/namespace/name`, or `Kind/name` when the object has no namespace.
+pub fn object_name(v: &Value) -> String {
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("?");
+    let name = v
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match v.pointer("/metadata/namespace").and_then(Value::as_str) {
+        Some(ns) if !ns.is_empty() => format!("{kind}/{ns}/{name}"),
+        _ => format!("{kind}/{name}"),
+    }
+}
+
+/// `apiVersion` and `kind` of an object, as kubectl requires them.
+fn type_meta(v: &Value) -> Result<(&str, &str), FieldError> {
+    let obj = v.as_object().ok_or_else(|| {
+        FieldError::new(
+            JsonPath::root(),
+            format!(
+                "a Kubernetes object must be a mapping, got {}",
+                crate::value::type_name(v)
+            ),
+        )
+    })?;
+    let field = |k: &str| -> Result<&str, FieldError> {
+        match obj.get(k) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s),
+            Some(Value::String(_)) | None | Some(Value::Null) => Err(FieldError::new(
+                JsonPath::root(),
+                format!("{k} not set: every object needs apiVersion and kind"),
+            )),
+            Some(other) => Err(FieldError::new(
+                JsonPath::keys(&[k]),
+                format!("expected string, got {}", crate::value::type_name(other)),
+            )),
+        }
+    };
+    Ok((field("apiVersion")?, field("kind")?))
+}

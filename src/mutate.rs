@@ -1,0 +1,133 @@
+//! Runs the pod webhook over every Pod and workload template in the inputs,
+//! in input order, and records what happened to each.
+
+use crate::document::{Class, Inputs, Location};
+use crate::features::FeatureGates;
+use crate::inject::{self, Rejection, Report};
+use crate::policy::Policy;
+use crate::workload::{self, WorkloadKind};
+use serde_json::Value;
+
+/// Settings of one run.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub gates: FeatureGates,
+    pub now: i64,
+    pub seed: u64,
+}
+
+/// What the webhook did with one pod template (or Pod).
+#[derive(Clone, Debug)]
+pub struct TemplateResult {
+    /// Index into `Inputs::resources`.
+    pub resource: usize,
+    pub kind: WorkloadKind,
+    /// `Kind/namespace/name` of the workload.
+    pub object: String,
+    /// Path of the template inside the workload (empty for a Pod).
+    pub site: crate::path::JsonPath,
+    pub location: Location,
+    pub report: Report,
+    pub changed: bool,
+}
+
+/// A pod the webhook refused.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub object: String,
+    pub location: Location,
+    pub rejection: Rejection,
+}
+
+/// The result of a run over all inputs.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Per document: whether anything in it changed.
+    pub changed_docs: Vec<bool>,
+    pub templates: Vec<TemplateResult>,
+}
+
+/// Injects every echoed Pod and workload template of `inputs` in place.
+pub fn inject_all(
+    inputs: &mut Inputs,
+    policy: &Policy,
+    settings: &Settings,
+) -> Result<Outcome, Refusal> {
+    let ctx = inject::Context {
+        sidecar_sets: &policy.sidecar_sets,
+        namespaces: &policy.namespaces,
+        controller_revisions: &policy.controller_revisions,
+        gates: &settings.gates,
+        now: settings.now,
+        seed: settings.seed,
+    };
+    let mut outcome = Outcome {
+        changed_docs: vec![false; inputs.docs.len()],
+        templates: Vec::new(),
+    };
+    for idx in 0..inputs.resources.len() {
+        let r = inputs.resources[idx].clone();
+        let Class::Workload(kind) = r.class else {
+            continue;
+        };
+        if r.policy_only {
+            continue;
+        }
+        let object = inputs.object_name(&r);
+        let sites = workload::template_sites(kind, inputs.value(&r));
+        for site in sites {
+            let location = inputs.locate(&r, &site.path);
+            let refuse = |rejection: Rejection| Refusal {
+                object: object.clone(),
+                location: location.clone(),
+                rejection,
+            };
+            let (report, changed) = if kind == WorkloadKind::Pod {
+                let Some(pod) = inputs.value_mut(&r) else {
+                    continue;
+                };
+                let before = pod.clone();
+                let report = inject::inject_pod(pod, &ctx).map_err(refuse)?;
+                let changed = *pod != before;
+                (report, changed)
+            } else {
+                let workload_value = inputs.value(&r);
+                let before = workload::pod_from_template(workload_value, &site).map_err(|e| {
+                    refuse(Rejection {
+                        message: e.to_string(),
+                        path: Some(site.path.clone().join(&e.path)),
+                    })
+                })?;
+                let mut pod = before.clone();
+                let report = inject::inject_pod(&mut pod, &ctx).map_err(refuse)?;
+                let changed = pod != before;
+                if changed {
+                    if let Some(w) = inputs.value_mut(&r) {
+                        workload::write_back(w, &site, &before, &pod);
+                    }
+                }
+                (report, changed)
+            };
+            if changed {
+                outcome.changed_docs[r.doc] = true;
+            }
+            outcome.templates.push(TemplateResult {
+                resource: idx,
+                kind,
+                object: object.clone(),
+                site: site.path.clone(),
+                location,
+                report,
+                changed,
+            });
+        }
+    }
+    Ok(outcome)
+}
+
+/// Pods created from a workload are only what the webhook sees; a Pod's own
+/// value is the object itself.
+pub fn template_value<'a>(inputs: &'a Inputs, t: &TemplateResult) -> Option<&'a Value> {
+    let r = &inputs.resources[t.resource];
+    workload::lookup(inputs.value(r), &t.site)
+}
