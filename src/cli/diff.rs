@@ -1,10 +1,115 @@
-//! `diff`.
+//! `diff`: what injection (or a SidecarSet change) does to each resource, as
+//! a unified diff of the rendered YAML.
 
 use super::args::DiffArgs;
 use super::error::CliError;
-use std::io::Write;
+use super::input;
+use crate::document::{Class, Inputs};
+use crate::mutate::{self, Settings};
+use crate::policy::Policy;
+use std::io::{IsTerminal, Write};
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
-    let _ = (args, out);
-    Err(CliError::Usage("diff: not wired yet".into()))
+    let settings = Settings {
+        gates: input::gates(&args.engine)?,
+        now: super::now()?,
+        seed: args.engine.seed,
+    };
+    // "after": injection by the SidecarSets of -f and --sidecarset.
+    let mut after = input::load(&args.input)?;
+    let after_policy = Policy::collect(&after).map_err(CliError::Inputs)?;
+    // "before": the input as written, or injection by the --from SidecarSets.
+    let mut before = input::load(&args.input)?;
+    if !args.from.is_empty() {
+        drop_sidecar_sets(&mut before);
+        input::load_policy(&mut before, &args.from, true)?;
+        let before_policy = Policy::collect(&before).map_err(CliError::Inputs)?;
+        mutate::inject_all(&mut before, &before_policy, &settings).map_err(refused)?;
+    }
+    mutate::inject_all(&mut after, &after_policy, &settings).map_err(refused)?;
+
+    let color = args.color.enabled(std::io::stdout().is_terminal());
+    let mut text = String::new();
+    let mut changed = false;
+    for (b, a) in before.docs.iter().zip(after.docs.iter()) {
+        if a.policy_only || b.value == a.value {
+            continue;
+        }
+        let (Some(bv), Some(av)) = (&b.value, &a.value) else {
+            continue;
+        };
+        changed = true;
+        let name = diff_name(av);
+        let old = crate::reader::emit_yaml(bv);
+        let new = crate::reader::emit_yaml(av);
+        let udiff = similar::TextDiff::from_lines(&old, &new)
+            .unified_diff()
+            .context_radius(args.context)
+            .header(&format!("a/{name}"), &format!("b/{name}"))
+            .to_string();
+        text.push_str(&if color { colorize(&udiff) } else { udiff });
+    }
+    out.write_all(text.as_bytes())?;
+    Ok(if args.exit_code && changed { 1 } else { 0 })
+}
+
+fn refused(r: mutate::Refusal) -> CliError {
+    CliError::Rejected {
+        location: Some(r.location),
+        message: format!(
+            "{}: the webhook would refuse the pod: {}",
+            r.object, r.rejection.message
+        ),
+    }
+}
+
+/// Removes the SidecarSets read from -f and --sidecarset, so that only the
+/// `--from` ones act as the "before" policy.
+fn drop_sidecar_sets(inputs: &mut Inputs) {
+    for r in &mut inputs.resources {
+        if r.class == Class::SidecarSet {
+            r.class = Class::Other;
+        }
+    }
+}
+
+/// kubectl diff's file name for an object: `group.version.Kind.namespace.name`.
+fn diff_name(v: &serde_json::Value) -> String {
+    let s = |p: &str| {
+        v.pointer(p)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    };
+    let api = s("/apiVersion").replace('/', ".");
+    let ns = s("/metadata/namespace");
+    if ns.is_empty() {
+        format!("{api}.{}.{}", s("/kind"), s("/metadata/name"))
+    } else {
+        format!("{api}.{}.{ns}.{}", s("/kind"), s("/metadata/name"))
+    }
+}
+
+fn colorize(udiff: &str) -> String {
+    let mut s = String::with_capacity(udiff.len() + 64);
+    for line in udiff.split_inclusive('\n') {
+        let (pre, post) = if line.starts_with("+++") || line.starts_with("---") {
+            ("\x1b[1m", "\x1b[0m")
+        } else if line.starts_with('+') {
+            ("\x1b[32m", "\x1b[0m")
+        } else if line.starts_with('-') {
+            ("\x1b[31m", "\x1b[0m")
+        } else if line.starts_with("@@") {
+            ("\x1b[36m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
+        let body = line.trim_end_matches('\n');
+        s.push_str(pre);
+        s.push_str(body);
+        s.push_str(post);
+        if line.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s
 }
