@@ -182,6 +182,26 @@ impl Inputs {
         Ok(())
     }
 
+    /// Adds an object that has no text of its own (built, not read).
+    pub fn add_value(&mut self, value: Value, class: Class) {
+        let doc = self.docs.len();
+        self.docs.push(Document {
+            file: usize::MAX,
+            range: 0..0,
+            line: 0,
+            format: Format::Json,
+            value: Some(value),
+            positions: crate::reader::Positions::default(),
+            policy_only: true,
+        });
+        self.resources.push(Resource {
+            doc,
+            item: None,
+            class,
+            policy_only: true,
+        });
+    }
+
     /// The object of a resource.
     pub fn value(&self, r: &Resource) -> &Value {
         let doc = self.docs[r.doc].value.as_ref();
@@ -218,7 +238,10 @@ impl Inputs {
         let doc = &self.docs[doc_idx];
         let (line, column) = doc.positions.locate(path).unwrap_or((doc.line, 1));
         Location {
-            file: self.files[doc.file].name.clone(),
+            file: self
+                .files
+                .get(doc.file)
+                .map_or_else(|| "<generated>".to_string(), |f| f.name.clone()),
             line,
             column,
         }

@@ -24,6 +24,7 @@ pub mod reader;
 pub mod selector;
 pub mod source;
 pub mod value;
+pub mod whatif;
 pub mod workload;
 
 pub mod yaml;

@@ -4,7 +4,8 @@ use super::args::{PlanArgs, TableOutput};
 use super::error::CliError;
 use super::{input, output};
 use crate::document::{Class, Inputs};
-use crate::policy;
+use crate::mutate::Settings;
+use crate::policy::{self, Policy};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::io::Write;
@@ -16,14 +17,26 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         .of_class(Class::Namespace)
         .map(|r| inputs.value(r).clone())
         .collect();
-    let pods: Vec<Value> = inputs
-        .of_class(Class::Workload(WorkloadKind::Pod))
-        .map(|r| inputs.value(r).clone())
-        .collect();
+    let what_if = !args.from.is_empty();
+    let pods: Vec<Value> = if what_if {
+        synthesized_pods(args, &inputs)?
+    } else {
+        inputs
+            .of_class(Class::Workload(WorkloadKind::Pod))
+            .map(|r| inputs.value(r).clone())
+            .collect()
+    };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
-    for r in sidecar_sets_to_plan(&inputs) {
-        let ss = match policy::stored(inputs.value(r)) {
+    for r in inputs.of_class(Class::SidecarSet) {
+        // Live state carries the hashes the cluster recorded; a what-if
+        // SidecarSet is being applied, so the webhook recomputes them.
+        let stored = if what_if {
+            crate::sidecarset::store(inputs.value(r))
+        } else {
+            policy::stored(inputs.value(r))
+        };
+        let ss = match stored {
             Ok(s) => s,
             Err(e) => {
                 errors.push(inputs.field_error(r, &e));
@@ -49,6 +62,33 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     Ok(0)
 }
 
-fn sidecar_sets_to_plan(inputs: &Inputs) -> impl Iterator<Item = &crate::document::Resource> {
-    inputs.of_class(Class::SidecarSet)
+/// Pods of the workloads in -f as the `--from` SidecarSets injected them.
+fn synthesized_pods(args: &PlanArgs, inputs: &Inputs) -> Result<Vec<Value>, CliError> {
+    let mut current = input::load_separate(&args.from)?;
+    // Namespaces and ControllerRevisions of -f count for the current state too.
+    for r in &inputs.resources {
+        if matches!(r.class, Class::Namespace | Class::ControllerRevision) {
+            let v = inputs.value(r).clone();
+            current.add_value(v, r.class);
+        }
+    }
+    let current_policy = Policy::collect(&current).map_err(CliError::Inputs)?;
+    let settings = Settings {
+        gates: input::gates(&args.engine)?,
+        now: super::now()?,
+        seed: args.engine.seed,
+    };
+    crate::whatif::pods(
+        inputs,
+        &current_policy,
+        &settings,
+        &crate::whatif::Assumptions::default(),
+    )
+    .map_err(|r| CliError::Rejected {
+        location: Some(r.location),
+        message: format!(
+            "{}: the webhook would refuse the pod: {}",
+            r.object, r.rejection.message
+        ),
+    })
 }
