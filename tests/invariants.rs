@@ -1,0 +1,224 @@
+//! Properties that hold for every injection, checked on every golden
+//! `inject` case and on the bundled examples:
+//! - injecting twice changes nothing;
+//! - a Pod and a Deployment with the same template inject the same way;
+//! - documents of kinds the tool does not change come out byte for byte.
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tmp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kss-inv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("temp file");
+    p
+}
+
+/// The `--sidecarset X` pairs of a command line.
+fn policy_args(args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--sidecarset" {
+            if let Some(v) = it.next() {
+                out.push(a.clone());
+                out.push(v.clone());
+            }
+        } else if a.starts_with("--sidecarset=") || a.starts_with("--feature-gates") {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn injecting_twice_changes_nothing() {
+    let mut checked = 0;
+    for case in support::golden_cases(root()) {
+        let is_yaml_inject = case.args.first().is_some_and(|a| a == "inject")
+            && !case
+                .args
+                .iter()
+                .any(|a| a == "-o" || a.starts_with("--output"));
+        let want = support::read_expected(&case);
+        if !is_yaml_inject || want.status != 0 {
+            continue;
+        }
+        let once = support::run_case(root(), &case);
+        let path = tmp(&format!("{}-once.yaml", case.name), &once.stdout);
+        let mut args = vec![
+            "inject".to_string(),
+            "-f".into(),
+            path.display().to_string(),
+        ];
+        args.extend(policy_args(&case.args));
+        let twice = support::run(&case.dir, &args, None);
+        assert_eq!(
+            twice.status, 0,
+            "{}: second injection failed: {}",
+            case.name, twice.stderr
+        );
+        assert_eq!(
+            once.stdout, twice.stdout,
+            "{}: injecting the output again changed it",
+            case.name
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no golden inject case to check");
+}
+
+fn injected_json(args: &[String]) -> Value {
+    let mut full = args.to_vec();
+    full.extend(["-o".to_string(), "json".to_string()]);
+    let run = support::run(root(), &full, None);
+    assert_eq!(run.status, 0, "inject failed: {}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON output")
+}
+
+fn items(v: Value) -> Vec<Value> {
+    match v {
+        Value::Object(ref o) if o.get("kind").and_then(Value::as_str) == Some("List") => o
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        other => vec![other],
+    }
+}
+
+#[test]
+fn pod_and_deployment_with_one_template_inject_alike() {
+    let examples = root().join("examples");
+    let pairs = [
+        (
+            "filebeat-deployment/deployment.yaml",
+            "filebeat-deployment/sidecarset.yaml",
+        ),
+        ("ilogtail-job/job.yaml", "ilogtail-job/sidecarset.yaml"),
+    ];
+    for (workload, sidecarset) in pairs {
+        let wl_path = examples.join(workload);
+        let ss_path = examples.join(sidecarset).display().to_string();
+        // Build both from the example's template through the tool itself
+        // (JSON output), so no YAML library is needed here.
+        let wl = items(injected_json(&[
+            "inject".into(),
+            "-f".into(),
+            wl_path.display().to_string(),
+        ]));
+        let wl = wl.into_iter().next().expect("one workload");
+        let template = wl.pointer("/spec/template").cloned().expect("template");
+        let name = wl
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("x");
+        let ns = wl
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("default");
+        let deployment = serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {}}, "template": template},
+        });
+        let mut pod_meta = template
+            .get("metadata")
+            .cloned()
+            .unwrap_or(serde_json::json!({}));
+        pod_meta["name"] = Value::String(format!("{name}-x7k2p"));
+        pod_meta["namespace"] = Value::String(ns.to_string());
+        pod_meta["ownerReferences"] = serde_json::json!([{
+            "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": name,
+            "uid": "00000000-0000-0000-0000-000000000001", "controller": true
+        }]);
+        let pod = serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": pod_meta,
+            "spec": template.get("spec").cloned().unwrap_or_default(),
+        });
+        let d = tmp(&format!("{name}-deploy.json"), &deployment.to_string());
+        let p = tmp(&format!("{name}-pod.json"), &pod.to_string());
+        let args = |f: &Path| {
+            vec![
+                "inject".to_string(),
+                "-f".into(),
+                f.display().to_string(),
+                "--sidecarset".into(),
+                ss_path.clone(),
+            ]
+        };
+        let got_d = items(injected_json(&args(&d))).remove(0);
+        let got_p = items(injected_json(&args(&p))).remove(0);
+        let tmpl = got_d.pointer("/spec/template").expect("template");
+        for key in ["labels", "annotations"] {
+            assert_eq!(
+                tmpl.pointer(&format!("/metadata/{key}")),
+                got_p.pointer(&format!("/metadata/{key}")),
+                "{workload}: {key} differ between the Deployment template and the Pod"
+            );
+        }
+        assert_eq!(
+            tmpl.get("spec"),
+            got_p.get("spec"),
+            "{workload}: spec differs"
+        );
+        assert_ne!(
+            got_p.get("spec"),
+            pod.get("spec"),
+            "{workload}: the example SidecarSet should inject something"
+        );
+    }
+}
+
+#[test]
+fn unknown_kinds_come_out_byte_for_byte() {
+    let stream = "\
+# a leading comment
+apiVersion: v1
+kind: ConfigMap   # trailing comment
+metadata: {name: cfg, namespace: default}
+data:
+  enabled: 'yes'
+  mode: \"0755\"
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+  list: [1, 2,   3]
+  text: |
+    keep   this
+...
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc
+spec:
+  ports:
+  - port: 80
+";
+    let path = tmp("unknown.yaml", stream);
+    let ss = root().join("examples/filebeat-deployment/sidecarset.yaml");
+    let run = support::run(
+        root(),
+        &[
+            "inject".into(),
+            "-f".into(),
+            path.display().to_string(),
+            "--sidecarset".into(),
+            ss.display().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, stream);
+}
