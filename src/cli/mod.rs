@@ -23,6 +23,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let argv = kustomize_plugin_args(argv.into_iter().map(Into::into).collect());
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
@@ -52,6 +53,24 @@ where
             e.exit_code()
         }
     }
+}
+
+/// The executable name under which kustomize runs the tool as a legacy exec
+/// transformer plugin (`kind: SidecarSetInjector`).
+pub const KUSTOMIZE_PLUGIN_NAME: &str = "SidecarSetInjector";
+
+/// kustomize calls an exec plugin as `PLUGIN CONFIG-FILE ARGS...`, where ARGS
+/// come from the config's `argsOneLiner`; the config file itself carries
+/// nothing the tool needs, so it is dropped.
+fn kustomize_plugin_args(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let invoked_as_plugin = argv
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .is_some_and(|n| n == KUSTOMIZE_PLUGIN_NAME);
+    if invoked_as_plugin && argv.len() > 1 {
+        argv.remove(1);
+    }
+    argv
 }
 
 fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, CliError> {
