@@ -10,13 +10,17 @@
 use crate::path::FieldError;
 use serde_json::Value;
 
+mod convert;
+
+pub use convert::{CUSTOM_VERSION_LABEL, V1ALPHA1, V1BETA1};
+
 pub const HASH_ANNOTATION: &str = "kruise.io/sidecarset-hash";
 pub const HASH_WITHOUT_IMAGE_ANNOTATION: &str = "kruise.io/sidecarset-hash-without-image";
 
 /// Converts a v1alpha1 SidecarSet to v1beta1 (api.md §4); a v1beta1 object is
 /// returned as is.
 pub fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
-    Ok(doc.clone())
+    convert::to_v1beta1(doc)
 }
 
 /// The SidecarSet as the cluster stores it: defaults and both hash annotations.
