@@ -6,13 +6,21 @@
 //! - [`store`]: a SidecarSet as a user writes it -> as the cluster stores and
 //!   returns it (defaults + `kruise.io/sidecarset-hash` and
 //!   `kruise.io/sidecarset-hash-without-image`), in the apiVersion it was written in.
+//! - [`hash`] / [`hash_without_image`]: the annotation values of a stored
+//!   (defaulted) SidecarSet.
 
-use crate::path::FieldError;
+use crate::path::{FieldError, JsonPath};
 use serde_json::Value;
 
 mod convert;
+mod defaults;
+mod gotype;
+mod gotypes;
+mod hash;
+pub mod image;
 
 pub use convert::{CUSTOM_VERSION_LABEL, V1ALPHA1, V1BETA1};
+pub use hash::safe_encode;
 
 pub const HASH_ANNOTATION: &str = "kruise.io/sidecarset-hash";
 pub const HASH_WITHOUT_IMAGE_ANNOTATION: &str = "kruise.io/sidecarset-hash-without-image";
@@ -23,7 +31,82 @@ pub fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
     convert::to_v1beta1(doc)
 }
 
+/// The Go struct a document decodes into, by its apiVersion.
+fn root_type(doc: &Value) -> &'static str {
+    match doc.get("apiVersion").and_then(Value::as_str) {
+        Some(V1ALPHA1) => "v1alpha1.SidecarSet",
+        _ => "v1beta1.SidecarSet",
+    }
+}
+
+/// Decodes a SidecarSet the way the webhook does and marshals it back:
+/// unknown and mis-cased fields dropped, zero values omitted, quantities in
+/// Go text, wrong JSON types reported with their path.
+pub fn decode(doc: &Value) -> Result<Value, FieldError> {
+    gotype::roundtrip(doc, root_type(doc), &JsonPath::root())
+}
+
 /// The SidecarSet as the cluster stores it: defaults and both hash annotations.
 pub fn store(doc: &Value) -> Result<Value, FieldError> {
-    Ok(doc.clone())
+    let root = root_type(doc);
+    let mut raw = doc.clone();
+    defaults::apply_crd(&mut raw);
+    let mut decoded = gotype::roundtrip(&raw, root, &JsonPath::root())?;
+    if let Some(spec) = decoded.get_mut("spec").and_then(Value::as_object_mut) {
+        defaults::apply(spec, &JsonPath::keys(&["spec"]))?;
+    }
+    let mut stored = gotype::roundtrip(&decoded, root, &JsonPath::root())?;
+
+    let (containers, init) = hashed_lists(&raw, &stored);
+    let h = hash::hash_payload(&hash::payload(&containers, &init, false));
+    let hw = hash::hash_payload(&hash::payload(&containers, &init, true));
+    if let Some(md) = stored.as_object_mut() {
+        let md = crate::value::ensure_obj(md, "metadata");
+        let ann = crate::value::ensure_obj(md, "annotations");
+        ann.insert(HASH_ANNOTATION.into(), Value::String(h));
+        ann.insert(HASH_WITHOUT_IMAGE_ANNOTATION.into(), Value::String(hw));
+    }
+    // Annotations are a Go map: re-marshal to sort them.
+    gotype::roundtrip(&stored, root, &JsonPath::root())
 }
+
+/// `kruise.io/sidecarset-hash` of a stored (defaulted) SidecarSet of either
+/// version.
+pub fn hash(ss: &Value) -> Result<String, FieldError> {
+    hash_of(ss, false)
+}
+
+/// `kruise.io/sidecarset-hash-without-image` of a stored SidecarSet.
+pub fn hash_without_image(ss: &Value) -> Result<String, FieldError> {
+    hash_of(ss, true)
+}
+
+fn hash_of(ss: &Value, without_image: bool) -> Result<String, FieldError> {
+    let decoded = decode(ss)?;
+    let (containers, init) = hashed_lists(ss, &decoded);
+    Ok(hash::hash_payload(&hash::payload(
+        &containers,
+        &init,
+        without_image,
+    )))
+}
+
+/// The two container lists as Go holds them: nil when absent, empty when
+/// written as `[]` (the round trip omits both, but they hash differently,
+/// defaults-and-hash.md §8 item 1), else the round-tripped list.
+fn hashed_lists(original: &Value, decoded: &Value) -> (Value, Value) {
+    let list = |key: &str| -> Value {
+        match original.pointer(&format!("/spec/{key}")) {
+            Some(Value::Array(a)) if a.is_empty() => Value::Array(Vec::new()),
+            Some(Value::Array(_)) => decoded
+                .pointer(&format!("/spec/{key}"))
+                .cloned()
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
+    };
+    (list("containers"), list("initContainers"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -122,3 +122,4 @@ pub fn short_diff(want: &str, got: &str) -> String {
         .to_string();
     text.lines().take(40).collect::<Vec<_>>().join("\n")
 }
+pub mod normalise;

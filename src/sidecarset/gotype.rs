@@ -1,0 +1,332 @@
+//! Go `encoding/json` round trips of typed Kubernetes objects.
+//!
+//! The webhook decodes a SidecarSet into Go structs (case-sensitive, unknown
+//! fields dropped, wrong JSON types rejected) and the stored object and the
+//! hashes are the `json.Marshal` of those structs (struct field order,
+//! `omitempty`, nil pointers, quantities in their Go text). [`roundtrip`]
+//! does both in one pass over an untyped value, driven by the field tables in
+//! `gotypes.rs`. The result is idempotent: feeding it back changes nothing.
+
+use super::gotypes::fields;
+use crate::path::{FieldError, JsonPath};
+use crate::quantity;
+use crate::value::type_name;
+use serde_json::{Map, Number, Value};
+
+/// The JSON shape of a Go type.
+#[derive(Clone, Copy, Debug)]
+pub enum Ty {
+    Str,
+    Bool,
+    I32,
+    I64,
+    /// `resource.Quantity`.
+    Quantity,
+    /// `intstr.IntOrString`.
+    IntOrStr,
+    /// `metav1.Time`: RFC 3339, marshalled in UTC with second precision.
+    Time,
+    /// Raw JSON kept as is (`FieldsV1`, `RawExtension`).
+    Any,
+    /// A struct by its name in `gotypes.rs`.
+    Struct(&'static str),
+    List(&'static Ty),
+    /// `map[string]T` (keys sorted on output, as Go sorts map keys).
+    Map(&'static Ty),
+}
+
+/// One JSON field of a Go struct.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Ty,
+    /// A pointer: nil when absent or null, emitted even when zero.
+    pub ptr: bool,
+    pub omitempty: bool,
+}
+
+/// Decodes `v` into the Go struct `name` and marshals it back.
+pub fn roundtrip(v: &Value, name: &'static str, path: &JsonPath) -> Result<Value, FieldError> {
+    Ok(decode(non_null(Some(v)), &Ty::Struct(name), path)?.0)
+}
+
+fn non_null(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| !v.is_null())
+}
+
+fn wrong(path: &JsonPath, want: &str, got: &Value) -> FieldError {
+    FieldError::new(
+        path.clone(),
+        format!("expected {want}, got {}", type_name(got)),
+    )
+}
+
+/// The marshalled value and whether Go's `omitempty` treats it as empty.
+fn decode(v: Option<&Value>, ty: &Ty, path: &JsonPath) -> Result<(Value, bool), FieldError> {
+    match ty {
+        Ty::Str => match v {
+            None => Ok((Value::String(String::new()), true)),
+            Some(Value::String(s)) => Ok((Value::String(s.clone()), s.is_empty())),
+            Some(other) => Err(wrong(path, "string", other)),
+        },
+        Ty::Bool => match v {
+            None => Ok((Value::Bool(false), true)),
+            Some(Value::Bool(b)) => Ok((Value::Bool(*b), !*b)),
+            Some(other) => Err(wrong(path, "boolean", other)),
+        },
+        Ty::I32 | Ty::I64 => match v {
+            None => Ok((Value::Number(0.into()), true)),
+            Some(Value::Number(n)) => {
+                let i = integer(n, matches!(ty, Ty::I32)).ok_or_else(|| {
+                    FieldError::new(path.clone(), format!("expected integer, got {n}"))
+                })?;
+                Ok((Value::Number(i.into()), i == 0))
+            }
+            Some(other) => Err(wrong(path, "integer", other)),
+        },
+        Ty::Quantity => match v {
+            None => Ok((Value::String("0".into()), false)),
+            Some(q @ (Value::String(_) | Value::Number(_))) => {
+                let parsed = quantity::from_json(q)
+                    .map_err(|e| FieldError::new(path.clone(), e.to_string()))?;
+                Ok((Value::String(parsed.to_go_string()), false))
+            }
+            Some(other) => Err(wrong(path, "quantity", other)),
+        },
+        Ty::IntOrStr => match v {
+            None => Ok((Value::Number(0.into()), false)),
+            Some(Value::String(s)) => Ok((Value::String(s.clone()), false)),
+            Some(Value::Number(n)) => {
+                let i = integer(n, true).ok_or_else(|| {
+                    FieldError::new(path.clone(), format!("expected int32 or string, got {n}"))
+                })?;
+                Ok((Value::Number(i.into()), false))
+            }
+            Some(other) => Err(wrong(path, "integer or string", other)),
+        },
+        Ty::Time => match v {
+            None => Ok((Value::Null, false)),
+            Some(Value::String(s)) => {
+                let epoch = parse_rfc3339(s).ok_or_else(|| {
+                    FieldError::new(path.clone(), format!("invalid RFC 3339 time {s:?}"))
+                })?;
+                Ok((Value::String(crate::clock::rfc3339(epoch)), false))
+            }
+            Some(other) => Err(wrong(path, "time string", other)),
+        },
+        Ty::Any => Ok((v.cloned().unwrap_or(Value::Null), v.is_none())),
+        Ty::Struct(name) => {
+            let empty = Map::new();
+            let obj = match v {
+                None => &empty,
+                Some(Value::Object(m)) => m,
+                Some(other) => return Err(wrong(path, "object", other)),
+            };
+            let mut out = Map::new();
+            for f in fields(name) {
+                let here = path.clone().key(f.name);
+                let raw = non_null(obj.get(f.name));
+                if f.ptr {
+                    match raw {
+                        None if f.omitempty => {}
+                        None => {
+                            out.insert(f.name.to_string(), Value::Null);
+                        }
+                        Some(_) => {
+                            out.insert(f.name.to_string(), decode(raw, &f.ty, &here)?.0);
+                        }
+                    }
+                } else {
+                    let (j, is_empty) = decode(raw, &f.ty, &here)?;
+                    if !(f.omitempty && is_empty) {
+                        out.insert(f.name.to_string(), j);
+                    }
+                }
+            }
+            // Go never treats a struct as empty.
+            Ok((Value::Object(out), false))
+        }
+        Ty::List(elem) => match v {
+            None => Ok((Value::Null, true)),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    out.push(decode(non_null(Some(item)), elem, &path.clone().index(i))?.0);
+                }
+                let is_empty = out.is_empty();
+                Ok((Value::Array(out), is_empty))
+            }
+            Some(other) => Err(wrong(path, "array", other)),
+        },
+        Ty::Map(elem) => match v {
+            None => Ok((Value::Null, true)),
+            Some(Value::Object(m)) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                let mut out = Map::with_capacity(m.len());
+                for k in keys {
+                    let here = path.clone().key(k.as_str());
+                    out.insert(k.clone(), decode(non_null(m.get(k)), elem, &here)?.0);
+                }
+                let is_empty = out.is_empty();
+                Ok((Value::Object(out), is_empty))
+            }
+            Some(other) => Err(wrong(path, "object", other)),
+        },
+    }
+}
+
+/// An integral JSON number in range (floats with an integral value are what
+/// the API server re-encodes as integers).
+fn integer(n: &Number, int32: bool) -> Option<i64> {
+    let i = match n.as_i64() {
+        Some(i) => i,
+        None => {
+            let f = n.as_f64()?;
+            if f.fract() != 0.0 || !(-9.2e18..9.2e18).contains(&f) {
+                return None;
+            }
+            f as i64
+        }
+    };
+    if int32 && i32::try_from(i).is_err() {
+        return None;
+    }
+    Some(i)
+}
+
+/// Seconds since the epoch of an RFC 3339 timestamp (Go's `time.RFC3339`
+/// layout accepts fractional seconds and any offset).
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        if t.bytes().all(|c| c.is_ascii_digit()) {
+            t.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59
+    {
+        return None;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        rest = &frac[n..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let ob = rest.as_bytes();
+            if ob.len() != 6 || !matches!(ob[0], b'+' | b'-') || ob[3] != b':' {
+                return None;
+            }
+            let oh: i64 = rest.get(1..3)?.parse().ok()?;
+            let om: i64 = rest.get(4..6)?.parse().ok()?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = oh * 3600 + om * 60;
+            if ob[0] == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+    };
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn container_shape_like_go() {
+        let c = json!({"Image": "x", "image": "nginx", "name": "c", "command": [],
+            "ports": [{"containerPort": 80.0}], "resources": {"limits": {"memory": "1024Mi", "cpu": 0.5}},
+            "readinessProbe": {"grpc": {"port": 1}}, "bogus": 1});
+        let got = roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::root()).expect("decodes");
+        assert_eq!(
+            crate::gojson::to_string(&got),
+            r#"{"name":"c","image":"nginx","ports":[{"containerPort":80}],"resources":{"limits":{"cpu":"500m","memory":"1Gi"}},"readinessProbe":{"grpc":{"port":1,"service":null}},"upgradeStrategy":{},"shareVolumePolicy":{}}"#
+        );
+        assert_eq!(
+            roundtrip(&got, "v1beta1.SidecarContainer", &JsonPath::root()).expect("again"),
+            got
+        );
+    }
+
+    #[test]
+    fn wrong_types_have_paths() {
+        let c = json!({"name": "c", "ports": [{"containerPort": "80"}]});
+        let err = roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::keys(&["spec"]))
+            .expect_err("string port");
+        assert_eq!(err.path.to_string(), "spec.ports[0].containerPort");
+        let c = json!({"name": "c", "ports": [{"containerPort": 1.5}]});
+        assert!(roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::root()).is_err());
+        let c = json!({"name": "c", "resources": {"limits": {"cpu": "1x"}}});
+        let err = roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::root()).expect_err("bad q");
+        assert_eq!(err.path.to_string(), "resources.limits.cpu");
+    }
+
+    #[test]
+    fn metadata_and_status_zero_values() {
+        let got = roundtrip(
+            &json!({"metadata": {"name": "a"}}),
+            "v1beta1.SidecarSet",
+            &JsonPath::root(),
+        )
+        .expect("decodes");
+        assert_eq!(
+            got,
+            json!({"metadata": {"name": "a", "creationTimestamp": null},
+                   "spec": {"updateStrategy": {}, "injectionStrategy": {}},
+                   "status": {"matchedPods": 0, "updatedPods": 0, "readyPods": 0}})
+        );
+    }
+
+    #[test]
+    fn rfc3339() {
+        assert_eq!(parse_rfc3339("2024-01-01T00:00:00Z"), Some(1_704_067_200));
+        assert_eq!(
+            parse_rfc3339("2024-01-01T02:00:00.5+02:00"),
+            Some(1_704_067_200)
+        );
+        assert_eq!(parse_rfc3339("2024-02-30T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("yesterday"), None);
+    }
+}
