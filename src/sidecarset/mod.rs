@@ -19,6 +19,7 @@ mod gotypes;
 mod hash;
 pub mod image;
 mod revision;
+mod view;
 
 pub use convert::{CUSTOM_VERSION_LABEL, V1ALPHA1, V1BETA1};
 pub use hash::safe_encode;
@@ -26,6 +27,7 @@ pub use revision::{
     new_revision, restore_from_revision, revision_data, revision_hash, revision_name,
     REVISION_HASH_LABEL, SIDECARSET_NAME_LABEL,
 };
+pub use view::SidecarSetView;
 
 pub const HASH_ANNOTATION: &str = "kruise.io/sidecarset-hash";
 pub const HASH_WITHOUT_IMAGE_ANNOTATION: &str = "kruise.io/sidecarset-hash-without-image";
