@@ -165,3 +165,28 @@ fn errors_carry_paths() {
     let err = store(&ss(json!({"revisionHistoryLimit": "5"}))).expect_err("string limit");
     assert_eq!(err.path.to_string(), "spec.revisionHistoryLimit");
 }
+
+#[test]
+fn store_is_idempotent_and_conversion_keeps_hashes() {
+    let mut alpha = ss(json!({"namespace": "prod",
+        "containers": [{"name": "c", "image": "c:1", "resources": {"limits": {"cpu": "0.5", "memory": "1.5Gi"}},
+                        "readinessProbe": {"httpGet": {"port": "http"}}}],
+        "volumes": [{"name": "v", "configMap": {"name": "x"}}]}));
+    alpha["apiVersion"] = json!(V1ALPHA1);
+    alpha["metadata"]["labels"] = json!({CUSTOM_VERSION_LABEL: "v1"});
+    let once = store(&alpha).expect("stores");
+    assert_eq!(store(&once).expect("stores again"), once);
+    assert_eq!(
+        once["spec"]["containers"][0]["resources"]["limits"],
+        json!({"cpu": "500m", "memory": "1536Mi"})
+    );
+    let beta = to_v1beta1(&once).expect("converts");
+    assert_eq!(beta["spec"]["customVersion"], json!("v1"));
+    assert_eq!(hash(&beta).expect("hash"), annotations(&once).0);
+    assert_eq!(
+        hash_without_image(&beta).expect("hash"),
+        annotations(&once).1
+    );
+    let beta_stored = store(&beta).expect("stores v1beta1");
+    assert_eq!(annotations(&beta_stored), annotations(&once));
+}
