@@ -315,3 +315,31 @@ fn json_numbers_parse_as_text() {
     assert_eq!(from_json(&arr[1]).expect("q").to_go_string(), "2");
     assert_eq!(from_json(&arr[2]).expect("q").to_go_string(), "3");
 }
+
+/// The calculator's `q * n` (`SetMilli(int64(float64(MilliValue()) * n))`)
+/// on the sums of injection.md §8.5.
+#[test]
+fn resources_policy_worked_results() {
+    let sum = |xs: &[&str]| {
+        let mut s = Quantity::new(0, Format::DecimalSI);
+        for x in xs {
+            s.add(&p(x));
+        }
+        s
+    };
+    let times = |q: &Quantity, n: f64| {
+        let mut r = q.clone();
+        r.set_milli((q.milli_value() as f64 * n) as i64);
+        r.to_go_string()
+    };
+    assert_eq!(times(&sum(&["200m", "400m"]), 0.5), "300m");
+    assert_eq!(times(&sum(&["50m", "100m"]), 0.5), "75m");
+    assert_eq!(times(&sum(&["200Mi", "400Mi"]), 30.0 / 100.0), "180Mi");
+    assert_eq!(times(&sum(&["100m", "50m"]), 30.0 / 100.0), "45m");
+    assert_eq!(times(&sum(&["100Mi", "200Mi"]), 20.0 / 100.0), "60Mi");
+    // max keeps the winning object with its text.
+    let a = p("200Mi");
+    let b = p("209715200");
+    assert_eq!(a.cmp_value(&b), Ordering::Equal);
+    assert_eq!(b.to_go_string(), "209715200");
+}
