@@ -24,6 +24,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let findings = lint::lint(&lint::Input {
         resources: &resources,
         old_sidecar_sets: &old,
+        ..Default::default()
     });
     let findings: Vec<_> = findings
         .into_iter()

@@ -4,18 +4,49 @@
 //!
 //! Contract used by the CLI (keep these signatures): [`lint`] checks a set of
 //! resources and returns findings that point at a resource (by index) and a
-//! field path; the CLI turns those into file, line and column.
+//! field path; the CLI turns those into file, line and column ([`Located`])
+//! and hands them to a renderer of [`render`].
+//!
+//! Suppression: an object annotated `sidecarset.kruise.io/lint-ignore:
+//! "SSL-023,SSV-040"` (or `"*"`) gets no findings of those rules; per run,
+//! `--ignore RULE` is applied by the CLI (see [`suppressed`]).
 
+use crate::features::FeatureGates;
 use crate::path::JsonPath;
 use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+mod calc;
+mod core;
+mod model;
+mod overlap;
+pub mod registry;
+pub mod render;
+mod ssl;
+mod ssv;
+
+pub use registry::{Rule, RULES};
+pub use render::Located;
+
+/// The annotation that silences rules on one object (comma-separated ids or `*`).
+pub const IGNORE_ANNOTATION: &str = "sidecarset.kruise.io/lint-ignore";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
     Warning,
     Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// One result.
@@ -39,10 +70,56 @@ pub struct Input<'a> {
     pub resources: &'a [Value],
     /// SidecarSets as stored in the cluster before this change (`lint --from`).
     pub old_sidecar_sets: &'a [Value],
+    /// Feature gates of the Kruise installation being targeted.
+    pub gates: FeatureGates,
 }
 
-/// Runs every rule.
+/// Runs every rule. Findings come out grouped by resource (input order), then
+/// in rule evaluation order; suppression annotations are already applied.
 pub fn lint(input: &Input<'_>) -> Vec<Finding> {
-    let _ = input;
-    Vec::new()
+    let world = model::World::build(input);
+    let mut out = Vec::new();
+    ssv::check(&world, input, &mut out);
+    ssl::check(&world, input, &mut out);
+    out.retain(|f| !suppressed_by_annotation(input.resources.get(f.resource), &f.rule));
+    // Stable order: by resource, keeping evaluation order inside one.
+    out.sort_by_key(|f| f.resource);
+    out
 }
+
+/// Whether `rule` is listed in `ignore` (ids as given to `--ignore`, case-insensitive,
+/// `*` for all).
+pub fn suppressed(ignore: &[String], rule: &str) -> bool {
+    ignore
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .any(|i| i == "*" || i.eq_ignore_ascii_case(rule))
+}
+
+fn suppressed_by_annotation(obj: Option<&Value>, rule: &str) -> bool {
+    let Some(list) = obj
+        .and_then(|o| o.pointer("/metadata/annotations"))
+        .and_then(|a| a.get(IGNORE_ANNOTATION))
+        .and_then(Value::as_str)
+    else {
+        return false;
+    };
+    suppressed(&[list.to_string()], rule)
+}
+
+/// Builds a finding with the rule's registered severity and help.
+pub(crate) fn finding(rule: &str, resource: usize, path: JsonPath, message: String) -> Finding {
+    let r = registry::get(rule);
+    Finding {
+        rule: rule.to_string(),
+        severity: r.map_or(Severity::Error, |r| r.severity),
+        resource,
+        path,
+        message,
+        help: r.map(|r| r.help.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

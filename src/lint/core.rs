@@ -1,0 +1,614 @@
+//! Kubernetes' own validation (`k8s.io/apimachinery pkg/util/validation`,
+//! `k8s.io/kubernetes pkg/apis/core/validation`) for what the SidecarSet
+//! webhook runs through `ValidatePodCreate` on its fake pod (SSV-05B), and
+//! the name/label checks of selectors and metadata.
+
+use super::model::{arr, q, s};
+use crate::path::JsonPath;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// One Kubernetes field error: where, and the `<field>: <Type>: <detail>` text.
+pub struct CoreError {
+    pub path: JsonPath,
+    pub message: String,
+}
+
+fn alnum(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+/// `IsDNS1123Label`.
+pub fn dns1123_label(v: &str) -> Vec<String> {
+    let b = v.as_bytes();
+    let mut errs = Vec::new();
+    if b.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let ok = !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.first().is_some_and(|c| *c != b'-')
+        && b.last().is_some_and(|c| *c != b'-');
+    if !ok {
+        errs.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".to_string());
+    }
+    errs
+}
+
+/// `IsDNS1123Subdomain`.
+pub fn dns1123_subdomain(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    let ok = !v.is_empty()
+        && v.split('.').all(|l| {
+            let b = l.as_bytes();
+            !b.is_empty()
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+                && b.first().is_some_and(|c| alnum(*c))
+                && b.last().is_some_and(|c| alnum(*c))
+        });
+    if !ok {
+        errs.push("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".to_string());
+    }
+    errs
+}
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, the name part of qualified
+/// names and label values.
+fn qualified_part(v: &str) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b.first().is_some_and(|c| alnum(*c))
+        && b.last().is_some_and(|c| alnum(*c))
+        && b.iter()
+            .all(|c| alnum(*c) || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// `IsQualifiedName`.
+pub fn qualified_name(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    let (prefix, name) = match v.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, v),
+    };
+    if name.contains('/') {
+        errs.push("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".to_string());
+        return errs;
+    }
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            errs.push("prefix part must be non-empty".to_string());
+        } else {
+            errs.extend(
+                dns1123_subdomain(p)
+                    .into_iter()
+                    .map(|m| format!("prefix part {m}")),
+            );
+        }
+    }
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    }
+    if !name.is_empty() && !qualified_part(name) {
+        errs.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".to_string());
+    }
+    errs
+}
+
+/// `IsValidLabelValue`.
+pub fn label_value(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    if !v.is_empty() && !qualified_part(v) {
+        errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string());
+    }
+    errs
+}
+
+struct Errs {
+    out: Vec<CoreError>,
+}
+
+impl Errs {
+    fn push(&mut self, path: &JsonPath, kind: &str, detail: impl AsRef<str>) {
+        let detail = detail.as_ref();
+        let message = if detail.is_empty() {
+            format!("{path}: {kind}")
+        } else {
+            format!("{path}: {kind}: {detail}")
+        };
+        self.out.push(CoreError {
+            path: path.clone(),
+            message,
+        });
+    }
+    fn invalid(&mut self, path: &JsonPath, value: &str, detail: impl AsRef<str>) {
+        self.push(path, &format!("Invalid value: {}", q(value)), detail);
+    }
+}
+
+/// A sidecar container list entry with where it sits.
+pub struct Ctr<'a> {
+    pub c: &'a Value,
+    pub path: JsonPath,
+    pub init: bool,
+}
+
+const VOLUME_SOURCES: &[&str] = &[
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "configMap",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "projected",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+    "csi",
+    "ephemeral",
+    "image",
+];
+
+/// The part of `ValidatePodCreate` that concerns the fake pod's containers
+/// and volumes. `containers` is empty when the SidecarSet has none (the
+/// webhook then adds a placeholder named `test`).
+pub fn validate_pod(
+    init: &[Ctr<'_>],
+    containers: &[Ctr<'_>],
+    volumes: &[Value],
+    volumes_path: &JsonPath,
+) -> Vec<CoreError> {
+    let mut e = Errs { out: Vec::new() };
+    // volumes
+    let mut vol_names: HashSet<&str> = HashSet::new();
+    let mut block_vols: HashSet<&str> = HashSet::new();
+    for (i, v) in volumes.iter().enumerate() {
+        let p = volumes_path.clone().index(i);
+        let name = s(v, "name");
+        if name.is_empty() {
+            e.push(&p.clone().key("name"), "Required value", "");
+        } else {
+            for m in dns1123_label(name) {
+                e.invalid(&p.clone().key("name"), name, m);
+            }
+            if !vol_names.insert(name) {
+                e.push(
+                    &p.clone().key("name"),
+                    &format!("Duplicate value: {}", q(name)),
+                    "",
+                );
+            }
+        }
+        let sources: Vec<&str> = VOLUME_SOURCES
+            .iter()
+            .copied()
+            .filter(|k| v.get(*k).is_some_and(|x| !x.is_null()))
+            .collect();
+        match sources.len() {
+            0 => e.push(&p, "Required value", "must specify a volume type"),
+            1 => {}
+            _ => e.push(
+                &p.clone().key(sources[1]),
+                "Forbidden",
+                "may not specify more than 1 volume type",
+            ),
+        }
+        if sources
+            .iter()
+            .any(|k| matches!(*k, "persistentVolumeClaim" | "ephemeral"))
+        {
+            block_vols.insert(name);
+        }
+    }
+    // container names are unique across both lists
+    let mut names: HashSet<&str> = HashSet::new();
+    for c in init.iter().chain(containers) {
+        let name = s(c.c, "name");
+        let np = c.path.clone().key("name");
+        if name.is_empty() {
+            e.push(&np, "Required value", "");
+        } else {
+            for m in dns1123_label(name) {
+                e.invalid(&np, name, m);
+            }
+            if !names.insert(name) {
+                e.push(&np, &format!("Duplicate value: {}", q(name)), "");
+            }
+        }
+        container(&mut e, c, &vol_names, &block_vols);
+    }
+    if containers.is_empty() && names.contains("test") {
+        // The webhook's placeholder container is named `test`.
+        e.push(
+            &JsonPath::keys(&["spec", "initContainers"]),
+            "Duplicate value: \"test\"",
+            "an init-only SidecarSet may not use the name 'test' (the webhook's placeholder container)",
+        );
+    }
+    e.out
+}
+
+fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashSet<&str>) {
+    let v = c.c;
+    let p = &c.path;
+    let image = s(v, "image");
+    if image.is_empty() {
+        e.push(&p.clone().key("image"), "Required value", "");
+    } else if image.trim() != image {
+        e.invalid(
+            &p.clone().key("image"),
+            image,
+            "must not have leading or trailing whitespace",
+        );
+    }
+    // restartPolicy
+    let native = s(v, "restartPolicy") == "Always";
+    if let Some(rp) = v.get("restartPolicy").and_then(Value::as_str) {
+        if !c.init {
+            e.push(
+                &p.clone().key("restartPolicy"),
+                "Forbidden",
+                "may not be set for non-init containers",
+            );
+        } else if rp != "Always" {
+            e.push(
+                &p.clone().key("restartPolicy"),
+                &format!("Unsupported value: {}", q(rp)),
+                "supported values: \"Always\"",
+            );
+        }
+    }
+    // probes and lifecycle
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        let Some(pr) = v.get(probe).filter(|x| !x.is_null()) else {
+            continue;
+        };
+        let pp = p.clone().key(probe);
+        if c.init && !native {
+            e.push(&pp, "Forbidden", "may not be set for init containers");
+            continue;
+        }
+        let handlers = ["exec", "httpGet", "tcpSocket", "grpc"]
+            .iter()
+            .filter(|h| pr.get(**h).is_some_and(|x| !x.is_null()))
+            .count();
+        if handlers == 0 {
+            e.push(&pp, "Required value", "must specify a handler type");
+        } else if handlers > 1 {
+            e.push(&pp, "Forbidden", "may not specify more than 1 handler type");
+        }
+        if probe != "readinessProbe" {
+            if let Some(st) = pr.get("successThreshold").and_then(Value::as_i64) {
+                if st != 1 {
+                    e.invalid(
+                        &pp.clone().key("successThreshold"),
+                        &st.to_string(),
+                        "must be 1",
+                    );
+                }
+            }
+        }
+    }
+    if c.init && !native && v.get("lifecycle").is_some_and(|x| !x.is_null()) {
+        e.push(
+            &p.clone().key("lifecycle"),
+            "Forbidden",
+            "may not be set for init containers",
+        );
+    }
+    // volume mounts
+    let mut mount_paths: HashSet<&str> = HashSet::new();
+    for (i, m) in arr(v, "volumeMounts").iter().enumerate() {
+        let mp = p.clone().key("volumeMounts").index(i);
+        let name = s(m, "name");
+        if name.is_empty() {
+            e.push(&mp.clone().key("name"), "Required value", "");
+        } else if !vols.contains(name) {
+            e.push(
+                &mp.clone().key("name"),
+                &format!("Not found: {}", q(name)),
+                "",
+            );
+        }
+        let path = s(m, "mountPath");
+        if path.is_empty() {
+            e.push(&mp.clone().key("mountPath"), "Required value", "");
+        } else if !mount_paths.insert(path) {
+            e.invalid(&mp.clone().key("mountPath"), path, "must be unique");
+        }
+        let sub = s(m, "subPath");
+        let sub_expr = s(m, "subPathExpr");
+        if !sub.is_empty() && !sub_expr.is_empty() {
+            e.invalid(
+                &mp.clone().key("subPathExpr"),
+                sub_expr,
+                "subPathExpr and subPath are mutually exclusive",
+            );
+        }
+        for (k, sp) in [("subPath", sub), ("subPathExpr", sub_expr)] {
+            if sp.starts_with('/') {
+                e.invalid(&mp.clone().key(k), sp, "must be a relative path");
+            }
+            if sp.split(['/', '\\']).any(|x| x == "..") {
+                e.invalid(&mp.clone().key(k), sp, "must not contain '..'");
+            }
+        }
+        if let Some(prop) = m.get("mountPropagation").and_then(Value::as_str) {
+            if !matches!(prop, "None" | "HostToContainer" | "Bidirectional") {
+                e.push(
+                    &mp.clone().key("mountPropagation"),
+                    &format!("Unsupported value: {}", q(prop)),
+                    "supported values: \"Bidirectional\", \"HostToContainer\", \"None\"",
+                );
+            }
+        }
+    }
+    let mut device_paths: HashSet<&str> = HashSet::new();
+    for (i, d) in arr(v, "volumeDevices").iter().enumerate() {
+        let dp = p.clone().key("volumeDevices").index(i);
+        let name = s(d, "name");
+        if name.is_empty() {
+            e.push(&dp.clone().key("name"), "Required value", "");
+        } else if !vols.contains(name) {
+            e.push(
+                &dp.clone().key("name"),
+                &format!("Not found: {}", q(name)),
+                "",
+            );
+        } else if !block_vols.contains(name) {
+            e.invalid(
+                &dp.clone().key("name"),
+                name,
+                "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+            );
+        }
+        let path = s(d, "devicePath");
+        if path.is_empty() {
+            e.push(&dp.clone().key("devicePath"), "Required value", "");
+        } else if !device_paths.insert(path) {
+            e.invalid(&dp.clone().key("devicePath"), path, "must be unique");
+        } else if mount_paths.contains(path) {
+            e.invalid(
+                &dp.clone().key("devicePath"),
+                path,
+                "must not already exist as a path in volumeMounts",
+            );
+        }
+    }
+    ports(e, v, p);
+    env(e, v, p);
+    resources(e, v, p);
+}
+
+fn ports(e: &mut Errs, v: &Value, p: &JsonPath) {
+    let mut names: HashSet<&str> = HashSet::new();
+    for (i, port) in arr(v, "ports").iter().enumerate() {
+        let pp = p.clone().key("ports").index(i);
+        let name = s(port, "name");
+        if !name.is_empty() {
+            let ok = name.len() <= 15
+                && name
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && name.bytes().any(|c| c.is_ascii_lowercase())
+                && !name.starts_with('-')
+                && !name.ends_with('-')
+                && !name.contains("--");
+            if !ok {
+                e.invalid(
+                    &pp.clone().key("name"),
+                    name,
+                    "must be an IANA_SVC_NAME (at most 15 lower case alphanumerics or '-', with a letter, no '--', not starting or ending with '-')",
+                );
+            }
+            if !names.insert(name) {
+                e.push(
+                    &pp.clone().key("name"),
+                    &format!("Duplicate value: {}", q(name)),
+                    "",
+                );
+            }
+        }
+        match port.get("containerPort").and_then(Value::as_i64) {
+            None | Some(0) => e.push(&pp.clone().key("containerPort"), "Required value", ""),
+            Some(n) if !(1..=65535).contains(&n) => e.invalid(
+                &pp.clone().key("containerPort"),
+                &n.to_string(),
+                "must be between 1 and 65535, inclusive",
+            ),
+            _ => {}
+        }
+        if let Some(n) = port.get("hostPort").and_then(Value::as_i64) {
+            if n != 0 && !(1..=65535).contains(&n) {
+                e.invalid(
+                    &pp.clone().key("hostPort"),
+                    &n.to_string(),
+                    "must be between 1 and 65535, inclusive",
+                );
+            }
+        }
+        let proto = s(port, "protocol");
+        if !proto.is_empty() && !matches!(proto, "TCP" | "UDP" | "SCTP") {
+            e.push(
+                &pp.clone().key("protocol"),
+                &format!("Unsupported value: {}", q(proto)),
+                "supported values: \"SCTP\", \"TCP\", \"UDP\"",
+            );
+        }
+    }
+}
+
+const FIELD_PATHS: &[&str] = &[
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "metadata.labels",
+    "metadata.annotations",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+
+fn env(e: &mut Errs, v: &Value, p: &JsonPath) {
+    for (i, ev) in arr(v, "env").iter().enumerate() {
+        let ep = p.clone().key("env").index(i);
+        let name = s(ev, "name");
+        if name.is_empty() {
+            e.push(&ep.clone().key("name"), "Required value", "");
+        } else if name.contains('=') || !name.bytes().all(|c| (0x20..0x7f).contains(&c)) {
+            e.invalid(
+                &ep.clone().key("name"),
+                name,
+                "a valid environment variable name must consist only of printable ASCII characters other than '='",
+            );
+        }
+        let Some(from) = ev.get("valueFrom").filter(|x| !x.is_null()) else {
+            continue;
+        };
+        let fp = ep.clone().key("valueFrom");
+        if !s(ev, "value").is_empty() {
+            e.push(
+                &fp,
+                "Invalid value: \"\"",
+                "may not be specified when `value` is not empty",
+            );
+        }
+        let sources: Vec<&str> = [
+            "fieldRef",
+            "resourceFieldRef",
+            "configMapKeyRef",
+            "secretKeyRef",
+        ]
+        .into_iter()
+        .filter(|k| from.get(*k).is_some_and(|x| !x.is_null()))
+        .collect();
+        match sources.len() {
+            0 => e.invalid(&fp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapRef` or `secretKeyRef`"),
+            1 => {}
+            _ => e.invalid(&fp, "", "may not have more than one field specified at a time"),
+        }
+        if let Some(fr) = from.get("fieldRef").filter(|x| !x.is_null()) {
+            let frp = fp.clone().key("fieldRef");
+            let api = s(fr, "apiVersion");
+            let path = s(fr, "fieldPath");
+            if path.is_empty() {
+                e.push(&frp.clone().key("fieldPath"), "Required value", "");
+            } else if !api.is_empty() && api != "v1" {
+                e.invalid(
+                    &frp.clone().key("apiVersion"),
+                    api,
+                    "unsupported pod version",
+                );
+            } else {
+                let base = path
+                    .strip_suffix("']")
+                    .and_then(|x| x.split_once("['"))
+                    .filter(|(b, _)| !b.is_empty());
+                match base {
+                    Some((b, key)) => {
+                        if !matches!(b, "metadata.labels" | "metadata.annotations") {
+                            e.invalid(
+                                &frp.clone().key("fieldPath"),
+                                path,
+                                "does not support subscript",
+                            );
+                        } else {
+                            let k = if b == "metadata.annotations" {
+                                key.to_ascii_lowercase()
+                            } else {
+                                key.to_string()
+                            };
+                            for m in qualified_name(&k) {
+                                e.invalid(&frp.clone().key("fieldPath"), key, m);
+                            }
+                        }
+                    }
+                    None if !FIELD_PATHS.contains(&path) => e.push(
+                        &frp.clone().key("fieldPath"),
+                        &format!("Unsupported value: {}", q(path)),
+                        "",
+                    ),
+                    None => {}
+                }
+            }
+        }
+    }
+}
+
+fn resources(e: &mut Errs, v: &Value, p: &JsonPath) {
+    let rp = p.clone().key("resources");
+    let Some(res) = v.get("resources") else {
+        return;
+    };
+    let limits = res.get("limits").and_then(Value::as_object);
+    let requests = res.get("requests").and_then(Value::as_object);
+    for (kind, m) in [("limits", limits), ("requests", requests)] {
+        let Some(m) = m else { continue };
+        for (name, val) in m {
+            let kp = rp.clone().key(kind).key(name.as_str());
+            let standard = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage")
+                || name.starts_with("hugepages-");
+            if !standard && (!name.contains('/') || !qualified_name(name).is_empty()) {
+                e.invalid(
+                    &kp,
+                    name,
+                    "must be a standard resource type or fully qualified",
+                );
+            }
+            if let Ok(qv) = crate::quantity::from_json(val) {
+                if qv.sign() < 0 {
+                    e.invalid(&kp, &qv.canonical(), "must be greater than or equal to 0");
+                }
+            }
+        }
+    }
+    if let (Some(l), Some(r)) = (limits, requests) {
+        for (name, req) in r {
+            let (Some(lim), Ok(rq)) = (l.get(name), crate::quantity::from_json(req)) else {
+                continue;
+            };
+            let Ok(lq) = crate::quantity::from_json(lim) else {
+                continue;
+            };
+            if rq.cmp_value(&lq) == std::cmp::Ordering::Greater {
+                e.invalid(
+                    &rp.clone().key("requests").key(name.as_str()),
+                    &rq.canonical(),
+                    format!(
+                        "must be less than or equal to {name} limit of {}",
+                        lq.canonical()
+                    ),
+                );
+            }
+        }
+    }
+}
