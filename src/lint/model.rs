@@ -24,15 +24,6 @@ impl SidecarSet<'_> {
     pub fn name(&self) -> &str {
         str_at(self.raw, "/metadata/name")
     }
-
-    /// The stored form, or an empty object when it could not be decoded.
-    pub fn spec(&self) -> &Value {
-        self.stored
-            .as_ref()
-            .ok()
-            .and_then(|s| s.get("spec"))
-            .unwrap_or(&Value::Null)
-    }
 }
 
 /// One pod template of a workload.

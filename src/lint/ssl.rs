@@ -1,8 +1,468 @@
-//! Best-practice lints (`SSL-*`, best-practices-lint.md).
+//! Best-practice lints (`SSL-*`, best-practices-lint.md): SidecarSet-only
+//! rules, then rules on each workload template a SidecarSet matches.
 
-use super::model::World;
-use super::{Finding, Input};
+use super::model::{arr, env, q, s, str_at, SidecarSet, Template, World};
+use super::{finding, Finding, Input, Severity};
+use crate::path::JsonPath;
+use crate::selector::LabelSelector;
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
-pub fn check(world: &World<'_>, input: &Input<'_>, out: &mut Vec<Finding>) {
-    let _ = (world, input, out);
+const TERMINATE: &str = "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT";
+const TERMINATE_WITH_IMAGE: &str = "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT_WITH_IMAGE";
+const IGNORE_EXIT_CODE: &str = "KRUISE_TERMINATE_SIDECAR_IGNORE_EXIT_CODE";
+const PRIORITY_ENV: &str = "KRUISE_CONTAINER_PRIORITY";
+const LAUNCH_PRIORITY: &str = "apps.kruise.io/container-launch-priority";
+
+const LOG_AGENTS: &[&str] = &[
+    "filebeat",
+    "fluent-bit",
+    "fluentbit",
+    "fluentd",
+    "logtail",
+    "ilogtail",
+    "vector",
+    "promtail",
+    "loggie",
+    "otel",
+    "opentelemetry-collector",
+];
+const PROXIES: &[&str] = &["envoy", "istio-proxy", "mosn", "linkerd-proxy"];
+
+fn image_or_name_has(c: &Value, words: &[&str]) -> bool {
+    let name = s(c, "name").to_ascii_lowercase();
+    // Only the repository part of the image, not its registry host or tag.
+    let image = s(c, "image").to_ascii_lowercase();
+    let repo = image.rsplit('/').next().unwrap_or("");
+    let repo = repo.split([':', '@']).next().unwrap_or("");
+    words.iter().any(|w| name.contains(w) || repo.contains(w))
+}
+
+pub fn is_log_agent(c: &Value) -> bool {
+    image_or_name_has(c, LOG_AGENTS)
+}
+
+fn env_true(c: &Value, name: &str) -> bool {
+    env(c, name).is_some_and(|e| s(e, "value").eq_ignore_ascii_case("true"))
+}
+
+fn has_terminator_env(c: &Value) -> bool {
+    env_true(c, TERMINATE) || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !s(e, "value").is_empty())
+}
+
+fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
+    ss.stored.as_ref().ok().and_then(|v| v.get("spec"))
+}
+
+struct Ctx<'o> {
+    out: &'o mut Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, rule: &str, resource: usize, path: JsonPath, message: String) {
+        self.out.push(finding(rule, resource, path, message));
+    }
+    fn push_sev(&mut self, rule: &str, sev: Severity, resource: usize, path: JsonPath, message: String) {
+        let mut f = finding(rule, resource, path, message);
+        f.severity = sev;
+        self.out.push(f);
+    }
+}
+
+pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
+    let mut cx = Ctx { out };
+    for ss in &world.sidecar_sets {
+        let Some(spec) = spec_of(ss) else { continue };
+        sidecar_set_rules(&mut cx, ss, spec);
+        if let Some(old) = world.old.get(ss.name()) {
+            in_place(&mut cx, ss, old);
+        }
+    }
+    // Which SidecarSets each template gets, in input order.
+    let mut used = vec![false; world.sidecar_sets.len()];
+    for t in &world.templates {
+        let mut matched: Vec<&SidecarSet<'_>> = Vec::new();
+        for (i, ss) in world.sidecar_sets.iter().enumerate() {
+            if spec_of(ss).is_some_and(|sp| matches(world, sp, t)) {
+                used[i] = true;
+                matched.push(ss);
+            }
+        }
+        if !matched.is_empty() {
+            template_rules(&mut cx, t, &matched);
+        }
+        template_volumes(&mut cx, t, &matched);
+    }
+    // SSL-050 on the SidecarSet itself when no workload of the input shows
+    // whether its pods are ordered.
+    for (ss, used) in world.sidecar_sets.iter().zip(used) {
+        let Some(sp) = spec_of(ss).filter(|_| !used) else { continue };
+        for (i, c) in late_starters(sp) {
+            cx.push("SSL-050", ss.resource, ctr_path("containers", i), format!("sidecar {} may start after the app containers: set {PRIORITY_ENV} on it, patch the pods with {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", s(c, "name")));
+        }
+    }
+}
+
+/// Whether pods from `t` are injected by a SidecarSet with spec `sp`
+/// (matching.md: not paused, namespace, selector).
+fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
+    if sp.pointer("/injectionStrategy/paused").and_then(Value::as_bool) == Some(true) {
+        return false;
+    }
+    if let Some(ns) = sp.get("namespaceSelector").filter(|v| !v.is_null()) {
+        let synthesized: Map<String, Value> =
+            [("kubernetes.io/metadata.name".to_string(), Value::String(t.namespace.clone()))]
+                .into_iter()
+                .collect();
+        let labels = match world.namespace_labels(&t.namespace) {
+            Some(l) => l,
+            None => Some(&synthesized),
+        };
+        if !selects(ns, labels) {
+            return false;
+        }
+    }
+    sp.get("selector").is_some_and(|sel| selects(sel, t.labels()))
+}
+
+fn selects(sel: &Value, labels: Option<&Map<String, Value>>) -> bool {
+    LabelSelector::decode(Some(sel), &JsonPath::root())
+        .ok()
+        .flatten()
+        .and_then(|l| l.to_selector().ok())
+        .is_some_and(|s| s.matches(labels))
+}
+
+fn ctr_path(list: &str, i: usize) -> JsonPath {
+    JsonPath::keys(&["spec", list]).index(i)
+}
+
+fn patches_ordered(sp: &Value) -> bool {
+    arr(sp, "patchPodMetadata").iter().any(|p| {
+        p.pointer("/annotations")
+            .and_then(|a| a.get(LAUNCH_PRIORITY))
+            .and_then(Value::as_str)
+            == Some("Ordered")
+    })
+}
+
+fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
+    let res = ss.resource;
+    let strategy = str_at(sp, "/updateStrategy/type");
+    // SSL-029
+    if !matches!(strategy, "RollingUpdate" | "NotUpdate") {
+        cx.push("SSL-029", res, JsonPath::keys(&["spec", "updateStrategy", "type"]), format!("updateStrategy.type {} is neither RollingUpdate nor NotUpdate: it rolls out like RollingUpdate without any of its validation", q(strategy)));
+    }
+    // SSL-026
+    if strategy == "RollingUpdate" {
+        let mu = sp.pointer("/updateStrategy/maxUnavailable");
+        let zero = match mu {
+            Some(Value::Number(n)) => n.as_i64() == Some(0),
+            Some(Value::String(v)) => v.trim_end_matches('%').parse::<u64>().ok() == Some(0),
+            _ => false,
+        };
+        if zero {
+            cx.push("SSL-026", res, JsonPath::keys(&["spec", "updateStrategy", "maxUnavailable"]), "maxUnavailable is 0: only pods that are already not ready are ever updated, so a healthy fleet never rolls".into());
+        }
+    }
+    // SSL-022: v1alpha1 namespace together with namespaceSelector.
+    if str_at(ss.raw, "/apiVersion") == crate::sidecarset::V1ALPHA1
+        && !str_at(ss.raw, "/spec/namespace").is_empty()
+        && ss.raw.pointer("/spec/namespaceSelector").is_some_and(|v| !v.is_null())
+    {
+        cx.push("SSL-022", res, JsonPath::keys(&["spec", "namespaceSelector"]), "spec.namespace and spec.namespaceSelector are both set: the conversion to v1beta1 keeps only spec.namespace and drops the selector".into());
+    }
+    // SSL-081
+    if sp.get("namespaceSelector").is_none_or(Value::is_null) {
+        cx.push("SSL-081", res, JsonPath::keys(&["spec", "selector"]), format!("SidecarSet {} has no namespaceSelector: it injects into matching pods of every namespace, kube-system included", ss.name()));
+    }
+    // SSL-033
+    if let Some(cv) = sp.pointer("/injectionStrategy/revision/customVersion").and_then(Value::as_str) {
+        if let Some(m) = super::core::label_value(cv).into_iter().next() {
+            cx.push("SSL-033", res, JsonPath::keys(&["spec", "injectionStrategy", "revision", "customVersion"]), format!("customVersion {} is not a valid label value ({m}); revisions cannot be labelled with it", q(cv)));
+        }
+    }
+    if let Some(cv) = sp.get("customVersion").and_then(Value::as_str) {
+        if let Some(m) = super::core::label_value(cv).into_iter().next() {
+            cx.push("SSL-033", res, JsonPath::keys(&["spec", "customVersion"]), format!("customVersion {} is not a valid label value ({m}); the controller cannot label its ControllerRevision with it", q(cv)));
+        }
+    }
+    for (list, plain) in [("containers", true), ("initContainers", false)] {
+        for (i, c) in arr(sp, list).iter().enumerate() {
+            let cp = ctr_path(list, i);
+            let name = s(c, "name");
+            // SSL-013
+            if let Some(j) = arr(c, "env").iter().position(|e| s(e, "name") == "IS_INJECTED") {
+                cx.push("SSL-013", res, cp.clone().key("env").index(j), format!("sidecar {name} declares IS_INJECTED; the webhook appends IS_INJECTED=true itself"));
+            }
+            // SSL-051
+            if let Some(j) = arr(c, "env").iter().position(|e| s(e, "name") == PRIORITY_ENV) {
+                let e = &arr(c, "env")[j];
+                let bad = e.get("valueFrom").is_some_and(|v| !v.is_null())
+                    || s(e, "value").trim().parse::<i64>().is_err();
+                if bad {
+                    cx.push("SSL-051", res, cp.clone().key("env").index(j), format!("{PRIORITY_ENV} of sidecar {name} must be a literal integer: the pod webhook rejects every pod it is injected into"));
+                }
+            }
+            if !plain {
+                continue;
+            }
+            let upgrade = str_at(c, "/upgradeStrategy/upgradeType");
+            let hot = upgrade == "HotUpgrade";
+            // SSL-023: in-place (cold) upgrade with a readiness probe.
+            if !hot && strategy != "NotUpdate" && c.get("readinessProbe").is_some_and(|v| !v.is_null()) {
+                cx.push("SSL-023", res, cp.clone().key("readinessProbe"), format!("sidecar {name} has a readinessProbe and is upgraded in place: every pod goes NotReady while its new image starts, and a bad image stalls the rollout"));
+            }
+            if hot {
+                // SSL-024
+                if str_at(c, "/upgradeStrategy/hotUpgradeEmptyImage").is_empty() {
+                    cx.push("SSL-024", res, cp.clone().key("upgradeStrategy"), format!("sidecar {name} uses HotUpgrade without upgradeStrategy.hotUpgradeEmptyImage: its idle twin gets an empty image and pods are rejected"));
+                }
+                // SSL-025
+                let copied: Vec<&str> = ["ports", "livenessProbe", "readinessProbe", "startupProbe"]
+                    .into_iter()
+                    .filter(|k| c.get(*k).is_some_and(|v| !v.is_null()))
+                    .collect();
+                if !copied.is_empty() {
+                    cx.push("SSL-025", res, cp.clone(), format!("sidecar {name} uses HotUpgrade: its empty-image twin keeps {} and must satisfy them", copied.join(", ")));
+                }
+            }
+            // SSL-003 (info): the terminator needs a gate that is off by default.
+            if has_terminator_env(c) {
+                cx.push_sev("SSL-003", Severity::Info, res, cp.clone().key("env"), format!("sidecar {name} relies on the Job sidecar terminator: it needs the feature gates SidecarTerminator (default off) and KruiseDaemon"));
+                // SSL-002
+                if env_true(c, TERMINATE) && !env_true(c, IGNORE_EXIT_CODE) {
+                    cx.push("SSL-002", res, cp.clone().key("env"), format!("sidecar {name} is killed when the Job's main containers exit; without {IGNORE_EXIT_CODE}=true a non-zero exit code fails the pod"));
+                }
+            }
+        }
+    }
+    // SSL-070 / SSL-074
+    for (i, p) in arr(sp, "patchPodMetadata").iter().enumerate() {
+        let Some(ann) = p.get("annotations").and_then(Value::as_object) else { continue };
+        for (k, v) in ann {
+            let ap = JsonPath::keys(&["spec", "patchPodMetadata"]).index(i).key("annotations").key(k.as_str());
+            if s(p, "patchPolicy") == "MergePatchJson" {
+                let ok = v.as_str().and_then(|t| serde_json::from_str::<Value>(t).ok()).is_some_and(|j| j.is_object());
+                if !ok {
+                    cx.push("SSL-070", res, ap.clone(), format!("annotation {k} is patched with MergePatchJson but its value is not a JSON object"));
+                }
+            }
+            if k.starts_with("kruise.io/sidecarset-") || k.starts_with("version.sidecarset.kruise.io/") {
+                cx.push("SSL-074", res, ap, format!("annotation {k} is managed by the injection itself and will be overwritten"));
+            }
+        }
+    }
+}
+
+/// The log/proxy sidecars of `sp` that may start after the app.
+fn late_starters(sp: &Value) -> Vec<(usize, &Value)> {
+    if patches_ordered(sp) {
+        return Vec::new();
+    }
+    arr(sp, "containers")
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| is_log_agent(c) || image_or_name_has(c, PROXIES))
+        .filter(|(_, c)| env(c, PRIORITY_ENV).is_none())
+        .collect()
+}
+
+/// SSL-020: what existing pods cannot take in place (`--from`).
+fn in_place(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, old: &Value) {
+    let Ok(new) = &ss.stored else { return };
+    let (Ok(h_old), Ok(h_new)) = (
+        crate::sidecarset::hash_without_image(old),
+        crate::sidecarset::hash_without_image(new),
+    ) else {
+        return;
+    };
+    if h_old == h_new {
+        return;
+    }
+    let strip = |c: &Value| {
+        let mut c = c.clone();
+        if let Some(o) = c.as_object_mut() {
+            o.remove("image");
+        }
+        c
+    };
+    let old_by_name: HashMap<&str, &Value> =
+        arr(&old["spec"], "containers").iter().map(|c| (s(c, "name"), c)).collect();
+    let mut changed = Vec::new();
+    let mut first_path = JsonPath::keys(&["spec", "containers"]);
+    for (i, c) in arr(&new["spec"], "containers").iter().enumerate() {
+        let name = s(c, "name");
+        match old_by_name.get(name) {
+            Some(o) if strip(o) == strip(c) => {}
+            Some(o) => {
+                let oo = strip(o);
+                let nn = strip(c);
+                let mut fields: Vec<&str> = nn
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(k, v)| oo.get(k.as_str()) != Some(*v))
+                    .map(|(k, _)| k.as_str())
+                    .chain(oo.as_object().into_iter().flatten().filter(|(k, _)| nn.get(k.as_str()).is_none()).map(|(k, _)| k.as_str()))
+                    .collect();
+                fields.dedup();
+                if changed.is_empty() {
+                    first_path = ctr_path("containers", i);
+                }
+                changed.push(format!("{name} ({})", fields.join(", ")));
+            }
+            None => changed.push(format!("{name} (added)")),
+        }
+    }
+    let new_names: HashSet<&str> = arr(&new["spec"], "containers").iter().map(|c| s(c, "name")).collect();
+    for name in old_by_name.keys() {
+        if !new_names.contains(name) {
+            changed.push(format!("{name} (removed)"));
+        }
+    }
+    changed.sort();
+    let what = if changed.is_empty() {
+        "the init containers changed".to_string()
+    } else {
+        format!("changed beyond the image: {}", changed.join("; "))
+    };
+    cx.push("SSL-020", ss.resource, first_path, format!("existing pods cannot take this change of SidecarSet {} in place ({what}); they stay on the old sidecar until recreated", ss.name()));
+}
+
+fn mounts(c: &Value) -> impl Iterator<Item = (&'static str, usize, &str)> {
+    arr(c, "volumeMounts")
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ("volumeMounts", i, s(m, "name")))
+        .chain(arr(c, "volumeDevices").iter().enumerate().map(|(i, m)| ("volumeDevices", i, s(m, "name"))))
+}
+
+fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>]) {
+    let tp = t.path.clone().key("spec");
+    let res = t.resource;
+    let app_names: HashSet<&str> = t.list("containers").iter().map(|c| s(c, "name")).collect();
+    let app_init: HashSet<&str> = t.list("initContainers").iter().map(|c| s(c, "name")).collect();
+    let pod_vols: HashMap<&str, &Value> = t.list("volumes").iter().map(|v| (s(v, "name"), v)).collect();
+    let ordered = t
+        .annotations()
+        .and_then(|a| a.get(LAUNCH_PRIORITY))
+        .and_then(Value::as_str)
+        == Some("Ordered");
+    let host_network = t.spec().get("hostNetwork").and_then(Value::as_bool) == Some(true);
+    // SSL-010: real clashes between the SidecarSets this pod gets.
+    let mut seen_names: HashMap<String, &str> = HashMap::new();
+    for ss in matched {
+        let Some(sp) = spec_of(ss) else { continue };
+        let ssn = ss.name();
+        for (list, c) in arr(sp, "containers").iter().map(|c| ("containers", c)).chain(arr(sp, "initContainers").iter().map(|c| ("initContainers", c))) {
+            let name = s(c, "name");
+            let hot = str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" && list == "containers";
+            let names: Vec<String> = if hot { vec![format!("{name}-1"), format!("{name}-2")] } else { vec![name.to_string()] };
+            for n in &names {
+                if let Some(prev) = seen_names.insert(n.clone(), ssn) {
+                    if prev != ssn {
+                        cx.push("SSL-010", res, tp.clone(), format!("SidecarSets {prev} and {ssn} both inject a container named {n} into these pods: the pod is rejected"));
+                    }
+                }
+                // SSL-011
+                let same_list = if list == "containers" { &app_names } else { &app_init };
+                let other_list = if list == "containers" { &app_init } else { &app_names };
+                if other_list.contains(n.as_str()) {
+                    cx.push_sev("SSL-011", Severity::Error, res, tp.clone(), format!("sidecar {n} of SidecarSet {ssn} has the name of a pod {} container: duplicate names, the pod is rejected", if list == "containers" { "init" } else { "regular" }));
+                } else if same_list.contains(n.as_str()) && !hot {
+                    cx.push("SSL-011", res, tp.clone(), format!("sidecar {n} of SidecarSet {ssn} replaces the pod's own container {n}"));
+                }
+            }
+            // SSL-082
+            if host_network && !arr(c, "ports").is_empty() {
+                cx.push("SSL-082", res, tp.clone().key("hostNetwork"), format!("sidecar {name} of SidecarSet {ssn} declares ports and these pods use hostNetwork: the ports become node ports"));
+            }
+        }
+        // SSL-041: SidecarSet volume shadowed by a pod volume with other content.
+        for v in arr(sp, "volumes") {
+            let n = s(v, "name");
+            if let Some(pv) = pod_vols.get(n) {
+                if !same_volume(pv, v) {
+                    cx.push("SSL-041", res, tp.clone().key("volumes"), format!("volume {n} of SidecarSet {ssn} is shadowed by the pod's volume {n} with a different definition: the sidecar mounts the pod's"));
+                }
+            }
+        }
+        let job = t.runs_to_completion();
+        for c in arr(sp, "containers") {
+            let name = s(c, "name");
+            // SSL-001
+            if job && !has_terminator_env(c) {
+                cx.push("SSL-001", res, tp.clone(), format!("SidecarSet {ssn} injects the long-running sidecar {name} into pods of this {} (restartPolicy {}): the pod never completes", t.kind.resource_name(), t.restart_policy()));
+            }
+            // SSL-003: terminator env on pods that restart.
+            if !job && has_terminator_env(c) {
+                cx.push_sev("SSL-003", Severity::Info, res, tp.clone(), format!("sidecar {name} of SidecarSet {ssn} sets {TERMINATE} but these pods do not run to completion: no effect"));
+            }
+            // SSL-044: a log agent should share a volume with the app.
+            if is_log_agent(c) && str_at(c, "/shareVolumePolicy/type") != "enabled" {
+                let app_vols: HashSet<&str> = t.list("containers").iter().flat_map(|a| arr(a, "volumeMounts").iter().map(|m| s(m, "name"))).collect();
+                let own: Vec<&str> = arr(c, "volumeMounts").iter().map(|m| s(m, "name")).filter(|n| {
+                    arr(sp, "volumes").iter().any(|v| s(v, "name") == *n && v.get("emptyDir").is_some()) || pod_vols.get(n).is_some_and(|v| v.get("emptyDir").is_some())
+                }).collect();
+                if !own.is_empty() && !own.iter().any(|n| app_vols.contains(n)) {
+                    cx.push("SSL-044", res, tp.clone(), format!("log sidecar {name} of SidecarSet {ssn} mounts {} but no app container of these pods mounts it: it sees no logs", own.join(", ")));
+                }
+            }
+        }
+        // SSL-050
+        if !ordered {
+            for (_, c) in late_starters(sp) {
+                cx.push("SSL-050", res, tp.clone(), format!("sidecar {} of SidecarSet {ssn} may start after the app containers: set {PRIORITY_ENV} on it, annotate the pods {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", s(c, "name")));
+            }
+        }
+    }
+}
+
+/// Compare two volumes ignoring the defaults the API server fills in.
+fn same_volume(a: &Value, b: &Value) -> bool {
+    let norm = |v: &Value| {
+        let mut v = v.clone();
+        for src in ["configMap", "secret", "downwardAPI", "projected"] {
+            if let Some(o) = v.get_mut(src).and_then(Value::as_object_mut) {
+                if o.get("defaultMode").and_then(Value::as_i64) == Some(420) {
+                    o.remove("defaultMode");
+                }
+            }
+        }
+        v
+    };
+    norm(a) == norm(b)
+}
+
+/// SSL-040: every mount of the resulting pod must name one of its volumes.
+fn template_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>]) {
+    let mut vols: HashSet<&str> = t.list("volumes").iter().map(|v| s(v, "name")).collect();
+    for ss in matched {
+        if let Some(sp) = spec_of(ss) {
+            vols.extend(arr(sp, "volumes").iter().map(|v| s(v, "name")));
+        }
+    }
+    for list in ["initContainers", "containers"] {
+        for (i, c) in t.list(list).iter().enumerate() {
+            for (kind, j, name) in mounts(c) {
+                if !vols.contains(name) {
+                    let p = t.path.clone().key("spec").key(list).index(i).key(kind).index(j).key("name");
+                    cx.push("SSL-040", t.resource, p, format!("container {} mounts volume {} which the pod does not define", s(c, "name"), q(name)));
+                }
+            }
+        }
+    }
+    for ss in matched {
+        let Some(sp) = spec_of(ss) else { continue };
+        for list in ["initContainers", "containers"] {
+            for c in arr(sp, list) {
+                for (_, _, name) in mounts(c) {
+                    if !vols.contains(name) {
+                        cx.push("SSL-040", t.resource, t.path.clone().key("spec").key("volumes"), format!("sidecar {} of SidecarSet {} mounts volume {} which neither the pod nor the SidecarSet defines: the pod is rejected", s(c, "name"), ss.name(), q(name)));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -15,3 +15,39 @@ pub struct Located {
     /// The source line at `line`, for the terminal form.
     pub snippet: Option<String>,
 }
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+pub use github::github;
+pub use human::{human, rules_text};
+pub use json::json;
+pub use junit::junit;
+pub use sarif::sarif;
+
+impl Located {
+    /// `file:line:column` as far as known.
+    pub fn position(&self) -> String {
+        let mut s = self.file.clone().unwrap_or_else(|| "<input>".into());
+        if let Some(l) = self.line {
+            s.push_str(&format!(":{l}"));
+            if let Some(c) = self.column {
+                s.push_str(&format!(":{c}"));
+            }
+        }
+        s
+    }
+}
+
+/// Counts of (errors, warnings, infos).
+pub fn counts(results: &[Located]) -> (usize, usize, usize) {
+    use super::Severity::{Error, Info, Warning};
+    results.iter().fold((0, 0, 0), |(e, w, i), r| match r.finding.severity {
+        Error => (e + 1, w, i),
+        Warning => (e, w + 1, i),
+        Info => (e, w, i + 1),
+    })
+}

@@ -1,0 +1,91 @@
+//! The terminal form: rustc-style, with the source line and a caret.
+
+use super::{counts, Located};
+use crate::lint::registry::Rule;
+use crate::lint::Severity;
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const BLUE: &str = "\x1b[1;34m";
+
+fn sev_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "\x1b[1;31m",
+        Severity::Warning => "\x1b[1;33m",
+        Severity::Info => "\x1b[1;36m",
+    }
+}
+
+pub fn human(results: &[Located], color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for r in results {
+        let f = &r.finding;
+        out.push_str(&paint(
+            sev_color(f.severity),
+            &format!("{}[{}]", f.severity.as_str(), f.rule),
+        ));
+        out.push_str(&paint(BOLD, &format!(": {}", f.message)));
+        out.push('\n');
+        let gutter = r.line.map_or(1, |l| l.to_string().len());
+        let pad = " ".repeat(gutter);
+        out.push_str(&format!(
+            "{pad}{} {} ({})\n",
+            paint(BLUE, "-->"),
+            r.position(),
+            r.object
+        ));
+        if let (Some(line), Some(snippet)) = (r.line, &r.snippet) {
+            let col = r.column.unwrap_or(1).max(1);
+            // Tabs would shift the caret: show them as single spaces.
+            let text = snippet.trim_end_matches(['\n', '\r']).replace('\t', " ");
+            let indent: String = text.chars().take(col - 1).map(|_| ' ').collect();
+            out.push_str(&format!("{pad} {}\n", paint(BLUE, "|")));
+            out.push_str(&format!("{} {} {text}\n", paint(BLUE, &line.to_string()), paint(BLUE, "|")));
+            out.push_str(&format!(
+                "{pad} {} {indent}{}\n",
+                paint(BLUE, "|"),
+                paint(sev_color(f.severity), "^")
+            ));
+        }
+        if let Some(h) = &f.help {
+            out.push_str(&format!("{pad} {} {}: {h}\n", paint(BLUE, "="), paint(BOLD, "help")));
+        }
+        out.push('\n');
+    }
+    let (e, w, i) = counts(results);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    out.push_str(&format!(
+        "{}, {}, {}\n",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info")
+    ));
+    out
+}
+
+/// `lint --list-rules`.
+pub fn rules_text(rules: &[Rule]) -> String {
+    let mut out = String::new();
+    for r in rules {
+        out.push_str(&format!(
+            "{}  {:<7}  {}\n    {}\n    help: {}\n\n",
+            r.id,
+            r.severity.as_str(),
+            r.title,
+            r.description,
+            r.help
+        ));
+    }
+    out.push_str(&format!(
+        "Suppress a rule on one object with the annotation {}: \"RULE[,RULE...]\" (or \"*\"),\nor for a whole run with --ignore RULE.\n",
+        crate::lint::IGNORE_ANNOTATION
+    ));
+    out
+}
