@@ -91,11 +91,39 @@ impl std::fmt::Display for Location {
 pub struct InputError {
     pub location: Location,
     pub message: String,
+    /// The input line the error points at, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl InputError {
+    fn new(location: Location, message: String, text: Option<&str>) -> Self {
+        let source_line = text.and_then(|t| line_of(t, location.line));
+        InputError {
+            location,
+            message,
+            source_line,
+        }
+    }
+}
+
+/// Line `n` (1-based) of `text`, without its line break.
+fn line_of(text: &str, n: usize) -> Option<String> {
+    text.lines()
+        .nth(n.checked_sub(1)?)
+        .map(|l| l.trim_end_matches('\r').to_string())
 }
 
 impl std::fmt::Display for InputError {
+    /// `file:line:col: message`, then the line with a caret under the column.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(line) = &self.source_line {
+            let num = self.location.line.to_string();
+            let pad = " ".repeat(num.len());
+            let caret = " ".repeat(self.location.column.saturating_sub(1));
+            write!(f, "\n {pad} |\n {num} | {line}\n {pad} | {caret}^")?;
+        }
+        Ok(())
     }
 }
 
@@ -113,13 +141,16 @@ impl Inputs {
     /// Parses and classifies `file`; `policy_only` marks `--sidecarset` input.
     pub fn add(&mut self, file: SourceFile, policy_only: bool) -> Result<(), InputError> {
         let file_idx = self.files.len();
-        let parsed = crate::reader::parse_stream(&file.text).map_err(|e| InputError {
-            location: Location {
-                file: file.name.clone(),
-                line: e.line,
-                column: e.column,
-            },
-            message: e.message,
+        let parsed = crate::reader::parse_stream(&file.text).map_err(|e| {
+            InputError::new(
+                Location {
+                    file: file.name.clone(),
+                    line: e.line,
+                    column: e.column,
+                },
+                e.message,
+                Some(&file.text),
+            )
         })?;
         self.files.push(file);
         for chunk in parsed {
@@ -249,18 +280,16 @@ impl Inputs {
 
     /// An input error at `path` of document `doc_idx`.
     pub fn error_at(&self, doc_idx: usize, path: &JsonPath, message: String) -> InputError {
-        InputError {
-            location: self.locate_in_doc(doc_idx, path),
-            message,
-        }
+        let text = self
+            .files
+            .get(self.docs[doc_idx].file)
+            .map(|f| f.text.as_str());
+        InputError::new(self.locate_in_doc(doc_idx, path), message, text)
     }
 
     /// An input error about a field of a resource.
     pub fn field_error(&self, r: &Resource, e: &FieldError) -> InputError {
-        InputError {
-            location: self.locate(r, &e.path),
-            message: e.to_string(),
-        }
+        self.error_at(r.doc, &Self::root_path(r).join(&e.path), e.to_string())
     }
 
     /// `Kind/namespace/name` or `Kind/name` (cluster-scoped or unset).

@@ -99,7 +99,10 @@ pub fn inject_all(
                     })
                 })?;
                 let mut pod = before.clone();
-                let report = inject::inject_pod(&mut pod, &ctx).map_err(refuse)?;
+                let mut report = inject::inject_pod(&mut pod, &ctx).map_err(refuse)?;
+                report
+                    .warnings
+                    .extend(template_warnings(kind, workload_value, &pod));
                 let changed = pod != before;
                 if changed {
                     if let Some(w) = inputs.value_mut(&r) {
@@ -123,6 +126,42 @@ pub fn inject_all(
         }
     }
     Ok(outcome)
+}
+
+/// What a template cannot show exactly of the pods made from it.
+fn template_warnings(kind: WorkloadKind, workload: &Value, pod: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let has_barrier = pod
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("env").and_then(Value::as_array))
+        .flatten()
+        .any(|e| e.get("name").and_then(Value::as_str) == Some("KRUISE_CONTAINER_BARRIER"));
+    if has_barrier {
+        out.push(format!(
+            "container launch priority: the barrier ConfigMap is named after each pod; the template shows the stand-in pod name {}",
+            pod.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default()
+        ));
+    }
+    if kind == WorkloadKind::UnitedDeployment {
+        let subsets = workload
+            .pointer("/spec/topology/subsets")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        for s in subsets {
+            if s.pointer("/patch/spec/template").is_some() || s.pointer("/patch/metadata").is_some()
+            {
+                out.push(format!(
+                    "subset {} patches its workload; its pods may match SidecarSets differently (subset patches are not applied offline)",
+                    s.get("name").and_then(Value::as_str).unwrap_or("?")
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Pods created from a workload are only what the webhook sees; a Pod's own
