@@ -285,7 +285,7 @@ impl Parser<'_> {
     fn div(&mut self, l: Val, r: Val) -> Option<Val> {
         match (l, r) {
             (_, Val::Qty(_)) => self.fail("division by quantity".into()),
-            (_, Val::Num(n)) if n == 0.0 => self.fail("division by zero".into()),
+            (_, Val::Num(0.0)) => self.fail("division by zero".into()),
             (Val::Qty(q), Val::Num(n)) => {
                 let mut out = q.clone();
                 out.set_milli((q.milli_value() as f64 / n) as i64);

@@ -54,16 +54,8 @@ fn disjoint(s1: &LabelSelector, s2: &LabelSelector) -> bool {
                     }
                 }
             }
-            "Exists" => {
-                if vals.is_none() {
-                    return true;
-                }
-            }
-            "DoesNotExist" => {
-                if vals.is_some() {
-                    return true;
-                }
-            }
+            "Exists" if vals.is_none() => return true,
+            "DoesNotExist" if vals.is_some() => return true,
             _ => {}
         }
     }

@@ -47,7 +47,8 @@ fn env_true(c: &Value, name: &str) -> bool {
 }
 
 fn has_terminator_env(c: &Value) -> bool {
-    env_true(c, TERMINATE) || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !s(e, "value").is_empty())
+    env_true(c, TERMINATE)
+        || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !s(e, "value").is_empty())
 }
 
 fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
@@ -62,7 +63,14 @@ impl Ctx<'_> {
     fn push(&mut self, rule: &str, resource: usize, path: JsonPath, message: String) {
         self.out.push(finding(rule, resource, path, message));
     }
-    fn push_sev(&mut self, rule: &str, sev: Severity, resource: usize, path: JsonPath, message: String) {
+    fn push_sev(
+        &mut self,
+        rule: &str,
+        sev: Severity,
+        resource: usize,
+        path: JsonPath,
+        message: String,
+    ) {
         let mut f = finding(rule, resource, path, message);
         f.severity = sev;
         self.out.push(f);
@@ -96,7 +104,9 @@ pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
     // SSL-050 on the SidecarSet itself when no workload of the input shows
     // whether its pods are ordered.
     for (ss, used) in world.sidecar_sets.iter().zip(used) {
-        let Some(sp) = spec_of(ss).filter(|_| !used) else { continue };
+        let Some(sp) = spec_of(ss).filter(|_| !used) else {
+            continue;
+        };
         for (i, c) in late_starters(sp) {
             cx.push("SSL-050", ss.resource, ctr_path("containers", i), format!("sidecar {} may start after the app containers: set {PRIORITY_ENV} on it, patch the pods with {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", s(c, "name")));
         }
@@ -106,14 +116,20 @@ pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
 /// Whether pods from `t` are injected by a SidecarSet with spec `sp`
 /// (matching.md: not paused, namespace, selector).
 fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
-    if sp.pointer("/injectionStrategy/paused").and_then(Value::as_bool) == Some(true) {
+    if sp
+        .pointer("/injectionStrategy/paused")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
         return false;
     }
     if let Some(ns) = sp.get("namespaceSelector").filter(|v| !v.is_null()) {
-        let synthesized: Map<String, Value> =
-            [("kubernetes.io/metadata.name".to_string(), Value::String(t.namespace.clone()))]
-                .into_iter()
-                .collect();
+        let synthesized: Map<String, Value> = [(
+            "kubernetes.io/metadata.name".to_string(),
+            Value::String(t.namespace.clone()),
+        )]
+        .into_iter()
+        .collect();
         let labels = match world.namespace_labels(&t.namespace) {
             Some(l) => l,
             None => Some(&synthesized),
@@ -122,7 +138,8 @@ fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
             return false;
         }
     }
-    sp.get("selector").is_some_and(|sel| selects(sel, t.labels()))
+    sp.get("selector")
+        .is_some_and(|sel| selects(sel, t.labels()))
 }
 
 fn selects(sel: &Value, labels: Option<&Map<String, Value>>) -> bool {
@@ -168,7 +185,10 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
     // SSL-022: v1alpha1 namespace together with namespaceSelector.
     if str_at(ss.raw, "/apiVersion") == crate::sidecarset::V1ALPHA1
         && !str_at(ss.raw, "/spec/namespace").is_empty()
-        && ss.raw.pointer("/spec/namespaceSelector").is_some_and(|v| !v.is_null())
+        && ss
+            .raw
+            .pointer("/spec/namespaceSelector")
+            .is_some_and(|v| !v.is_null())
     {
         cx.push("SSL-022", res, JsonPath::keys(&["spec", "namespaceSelector"]), "spec.namespace and spec.namespaceSelector are both set: the conversion to v1beta1 keeps only spec.namespace and drops the selector".into());
     }
@@ -177,7 +197,10 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
         cx.push("SSL-081", res, JsonPath::keys(&["spec", "selector"]), format!("SidecarSet {} has no namespaceSelector: it injects into matching pods of every namespace, kube-system included", ss.name()));
     }
     // SSL-033
-    if let Some(cv) = sp.pointer("/injectionStrategy/revision/customVersion").and_then(Value::as_str) {
+    if let Some(cv) = sp
+        .pointer("/injectionStrategy/revision/customVersion")
+        .and_then(Value::as_str)
+    {
         if let Some(m) = super::core::label_value(cv).into_iter().next() {
             cx.push("SSL-033", res, JsonPath::keys(&["spec", "injectionStrategy", "revision", "customVersion"]), format!("customVersion {} is not a valid label value ({m}); revisions cannot be labelled with it", q(cv)));
         }
@@ -192,11 +215,17 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
             let cp = ctr_path(list, i);
             let name = s(c, "name");
             // SSL-013
-            if let Some(j) = arr(c, "env").iter().position(|e| s(e, "name") == "IS_INJECTED") {
+            if let Some(j) = arr(c, "env")
+                .iter()
+                .position(|e| s(e, "name") == "IS_INJECTED")
+            {
                 cx.push("SSL-013", res, cp.clone().key("env").index(j), format!("sidecar {name} declares IS_INJECTED; the webhook appends IS_INJECTED=true itself"));
             }
             // SSL-051
-            if let Some(j) = arr(c, "env").iter().position(|e| s(e, "name") == PRIORITY_ENV) {
+            if let Some(j) = arr(c, "env")
+                .iter()
+                .position(|e| s(e, "name") == PRIORITY_ENV)
+            {
                 let e = &arr(c, "env")[j];
                 let bad = e.get("valueFrom").is_some_and(|v| !v.is_null())
                     || s(e, "value").trim().parse::<i64>().is_err();
@@ -210,7 +239,10 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
             let upgrade = str_at(c, "/upgradeStrategy/upgradeType");
             let hot = upgrade == "HotUpgrade";
             // SSL-023: in-place (cold) upgrade with a readiness probe.
-            if !hot && strategy != "NotUpdate" && c.get("readinessProbe").is_some_and(|v| !v.is_null()) {
+            if !hot
+                && strategy != "NotUpdate"
+                && c.get("readinessProbe").is_some_and(|v| !v.is_null())
+            {
                 cx.push("SSL-023", res, cp.clone().key("readinessProbe"), format!("sidecar {name} has a readinessProbe and is upgraded in place: every pod goes NotReady while its new image starts, and a bad image stalls the rollout"));
             }
             if hot {
@@ -219,10 +251,11 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
                     cx.push("SSL-024", res, cp.clone().key("upgradeStrategy"), format!("sidecar {name} uses HotUpgrade without upgradeStrategy.hotUpgradeEmptyImage: its idle twin gets an empty image and pods are rejected"));
                 }
                 // SSL-025
-                let copied: Vec<&str> = ["ports", "livenessProbe", "readinessProbe", "startupProbe"]
-                    .into_iter()
-                    .filter(|k| c.get(*k).is_some_and(|v| !v.is_null()))
-                    .collect();
+                let copied: Vec<&str> =
+                    ["ports", "livenessProbe", "readinessProbe", "startupProbe"]
+                        .into_iter()
+                        .filter(|k| c.get(*k).is_some_and(|v| !v.is_null()))
+                        .collect();
                 if !copied.is_empty() {
                     cx.push("SSL-025", res, cp.clone(), format!("sidecar {name} uses HotUpgrade: its empty-image twin keeps {} and must satisfy them", copied.join(", ")));
                 }
@@ -239,17 +272,34 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
     }
     // SSL-070 / SSL-074
     for (i, p) in arr(sp, "patchPodMetadata").iter().enumerate() {
-        let Some(ann) = p.get("annotations").and_then(Value::as_object) else { continue };
+        let Some(ann) = p.get("annotations").and_then(Value::as_object) else {
+            continue;
+        };
         for (k, v) in ann {
-            let ap = JsonPath::keys(&["spec", "patchPodMetadata"]).index(i).key("annotations").key(k.as_str());
+            let ap = JsonPath::keys(&["spec", "patchPodMetadata"])
+                .index(i)
+                .key("annotations")
+                .key(k.as_str());
             if s(p, "patchPolicy") == "MergePatchJson" {
-                let ok = v.as_str().and_then(|t| serde_json::from_str::<Value>(t).ok()).is_some_and(|j| j.is_object());
+                let ok = v
+                    .as_str()
+                    .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                    .is_some_and(|j| j.is_object());
                 if !ok {
                     cx.push("SSL-070", res, ap.clone(), format!("annotation {k} is patched with MergePatchJson but its value is not a JSON object"));
                 }
             }
-            if k.starts_with("kruise.io/sidecarset-") || k.starts_with("version.sidecarset.kruise.io/") {
-                cx.push("SSL-074", res, ap, format!("annotation {k} is managed by the injection itself and will be overwritten"));
+            if k.starts_with("kruise.io/sidecarset-")
+                || k.starts_with("version.sidecarset.kruise.io/")
+            {
+                cx.push(
+                    "SSL-074",
+                    res,
+                    ap,
+                    format!(
+                        "annotation {k} is managed by the injection itself and will be overwritten"
+                    ),
+                );
             }
         }
     }
@@ -287,8 +337,10 @@ fn in_place(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, old: &Value) {
         }
         c
     };
-    let old_by_name: HashMap<&str, &Value> =
-        arr(&old["spec"], "containers").iter().map(|c| (s(c, "name"), c)).collect();
+    let old_by_name: HashMap<&str, &Value> = arr(&old["spec"], "containers")
+        .iter()
+        .map(|c| (s(c, "name"), c))
+        .collect();
     let mut changed = Vec::new();
     let mut first_path = JsonPath::keys(&["spec", "containers"]);
     for (i, c) in arr(&new["spec"], "containers").iter().enumerate() {
@@ -304,7 +356,13 @@ fn in_place(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, old: &Value) {
                     .flatten()
                     .filter(|(k, v)| oo.get(k.as_str()) != Some(*v))
                     .map(|(k, _)| k.as_str())
-                    .chain(oo.as_object().into_iter().flatten().filter(|(k, _)| nn.get(k.as_str()).is_none()).map(|(k, _)| k.as_str()))
+                    .chain(
+                        oo.as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(k, _)| nn.get(k.as_str()).is_none())
+                            .map(|(k, _)| k.as_str()),
+                    )
                     .collect();
                 fields.dedup();
                 if changed.is_empty() {
@@ -315,7 +373,10 @@ fn in_place(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, old: &Value) {
             None => changed.push(format!("{name} (added)")),
         }
     }
-    let new_names: HashSet<&str> = arr(&new["spec"], "containers").iter().map(|c| s(c, "name")).collect();
+    let new_names: HashSet<&str> = arr(&new["spec"], "containers")
+        .iter()
+        .map(|c| s(c, "name"))
+        .collect();
     for name in old_by_name.keys() {
         if !new_names.contains(name) {
             changed.push(format!("{name} (removed)"));
@@ -335,15 +396,28 @@ fn mounts(c: &Value) -> impl Iterator<Item = (&'static str, usize, &str)> {
         .iter()
         .enumerate()
         .map(|(i, m)| ("volumeMounts", i, s(m, "name")))
-        .chain(arr(c, "volumeDevices").iter().enumerate().map(|(i, m)| ("volumeDevices", i, s(m, "name"))))
+        .chain(
+            arr(c, "volumeDevices")
+                .iter()
+                .enumerate()
+                .map(|(i, m)| ("volumeDevices", i, s(m, "name"))),
+        )
 }
 
 fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>]) {
     let tp = t.path.clone().key("spec");
     let res = t.resource;
     let app_names: HashSet<&str> = t.list("containers").iter().map(|c| s(c, "name")).collect();
-    let app_init: HashSet<&str> = t.list("initContainers").iter().map(|c| s(c, "name")).collect();
-    let pod_vols: HashMap<&str, &Value> = t.list("volumes").iter().map(|v| (s(v, "name"), v)).collect();
+    let app_init: HashSet<&str> = t
+        .list("initContainers")
+        .iter()
+        .map(|c| s(c, "name"))
+        .collect();
+    let pod_vols: HashMap<&str, &Value> = t
+        .list("volumes")
+        .iter()
+        .map(|v| (s(v, "name"), v))
+        .collect();
     let ordered = t
         .annotations()
         .and_then(|a| a.get(LAUNCH_PRIORITY))
@@ -355,10 +429,23 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
     for ss in matched {
         let Some(sp) = spec_of(ss) else { continue };
         let ssn = ss.name();
-        for (list, c) in arr(sp, "containers").iter().map(|c| ("containers", c)).chain(arr(sp, "initContainers").iter().map(|c| ("initContainers", c))) {
+        for (list, c) in arr(sp, "containers")
+            .iter()
+            .map(|c| ("containers", c))
+            .chain(
+                arr(sp, "initContainers")
+                    .iter()
+                    .map(|c| ("initContainers", c)),
+            )
+        {
             let name = s(c, "name");
-            let hot = str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" && list == "containers";
-            let names: Vec<String> = if hot { vec![format!("{name}-1"), format!("{name}-2")] } else { vec![name.to_string()] };
+            let hot =
+                str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" && list == "containers";
+            let names: Vec<String> = if hot {
+                vec![format!("{name}-1"), format!("{name}-2")]
+            } else {
+                vec![name.to_string()]
+            };
             for n in &names {
                 if let Some(prev) = seen_names.insert(n.clone(), ssn) {
                     if prev != ssn {
@@ -366,12 +453,27 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
                     }
                 }
                 // SSL-011
-                let same_list = if list == "containers" { &app_names } else { &app_init };
-                let other_list = if list == "containers" { &app_init } else { &app_names };
+                let same_list = if list == "containers" {
+                    &app_names
+                } else {
+                    &app_init
+                };
+                let other_list = if list == "containers" {
+                    &app_init
+                } else {
+                    &app_names
+                };
                 if other_list.contains(n.as_str()) {
                     cx.push_sev("SSL-011", Severity::Error, res, tp.clone(), format!("sidecar {n} of SidecarSet {ssn} has the name of a pod {} container: duplicate names, the pod is rejected", if list == "containers" { "init" } else { "regular" }));
                 } else if same_list.contains(n.as_str()) && !hot {
-                    cx.push("SSL-011", res, tp.clone(), format!("sidecar {n} of SidecarSet {ssn} replaces the pod's own container {n}"));
+                    cx.push(
+                        "SSL-011",
+                        res,
+                        tp.clone(),
+                        format!(
+                            "sidecar {n} of SidecarSet {ssn} replaces the pod's own container {n}"
+                        ),
+                    );
                 }
             }
             // SSL-082
@@ -401,10 +503,21 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
             }
             // SSL-044: a log agent should share a volume with the app.
             if is_log_agent(c) && str_at(c, "/shareVolumePolicy/type") != "enabled" {
-                let app_vols: HashSet<&str> = t.list("containers").iter().flat_map(|a| arr(a, "volumeMounts").iter().map(|m| s(m, "name"))).collect();
-                let own: Vec<&str> = arr(c, "volumeMounts").iter().map(|m| s(m, "name")).filter(|n| {
-                    arr(sp, "volumes").iter().any(|v| s(v, "name") == *n && v.get("emptyDir").is_some()) || pod_vols.get(n).is_some_and(|v| v.get("emptyDir").is_some())
-                }).collect();
+                let app_vols: HashSet<&str> = t
+                    .list("containers")
+                    .iter()
+                    .flat_map(|a| arr(a, "volumeMounts").iter().map(|m| s(m, "name")))
+                    .collect();
+                let own: Vec<&str> = arr(c, "volumeMounts")
+                    .iter()
+                    .map(|m| s(m, "name"))
+                    .filter(|n| {
+                        arr(sp, "volumes")
+                            .iter()
+                            .any(|v| s(v, "name") == *n && v.get("emptyDir").is_some())
+                            || pod_vols.get(n).is_some_and(|v| v.get("emptyDir").is_some())
+                    })
+                    .collect();
                 if !own.is_empty() && !own.iter().any(|n| app_vols.contains(n)) {
                     cx.push("SSL-044", res, tp.clone(), format!("log sidecar {name} of SidecarSet {ssn} mounts {} but no app container of these pods mounts it: it sees no logs", own.join(", ")));
                 }
@@ -447,8 +560,25 @@ fn template_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'
         for (i, c) in t.list(list).iter().enumerate() {
             for (kind, j, name) in mounts(c) {
                 if !vols.contains(name) {
-                    let p = t.path.clone().key("spec").key(list).index(i).key(kind).index(j).key("name");
-                    cx.push("SSL-040", t.resource, p, format!("container {} mounts volume {} which the pod does not define", s(c, "name"), q(name)));
+                    let p = t
+                        .path
+                        .clone()
+                        .key("spec")
+                        .key(list)
+                        .index(i)
+                        .key(kind)
+                        .index(j)
+                        .key("name");
+                    cx.push(
+                        "SSL-040",
+                        t.resource,
+                        p,
+                        format!(
+                            "container {} mounts volume {} which the pod does not define",
+                            s(c, "name"),
+                            q(name)
+                        ),
+                    );
                 }
             }
         }

@@ -369,14 +369,12 @@ fn int_or_percent(o: &mut Out<'_>, rule: &str, v: &Value, p: JsonPath) {
                 o.push(rule, p.clone(), format!("{p}: Invalid value: {}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')", q(st)));
             }
         }
-        Value::Number(n) => {
-            if n.as_i64().is_some_and(|i| i < 0) {
-                o.push(
-                    rule,
-                    p.clone(),
-                    format!("{p}: Invalid value: {n}: must be greater than or equal to 0"),
-                );
-            }
+        Value::Number(n) if n.as_i64().is_some_and(|i| i < 0) => {
+            o.push(
+                rule,
+                p.clone(),
+                format!("{p}: Invalid value: {n}: must be greater than or equal to 0"),
+            );
         }
         _ => {}
     }

@@ -1,1 +1,855 @@
+//! Every rule with a failing and a passing fixture. A fixture is a base
+//! SidecarSet (valid, quiet) changed by a JSON merge patch, plus optional
+//! other resources and an old version (`--from`).
+
 use super::*;
+use serde_json::{json, Value};
+
+fn base_ss() -> Value {
+    json!({
+        "apiVersion": "apps.kruise.io/v1beta1",
+        "kind": "SidecarSet",
+        "metadata": {"name": "s"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}},
+            "updateStrategy": {"type": "RollingUpdate"},
+            "containers": [{"name": "side", "image": "busybox:1.36"}]
+        }
+    })
+}
+
+fn ss(patch: Value) -> Value {
+    let mut v = base_ss();
+    json_patch::merge(&mut v, &patch);
+    v
+}
+
+fn deploy(patch: Value) -> Value {
+    let mut v = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}
+        }}
+    });
+    json_patch::merge(&mut v, &patch);
+    v
+}
+
+fn job(patch: Value) -> Value {
+    let mut v = json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "batch", "namespace": "default"},
+        "spec": {"template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "app", "image": "busybox:1.36"}]}
+        }}
+    });
+    json_patch::merge(&mut v, &patch);
+    v
+}
+
+fn whitelist(exprs: &[&str], selector: Value) -> Value {
+    let mut rule = json!({"allowedAnnotationKeyExprs": exprs});
+    if !selector.is_null() {
+        rule["selector"] = selector;
+    }
+    json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "kruise-configuration", "namespace": "kruise-system"},
+        "data": {"SidecarSet_PatchPodMetadata_WhiteList": json!({"rules": [rule]}).to_string()}
+    })
+}
+
+fn revision(name: &str) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "ControllerRevision",
+           "metadata": {"name": name, "namespace": "kruise-system"}})
+}
+
+fn rules_of(resources: &[Value], old: &[Value]) -> Vec<Finding> {
+    lint(&Input {
+        resources,
+        old_sidecar_sets: old,
+        ..Default::default()
+    })
+}
+
+struct Case {
+    rule: &'static str,
+    fail: Vec<Value>,
+    pass: Vec<Value>,
+    old_fail: Vec<Value>,
+    old_pass: Vec<Value>,
+}
+
+fn case(rule: &'static str, fail: Vec<Value>, pass: Vec<Value>) -> Case {
+    Case {
+        rule,
+        fail,
+        pass,
+        old_fail: Vec::new(),
+        old_pass: Vec::new(),
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let init_native = json!({"name": "init", "image": "busybox:1.36", "restartPolicy": "Always"});
+    let policy = |expr: Value| json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "resourcesPolicy": expr}]}});
+    let prio = |p: Value| ss(json!({"spec": {"updateStrategy": {"priorityStrategy": p}}}));
+    let patch = |ann: Value, pol: &str| json!({"spec": {"patchPodMetadata": [{"annotations": ann, "patchPolicy": pol}]}});
+    let other = |spec: Value| {
+        let mut o = ss(spec);
+        o["metadata"]["name"] = json!("other");
+        o
+    };
+    let env_ss = |env: Value| {
+        ss(json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "env": env}]}}))
+    };
+    let hot = |extra: Value| {
+        let mut c = json!({"name": "side", "image": "envoy:1", "upgradeStrategy": {"upgradeType": "HotUpgrade"}});
+        json_patch::merge(&mut c, &extra);
+        ss(json!({"spec": {"containers": [c]}}))
+    };
+    vec![
+        case(
+            "SSV-000",
+            vec![ss(json!({"spec": {"containers": "x"}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-001",
+            vec![ss(json!({"metadata": {"name": "a_b"}}))],
+            vec![ss(json!({"metadata": {"name": "a-b"}}))],
+        ),
+        case(
+            "SSV-002",
+            vec![ss(json!({"metadata": {"name": "a".repeat(64)}}))],
+            vec![ss(json!({"metadata": {"name": "a".repeat(63)}}))],
+        ),
+        case(
+            "SSV-003",
+            vec![ss(json!({"metadata": {"name": "Ab"}}))],
+            vec![ss(json!({"metadata": {"name": "ab"}}))],
+        ),
+        case(
+            "SSV-004",
+            vec![ss(json!({"metadata": {"namespace": "x"}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-010",
+            vec![ss(json!({"spec": {"initContainers": [init_native]}}))],
+            vec![ss(
+                json!({"spec": {"initContainers": [init_native], "updateStrategy": {"type": "NotUpdate"}}}),
+            )],
+        ),
+        case(
+            "SSV-020",
+            vec![ss(json!({"spec": {"selector": null}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-021",
+            vec![ss(
+                json!({"spec": {"selector": {"matchExpressions": [{"key": "app", "operator": "Exists", "values": ["x"]}]}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"selector": {"matchExpressions": [{"key": "app", "operator": "Exists"}]}}}),
+            )],
+        ),
+        case(
+            "SSV-022",
+            vec![ss(json!({"spec": {"selector": {"matchLabels": null}}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-023",
+            vec![ss(
+                json!({"spec": {"namespaceSelector": {"matchLabels": null}}}),
+            )],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-030",
+            vec![ss(
+                json!({"spec": {"injectionStrategy": {"revision": {"policy": "Always"}}}}),
+            )],
+            vec![
+                ss(json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1"}}}})),
+                revision("r1"),
+            ],
+        ),
+        case(
+            "SSV-031",
+            vec![ss(
+                json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1"}}}}),
+            )],
+            vec![
+                ss(json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1"}}}})),
+                revision("r1"),
+            ],
+        ),
+        case(
+            "SSV-032",
+            vec![
+                ss(
+                    json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1", "policy": "Sometimes"}}}}),
+                ),
+                revision("r1"),
+            ],
+            vec![
+                ss(
+                    json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1", "policy": "Partial"}}}}),
+                ),
+                revision("r1"),
+            ],
+        ),
+        case(
+            "SSV-040",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"partition": 1, "selector": {"matchLabels": {"canary": "true"}}}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"partition": 0, "selector": {"matchLabels": {"canary": "true"}}}}}),
+            )],
+        ),
+        case(
+            "SSV-041",
+            vec![ss(json!({"spec": {"updateStrategy": {"selector": {}}}}))],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"selector": {"matchLabels": {"canary": "true"}}}}}),
+            )],
+        ),
+        case(
+            "SSV-042",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"partition": "10.5%"}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"partition": "10%"}}}),
+            )],
+        ),
+        case(
+            "SSV-043",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"maxUnavailable": -1}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"maxUnavailable": 1}}}),
+            )],
+        ),
+        case(
+            "SSV-044",
+            vec![prio(
+                json!({"weightPriority": [{"weight": 5, "matchSelector": {"matchLabels": {"a": "b"}}}], "orderPriority": [{"orderedKey": "k"}]}),
+            )],
+            vec![prio(json!({"orderPriority": [{"orderedKey": "k"}]}))],
+        ),
+        case(
+            "SSV-045",
+            vec![prio(
+                json!({"weightPriority": [{"weight": 101, "matchSelector": {"matchLabels": {"a": "b"}}}]}),
+            )],
+            vec![prio(
+                json!({"weightPriority": [{"weight": 100, "matchSelector": {"matchLabels": {"a": "b"}}}]}),
+            )],
+        ),
+        case(
+            "SSV-046",
+            vec![prio(
+                json!({"weightPriority": [{"weight": 1, "matchSelector": {}}]}),
+            )],
+            vec![prio(
+                json!({"weightPriority": [{"weight": 1, "matchSelector": {"matchLabels": {"a": "b"}}}]}),
+            )],
+        ),
+        case(
+            "SSV-047",
+            vec![prio(
+                json!({"weightPriority": [{"weight": 1, "matchSelector": {"matchExpressions": [{"key": "a", "operator": "Gt"}]}}]}),
+            )],
+            vec![prio(
+                json!({"weightPriority": [{"weight": 1, "matchSelector": {"matchExpressions": [{"key": "a", "operator": "In", "values": ["b"]}]}}]}),
+            )],
+        ),
+        case(
+            "SSV-048",
+            vec![prio(json!({"orderPriority": [{"orderedKey": ""}]}))],
+            vec![prio(json!({"orderPriority": [{"orderedKey": "k"}]}))],
+        ),
+        case(
+            "SSV-049",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"scatterStrategy": [{"key": "k", "value": "a"}, {"key": "k", "value": "a"}]}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"scatterStrategy": [{"key": "k", "value": "a"}, {"key": "k", "value": "b"}]}}}),
+            )],
+        ),
+        case(
+            "SSV-050",
+            vec![ss(json!({"spec": {"containers": []}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-051",
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "podInjectPolicy": "Middle"}]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "podInjectPolicy": "AfterAppContainer"}]}}),
+            )],
+        ),
+        case(
+            "SSV-052",
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "shareVolumePolicy": {"type": "maybe"}}]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "shareVolumePolicy": {"type": "enabled"}}]}}),
+            )],
+        ),
+        case(
+            "SSV-053",
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "transferEnv": [{"envName": "TZ", "sourceContainerNameFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "transferEnv": [{"envName": "TZ", "sourceContainerNameFrom": {"fieldRef": {"fieldPath": "metadata.labels['main']"}}}]}]}}),
+            )],
+        ),
+        case(
+            "SSV-054",
+            vec![ss(
+                json!({"spec": {"initContainers": [{"name": "init", "image": "busybox:1.36", "resourcesPolicy": {"targetContainersMode": "sum", "resourcesExpr": {"limits": {"cpu": "cpu"}}}}]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"type": "NotUpdate"}, "initContainers": [{"name": "init", "image": "busybox:1.36", "restartPolicy": "Always", "resourcesPolicy": {"targetContainersMode": "sum", "resourcesExpr": {"limits": {"cpu": "cpu"}}}}]}}),
+            )],
+        ),
+        case(
+            "SSV-055",
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "resources": {"limits": {"cpu": "1"}}, "resourcesPolicy": {"targetContainersMode": "sum", "resourcesExpr": {"limits": {"cpu": "cpu"}}}}]}}),
+            )],
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+        ),
+        case(
+            "SSV-056",
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": ".*", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+        ),
+        case(
+            "SSV-057",
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "(", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+        ),
+        case(
+            "SSV-058",
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "resourcesExpr": {}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "resourcesExpr": {"requests": {"memory": "memory*0.5"}}}),
+            ))],
+        ),
+        case(
+            "SSV-059",
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "resourcesExpr": {"limits": {"cpu": "cpu - 2"}}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "max", "resourcesExpr": {"limits": {"cpu": "cpu*50%"}}}),
+            ))],
+        ),
+        case(
+            "SSV-05B",
+            vec![ss(json!({"spec": {"containers": [{"name": "side"}]}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSV-060",
+            vec![ss(patch(json!({"foo": "1"}), "Overwrite"))],
+            vec![
+                ss(patch(json!({"foo": "1"}), "Overwrite")),
+                whitelist(&["^foo$"], Value::Null),
+            ],
+        ),
+        case(
+            "SSV-061",
+            vec![
+                ss(patch(json!({"foo": "1"}), "Overwrite")),
+                whitelist(&["^foo$"], json!({"matchLabels": {"team": "a"}})),
+            ],
+            vec![
+                ss(
+                    json!({"metadata": {"labels": {"team": "a"}}, "spec": {"patchPodMetadata": [{"annotations": {"foo": "1"}, "patchPolicy": "Overwrite"}]}}),
+                ),
+                whitelist(&["^foo$"], json!({"matchLabels": {"team": "a"}})),
+            ],
+        ),
+        case(
+            "SSV-062",
+            vec![
+                ss(patch(json!({"bar": "1"}), "Overwrite")),
+                whitelist(&["^foo$"], Value::Null),
+            ],
+            vec![
+                ss(patch(json!({"foo": "1"}), "Overwrite")),
+                whitelist(&["^foo$"], Value::Null),
+            ],
+        ),
+        case(
+            "SSV-063",
+            vec![
+                ss(patch(json!({}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                ss(patch(json!({"foo": "1"}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        case(
+            "SSV-064",
+            vec![
+                ss(patch(json!({"a b": "1"}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                ss(patch(json!({"a.b/c": "1"}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        case(
+            "SSV-066",
+            vec![
+                ss(
+                    json!({"spec": {"patchPodMetadata": [{"annotations": {"foo": "1"}}, {"annotations": {"foo": "2"}}]}}),
+                ),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                ss(
+                    json!({"spec": {"patchPodMetadata": [{"annotations": {"foo": "1"}}, {"annotations": {"bar": "2"}}]}}),
+                ),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        Case {
+            rule: "SSV-070",
+            fail: vec![base_ss()],
+            pass: vec![base_ss()],
+            old_fail: vec![ss(
+                json!({"spec": {"containers": [{"name": "other", "image": "busybox:1.36"}]}}),
+            )],
+            old_pass: vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.35"}, {"name": "gone", "image": "busybox:1.35"}]}}),
+            )],
+        },
+        Case {
+            rule: "SSV-071",
+            fail: vec![hot(
+                json!({"upgradeStrategy": {"hotUpgradeEmptyImage": "empty:1"}}),
+            )],
+            pass: vec![hot(
+                json!({"upgradeStrategy": {"hotUpgradeEmptyImage": "empty:1"}}),
+            )],
+            old_fail: vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "envoy:1"}]}}),
+            )],
+            old_pass: vec![hot(
+                json!({"image": "envoy:0", "upgradeStrategy": {"hotUpgradeEmptyImage": "empty:1"}}),
+            )],
+        },
+        case(
+            "SSV-080",
+            vec![
+                other(json!({"spec": {"initContainers": [{"name": "init", "image": "x:1"}]}})),
+                ss(json!({"spec": {"initContainers": [{"name": "init", "image": "x:1"}]}})),
+            ],
+            vec![
+                other(
+                    json!({"spec": {"selector": {"matchLabels": {"app": "db"}}, "initContainers": [{"name": "init", "image": "x:1"}]}}),
+                ),
+                ss(json!({"spec": {"initContainers": [{"name": "init", "image": "x:1"}]}})),
+            ],
+        ),
+        case(
+            "SSV-081",
+            vec![other(json!({})), base_ss()],
+            vec![
+                other(
+                    json!({"spec": {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "prod"}}}}),
+                ),
+                base_ss(),
+            ],
+        ),
+        case(
+            "SSV-082",
+            vec![
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "volumes": [{"name": "v", "emptyDir": {}}]}}),
+                ),
+                ss(json!({"spec": {"volumes": [{"name": "v", "hostPath": {"path": "/x"}}]}})),
+            ],
+            vec![
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "volumes": [{"name": "v", "emptyDir": {}}]}}),
+                ),
+                ss(json!({"spec": {"volumes": [{"name": "v", "emptyDir": {}}]}})),
+            ],
+        ),
+        case(
+            "SSV-083",
+            vec![
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "patchPodMetadata": [{"annotations": {"foo": "{}"}, "patchPolicy": "Overwrite"}]}}),
+                ),
+                ss(patch(json!({"foo": "{}"}), "MergePatchJson")),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "patchPodMetadata": [{"annotations": {"foo": "{}"}, "patchPolicy": "MergePatchJson"}]}}),
+                ),
+                ss(patch(json!({"foo": "{}"}), "MergePatchJson")),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        // best practices
+        case(
+            "SSL-001",
+            vec![base_ss(), job(json!({}))],
+            vec![
+                env_ss(
+                    json!([{"name": "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT", "value": "true"}]),
+                ),
+                job(json!({})),
+            ],
+        ),
+        case(
+            "SSL-002",
+            vec![env_ss(
+                json!([{"name": "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT", "value": "true"}]),
+            )],
+            vec![env_ss(
+                json!([{"name": "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT", "value": "true"}, {"name": "KRUISE_TERMINATE_SIDECAR_IGNORE_EXIT_CODE", "value": "true"}]),
+            )],
+        ),
+        case(
+            "SSL-003",
+            vec![
+                env_ss(
+                    json!([{"name": "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT", "value": "true"}]),
+                ),
+                deploy(json!({})),
+            ],
+            vec![base_ss(), deploy(json!({}))],
+        ),
+        case(
+            "SSL-010",
+            vec![
+                base_ss(),
+                other(
+                    json!({"spec": {"selector": {"matchLabels": null, "matchExpressions": [{"key": "tier", "operator": "Exists"}]}}}),
+                ),
+                deploy(json!({"spec": {"template": {"metadata": {"labels": {"tier": "x"}}}}})),
+            ],
+            vec![
+                base_ss(),
+                other(
+                    json!({"spec": {"selector": {"matchLabels": null, "matchExpressions": [{"key": "tier", "operator": "Exists"}]}, "containers": [{"name": "o", "image": "x:1"}]}}),
+                ),
+                deploy(json!({"spec": {"template": {"metadata": {"labels": {"tier": "x"}}}}})),
+            ],
+        ),
+        case(
+            "SSL-011",
+            vec![
+                base_ss(),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "nginx:1.27"}]}}}}),
+                ),
+            ],
+            vec![base_ss(), deploy(json!({}))],
+        ),
+        case(
+            "SSL-013",
+            vec![env_ss(json!([{"name": "IS_INJECTED", "value": "true"}]))],
+            vec![env_ss(json!([{"name": "OTHER", "value": "true"}]))],
+        ),
+        Case {
+            rule: "SSL-020",
+            fail: vec![base_ss()],
+            pass: vec![base_ss()],
+            old_fail: vec![env_ss(json!([{"name": "A", "value": "1"}]))],
+            old_pass: vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.35"}]}}),
+            )],
+        },
+        case(
+            "SSL-022",
+            vec![
+                json!({"apiVersion": "apps.kruise.io/v1alpha1", "kind": "SidecarSet", "metadata": {"name": "s"}, "spec": {"namespace": "default", "namespaceSelector": {"matchLabels": {"a": "b"}}, "selector": {"matchLabels": {"app": "web"}}, "containers": [{"name": "side", "image": "busybox:1.36"}]}}),
+            ],
+            vec![
+                json!({"apiVersion": "apps.kruise.io/v1alpha1", "kind": "SidecarSet", "metadata": {"name": "s"}, "spec": {"namespace": "default", "selector": {"matchLabels": {"app": "web"}}, "containers": [{"name": "side", "image": "busybox:1.36"}]}}),
+            ],
+        ),
+        case(
+            "SSL-023",
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "readinessProbe": {"tcpSocket": {"port": 80}}}]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"type": "NotUpdate"}, "containers": [{"name": "side", "image": "busybox:1.36", "readinessProbe": {"tcpSocket": {"port": 80}}}]}}),
+            )],
+        ),
+        case(
+            "SSL-024",
+            vec![hot(json!({}))],
+            vec![hot(
+                json!({"upgradeStrategy": {"hotUpgradeEmptyImage": "empty:1"}}),
+            )],
+        ),
+        case(
+            "SSL-025",
+            vec![hot(
+                json!({"upgradeStrategy": {"hotUpgradeEmptyImage": "empty:1"}, "ports": [{"containerPort": 15001}]}),
+            )],
+            vec![hot(
+                json!({"upgradeStrategy": {"hotUpgradeEmptyImage": "empty:1"}}),
+            )],
+        ),
+        case(
+            "SSL-026",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"maxUnavailable": "0%"}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"maxUnavailable": "10%"}}}),
+            )],
+        ),
+        case(
+            "SSL-029",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"type": "Notupdate"}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"type": "NotUpdate"}}}),
+            )],
+        ),
+        case(
+            "SSL-033",
+            vec![ss(
+                json!({"spec": {"injectionStrategy": {"revision": {"customVersion": "example/version-2"}}}}),
+            )],
+            vec![ss(
+                json!({"spec": {"injectionStrategy": {"revision": {"customVersion": "version-2"}}}}),
+            )],
+        ),
+        case(
+            "SSL-040",
+            vec![
+                base_ss(),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27", "volumeMounts": [{"name": "logs", "mountPath": "/logs"}]}]}}}}),
+                ),
+            ],
+            vec![
+                base_ss(),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"volumes": [{"name": "logs", "emptyDir": {}}], "containers": [{"name": "app", "image": "nginx:1.27", "volumeMounts": [{"name": "logs", "mountPath": "/logs"}]}]}}}}),
+                ),
+            ],
+        ),
+        case(
+            "SSL-041",
+            vec![
+                ss(
+                    json!({"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "sidecar"}}]}}),
+                ),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "app"}}]}}}}),
+                ),
+            ],
+            vec![
+                ss(json!({"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "app"}}]}})),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "app"}}]}}}}),
+                ),
+            ],
+        ),
+        case(
+            "SSL-044",
+            vec![
+                ss(
+                    json!({"spec": {"volumes": [{"name": "logs", "emptyDir": {}}], "containers": [{"name": "filebeat", "image": "elastic/filebeat:8", "env": [{"name": "KRUISE_CONTAINER_PRIORITY", "value": "1"}], "volumeMounts": [{"name": "logs", "mountPath": "/logs"}]}]}}),
+                ),
+                deploy(json!({})),
+            ],
+            vec![
+                ss(
+                    json!({"spec": {"volumes": [{"name": "logs", "emptyDir": {}}], "containers": [{"name": "filebeat", "image": "elastic/filebeat:8", "env": [{"name": "KRUISE_CONTAINER_PRIORITY", "value": "1"}], "volumeMounts": [{"name": "logs", "mountPath": "/logs"}]}]}}),
+                ),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27", "volumeMounts": [{"name": "logs", "mountPath": "/var/log"}]}]}}}}),
+                ),
+            ],
+        ),
+        case(
+            "SSL-050",
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "log", "image": "fluent/fluent-bit:3.0"}]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"containers": [{"name": "log", "image": "fluent/fluent-bit:3.0", "env": [{"name": "KRUISE_CONTAINER_PRIORITY", "value": "100"}]}]}}),
+            )],
+        ),
+        case(
+            "SSL-051",
+            vec![env_ss(
+                json!([{"name": "KRUISE_CONTAINER_PRIORITY", "value": "high"}]),
+            )],
+            vec![env_ss(
+                json!([{"name": "KRUISE_CONTAINER_PRIORITY", "value": "100"}]),
+            )],
+        ),
+        case(
+            "SSL-070",
+            vec![
+                ss(patch(json!({"foo": "x"}), "MergePatchJson")),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                ss(patch(json!({"foo": "{\"a\":1}"}), "MergePatchJson")),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        case(
+            "SSL-074",
+            vec![
+                ss(patch(
+                    json!({"kruise.io/sidecarset-hash": "x"}),
+                    "Overwrite",
+                )),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                ss(patch(json!({"foo": "x"}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        case(
+            "SSL-081",
+            vec![ss(json!({"spec": {"namespaceSelector": null}}))],
+            vec![base_ss()],
+        ),
+        case(
+            "SSL-082",
+            vec![
+                ss(
+                    json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "ports": [{"containerPort": 9000}]}]}}),
+                ),
+                deploy(json!({"spec": {"template": {"spec": {"hostNetwork": true}}}})),
+            ],
+            vec![
+                ss(
+                    json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "ports": [{"containerPort": 9000}]}]}}),
+                ),
+                deploy(json!({})),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn every_rule_fails_and_passes() {
+    let mut problems = Vec::new();
+    for c in cases() {
+        let fail = rules_of(&c.fail, &c.old_fail);
+        if !fail.iter().any(|f| f.rule == c.rule) {
+            problems.push(format!(
+                "{}: failing fixture not reported: {:?}",
+                c.rule,
+                fail.iter()
+                    .map(|f| (&f.rule, &f.message))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        let pass = rules_of(&c.pass, &c.old_pass);
+        if let Some(f) = pass.iter().find(|f| f.rule == c.rule) {
+            problems.push(format!(
+                "{}: passing fixture reported: {}",
+                c.rule, f.message
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_registered_rule_has_fixtures() {
+    let covered: Vec<&str> = cases().iter().map(|c| c.rule).collect();
+    let missing: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !covered.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
+}
+
+#[test]
+fn base_fixture_is_quiet() {
+    let f = rules_of(&[base_ss(), deploy(json!({}))], &[]);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn suppression_by_annotation_and_flag() {
+    let noisy = ss(json!({"spec": {"namespaceSelector": null}}));
+    assert!(rules_of(std::slice::from_ref(&noisy), &[])
+        .iter()
+        .any(|f| f.rule == "SSL-081"));
+    let quiet = ss(
+        json!({"metadata": {"annotations": {IGNORE_ANNOTATION: "SSL-023, ssl-081"}}, "spec": {"namespaceSelector": null}}),
+    );
+    assert!(rules_of(&[quiet], &[]).is_empty());
+    assert!(suppressed(&["SSL-081".into()], "SSL-081"));
+    assert!(suppressed(&["SSV-001,ssl-081".into()], "SSL-081"));
+    assert!(!suppressed(&["SSL-08".into()], "SSL-081"));
+}
+
+#[test]
+fn conflict_checks_wait_for_valid_objects() {
+    // An invalid SidecarSet gets its own errors only, not the cross checks.
+    let other = {
+        let mut o = base_ss();
+        o["metadata"]["name"] = json!("other");
+        o
+    };
+    let bad = ss(json!({"spec": {"updateStrategy": {"partition": -1}}}));
+    let f = rules_of(&[other, bad], &[]);
+    let rules: Vec<&str> = f
+        .iter()
+        .filter(|f| f.resource == 1)
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(rules, vec!["SSV-042"]);
+}

@@ -47,7 +47,11 @@ pub fn human(results: &[Located], color: bool) -> String {
             let text = snippet.trim_end_matches(['\n', '\r']).replace('\t', " ");
             let indent: String = text.chars().take(col - 1).map(|_| ' ').collect();
             out.push_str(&format!("{pad} {}\n", paint(BLUE, "|")));
-            out.push_str(&format!("{} {} {text}\n", paint(BLUE, &line.to_string()), paint(BLUE, "|")));
+            out.push_str(&format!(
+                "{} {} {text}\n",
+                paint(BLUE, &line.to_string()),
+                paint(BLUE, "|")
+            ));
             out.push_str(&format!(
                 "{pad} {} {indent}{}\n",
                 paint(BLUE, "|"),
@@ -55,7 +59,11 @@ pub fn human(results: &[Located], color: bool) -> String {
             ));
         }
         if let Some(h) = &f.help {
-            out.push_str(&format!("{pad} {} {}: {h}\n", paint(BLUE, "="), paint(BOLD, "help")));
+            out.push_str(&format!(
+                "{pad} {} {}: {h}\n",
+                paint(BLUE, "="),
+                paint(BOLD, "help")
+            ));
         }
         out.push('\n');
     }

@@ -45,9 +45,11 @@ impl Located {
 /// Counts of (errors, warnings, infos).
 pub fn counts(results: &[Located]) -> (usize, usize, usize) {
     use super::Severity::{Error, Info, Warning};
-    results.iter().fold((0, 0, 0), |(e, w, i), r| match r.finding.severity {
-        Error => (e + 1, w, i),
-        Warning => (e, w + 1, i),
-        Info => (e, w, i + 1),
-    })
+    results
+        .iter()
+        .fold((0, 0, 0), |(e, w, i), r| match r.finding.severity {
+            Error => (e + 1, w, i),
+            Warning => (e, w + 1, i),
+            Info => (e, w, i + 1),
+        })
 }

@@ -64,7 +64,9 @@ pub fn sarif(results: &[Located], rules: &[Rule], version: &str) -> String {
                     "logicalLocations": [{"fullyQualifiedName": r.object, "kind": "resource"}],
                 }],
             });
-            if let (Some(i), Some(obj)) = (rules.iter().position(|x| x.id == f.rule), o.as_object_mut()) {
+            if let (Some(i), Some(obj)) =
+                (rules.iter().position(|x| x.id == f.rule), o.as_object_mut())
+            {
                 obj.insert("ruleIndex".into(), json!(i));
             }
             o
