@@ -1,15 +1,23 @@
 //! `lint`: the validating webhook's rules and best practices, as a CI step.
 
-use super::args::LintArgs;
+use super::args::{LintArgs, LintOutput};
 use super::error::CliError;
-use super::{input, output};
+use super::input;
 use crate::document::Class;
-use crate::lint::{self, Severity};
+use crate::lint::{self, render, Located, Severity, RULES};
 use serde_json::Value;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
-    let mut inputs = input::load(&args.input)?;
+    if args.list_rules {
+        let text = match args.output {
+            LintOutput::Json => list_rules_json(),
+            _ => render::rules_text(RULES),
+        };
+        out.write_all(text.as_bytes())?;
+        return Ok(0);
+    }
+    let inputs = input::load(&args.input)?;
     let old_inputs = input::load_separate(&args.from)?;
     let old: Vec<Value> = old_inputs
         .of_class(Class::SidecarSet)
@@ -24,36 +32,63 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let findings = lint::lint(&lint::Input {
         resources: &resources,
         old_sidecar_sets: &old,
-        ..Default::default()
+        gates: input::gates(&args.engine)?,
     });
-    let findings: Vec<_> = findings
+    let located: Vec<Located> = findings
         .into_iter()
-        .filter(|f| !args.ignore.iter().any(|i| i == &f.rule))
-        .collect();
-    let failing = findings
-        .iter()
-        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
-    let results: Vec<Value> = findings
-        .iter()
+        .filter(|f| !lint::suppressed(&args.ignore, &f.rule))
         .map(|f| {
             let r = &inputs.resources[f.resource];
             let loc = inputs.locate(r, &f.path);
+            let snippet = inputs
+                .docs
+                .get(r.doc)
+                .and_then(|d| inputs.files.get(d.file))
+                .and_then(|file| file.text.lines().nth(loc.line.checked_sub(1)?))
+                .map(|l| l.trim_end_matches('\r').to_string());
+            Located {
+                object: inputs.object_name(r),
+                file: Some(loc.file),
+                line: Some(loc.line),
+                column: Some(loc.column),
+                snippet,
+                finding: f,
+            }
+        })
+        .collect();
+    let failing = located.iter().any(|l| {
+        l.finding.severity == Severity::Error
+            || (args.strict && l.finding.severity == Severity::Warning)
+    });
+    let text = match args.output {
+        LintOutput::Json => render::json(&located),
+        LintOutput::Sarif => render::sarif(&located, RULES, env!("CARGO_PKG_VERSION")),
+        LintOutput::Junit => render::junit(&located, args.strict),
+        LintOutput::Github => render::github(&located),
+        LintOutput::Text => render::human(&located, args.color.enabled(std::io::stdout().is_terminal())),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(u8::from(failing))
+}
+
+fn list_rules_json() -> String {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
             serde_json::json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "object": inputs.object_name(r),
-                "message": f.message,
-                "help": f.help,
-                "file": loc.file,
-                "line": loc.line,
-                "column": loc.column,
+                "id": r.id,
+                "severity": r.severity.as_str(),
+                "title": r.title,
+                "description": r.description,
+                "help": r.help,
             })
         })
         .collect();
-    let _ = &mut inputs;
-    let mut buf = Vec::new();
-    // Renderers for text, SARIF, JUnit and GitHub land with the lint engine.
-    output::write_json_value(&serde_json::json!({ "results": results }), &mut buf)?;
-    out.write_all(&buf)?;
-    Ok(u8::from(failing))
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({
+        "rules": rules,
+        "suppressionAnnotation": lint::IGNORE_ANNOTATION,
+    }))
+    .unwrap_or_default();
+    s.push('\n');
+    s
 }

@@ -44,8 +44,9 @@ pub fn human(results: &[Located], color: bool) -> String {
         if let (Some(line), Some(snippet)) = (r.line, &r.snippet) {
             let col = r.column.unwrap_or(1).max(1);
             // Tabs would shift the caret: show them as single spaces.
-            let text = snippet.trim_end_matches(['\n', '\r']).replace('\t', " ");
-            let indent: String = text.chars().take(col - 1).map(|_| ' ').collect();
+            let full = snippet.trim_end_matches(['\n', '\r']).replace('\t', " ");
+            let (text, col) = window(&full, col);
+            let indent: String = " ".repeat(col - 1);
             out.push_str(&format!("{pad} {}\n", paint(BLUE, "|")));
             out.push_str(&format!(
                 "{} {} {text}\n",
@@ -76,6 +77,28 @@ pub fn human(results: &[Located], color: bool) -> String {
         plural(i, "info")
     ));
     out
+}
+
+/// At most `WIDTH` characters of a long line, around column `col` (1-based);
+/// returns the text and the column within it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WIDTH {
+        return (line.to_string(), col.min(chars.len() + 1));
+    }
+    let start = col.saturating_sub(WIDTH / 2).min(chars.len().saturating_sub(WIDTH));
+    let end = (start + WIDTH).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut col = col - start;
+    if start > 0 {
+        text.insert_str(0, "...");
+        col += 3;
+    }
+    if end < chars.len() {
+        text.push_str("...");
+    }
+    (text, col)
 }
 
 /// `lint --list-rules`.
