@@ -65,7 +65,10 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         LintOutput::Sarif => render::sarif(&located, RULES, env!("CARGO_PKG_VERSION")),
         LintOutput::Junit => render::junit(&located, args.strict),
         LintOutput::Github => render::github(&located),
-        LintOutput::Text => render::human(&located, args.color.enabled(std::io::stdout().is_terminal())),
+        LintOutput::Text => render::human(
+            &located,
+            args.color.enabled(std::io::stdout().is_terminal()),
+        ),
     };
     out.write_all(text.as_bytes())?;
     Ok(u8::from(failing))

@@ -87,7 +87,9 @@ fn window(line: &str, col: usize) -> (String, usize) {
     if chars.len() <= WIDTH {
         return (line.to_string(), col.min(chars.len() + 1));
     }
-    let start = col.saturating_sub(WIDTH / 2).min(chars.len().saturating_sub(WIDTH));
+    let start = col
+        .saturating_sub(WIDTH / 2)
+        .min(chars.len().saturating_sub(WIDTH));
     let end = (start + WIDTH).min(chars.len());
     let mut text: String = chars[start..end].iter().collect();
     let mut col = col - start;

@@ -40,11 +40,16 @@ pub fn junit(results: &[Located], strict: bool) -> String {
     for r in results {
         let f = &r.finding;
         out.push_str(&format!(
-            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\"",
+            "    <testcase name=\"{}\" classname=\"{}\"",
             xml(&format!("{} {}", f.rule, r.object)),
             xml(&r.object),
-            xml(&r.position()),
         ));
+        if let Some(file) = &r.file {
+            out.push_str(&format!(" file=\"{}\"", xml(file)));
+        }
+        if let Some(line) = r.line {
+            out.push_str(&format!(" line=\"{line}\""));
+        }
         let body = match &f.help {
             Some(h) => format!("{}: {}\nhelp: {}", r.position(), f.message, h),
             None => format!("{}: {}", r.position(), f.message),

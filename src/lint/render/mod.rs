@@ -53,3 +53,6 @@ pub fn counts(results: &[Located]) -> (usize, usize, usize) {
             Info => (e, w, i + 1),
         })
 }
+
+#[cfg(test)]
+mod tests;
