@@ -368,6 +368,23 @@ fn in_place(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, old: &Value) {
                 if changed.is_empty() {
                     first_path = ctr_path("containers", i);
                 }
+                // An unset imagePullPolicy is defaulted from the image tag
+                // (`:latest` or none -> Always, else IfNotPresent), so a tag
+                // change alone can change it.
+                let written = ss
+                    .raw
+                    .pointer(&format!("/spec/containers/{i}/imagePullPolicy"))
+                    .is_some();
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        if *f == "imagePullPolicy" && !written {
+                            "imagePullPolicy, defaulted from the image tag".to_string()
+                        } else {
+                            (*f).to_string()
+                        }
+                    })
+                    .collect();
                 changed.push(format!("{name} ({})", fields.join(", ")));
             }
             None => changed.push(format!("{name} (added)")),
