@@ -772,9 +772,11 @@ fn whitelist(
     let allowed_by_gate = input.gates.patch_pod_metadata_defaults_allowed;
     let msg = |d: &str| format!("spec.patchPodMetadata: Required value: {d}");
     let text = match world.whitelist {
+        // No ConfigMap among the inputs: judge as a cluster without one
+        // (a default installation), which the webhook rejects.
         None => {
             if !allowed_by_gate {
-                o.push("SSV-060", p.clone(), "cannot check patchPodMetadata against the whitelist: the kruise-configuration ConfigMap is not in the input; without its key SidecarSet_PatchPodMetadata_WhiteList the webhook rejects the SidecarSet (unless the gate SidecarSetPatchPodMetadataDefaultsAllowed is on)".into());
+                o.push("SSV-060", p.clone(), msg("SidecarSet patch metadata whitelist not found (no kruise-configuration ConfigMap with key SidecarSet_PatchPodMetadata_WhiteList in the input)"));
             }
             return;
         }
@@ -794,7 +796,7 @@ fn whitelist(
     let wl: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            o.push_with("SSV-060", Severity::Error, p.clone(), msg(&e.to_string()));
+            o.push("SSV-060", p.clone(), msg(&e.to_string()));
             return;
         }
     };

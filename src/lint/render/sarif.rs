@@ -13,6 +13,20 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A relative or absolute path as a URI reference: everything but
+/// unreserved characters and `/` percent-encoded (Windows `\\` becomes `/`).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `version` is the tool's version; `rules` the registry (all of it, so
 /// that `ruleIndex` is stable across runs).
 pub fn sarif(results: &[Located], rules: &[Rule], version: &str) -> String {
@@ -43,14 +57,21 @@ pub fn sarif(results: &[Located], rules: &[Rule], version: &str) -> String {
                     region.insert("startColumn".into(), json!(c));
                 }
             }
-            let mut physical = serde_json::Map::new();
-            physical.insert(
-                "artifactLocation".into(),
-                json!({"uri": r.file.clone().unwrap_or_else(|| "<stdin>".into())}),
-            );
-            if !region.is_empty() {
-                physical.insert("region".into(), Value::Object(region));
+            let mut location = serde_json::Map::new();
+            // A physical location needs an artifact: without a file only the
+            // object is named.
+            if let Some(file) = &r.file {
+                let mut physical = serde_json::Map::new();
+                physical.insert("artifactLocation".into(), json!({"uri": uri(file)}));
+                if !region.is_empty() {
+                    physical.insert("region".into(), Value::Object(region));
+                }
+                location.insert("physicalLocation".into(), Value::Object(physical));
             }
+            location.insert(
+                "logicalLocations".into(),
+                json!([{"fullyQualifiedName": r.object, "kind": "resource"}]),
+            );
             let text = match &f.help {
                 Some(h) => format!("{} ({}) Help: {}", f.message, r.object, h),
                 None => format!("{} ({})", f.message, r.object),
@@ -59,10 +80,7 @@ pub fn sarif(results: &[Located], rules: &[Rule], version: &str) -> String {
                 "ruleId": f.rule,
                 "level": level(f.severity),
                 "message": {"text": text},
-                "locations": [{
-                    "physicalLocation": physical,
-                    "logicalLocations": [{"fullyQualifiedName": r.object, "kind": "resource"}],
-                }],
+                "locations": [Value::Object(location)],
             });
             if let (Some(i), Some(obj)) =
                 (rules.iter().position(|x| x.id == f.rule), o.as_object_mut())

@@ -61,7 +61,22 @@ fn golden(name: &str, got: &str) {
         return;
     }
     let want = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 creates it)");
-    assert_eq!(got, want, "{name} differs from its golden file");
+    if let Some((i, (g, w))) = got
+        .lines()
+        .zip(want.lines())
+        .enumerate()
+        .find(|(_, (g, w))| g != w)
+    {
+        panic!(
+            "{name}: line {} differs:\n  got:  {g}\n  want: {w}\n(UPDATE_GOLDEN=1 rewrites)",
+            i + 1
+        );
+    }
+    assert_eq!(
+        got.lines().count(),
+        want.lines().count(),
+        "{name}: line count differs"
+    );
 }
 
 #[test]
@@ -121,10 +136,18 @@ fn sarif_structure() {
         assert!(res["message"]["text"]
             .as_str()
             .is_some_and(|t| !t.is_empty()));
-        let phys = &res["locations"][0]["physicalLocation"];
-        assert!(phys["artifactLocation"]["uri"].is_string());
-        if let Some(l) = phys["region"]["startLine"].as_u64() {
-            assert!(l >= 1);
+        let loc = &res["locations"][0];
+        assert!(loc["logicalLocations"][0]["fullyQualifiedName"].is_string());
+        if let Some(phys) = loc.get("physicalLocation") {
+            let uri = phys["artifactLocation"]["uri"].as_str().expect("uri");
+            assert!(
+                uri.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)),
+                "{uri}"
+            );
+            if let Some(l) = phys["region"]["startLine"].as_u64() {
+                assert!(l >= 1);
+            }
         }
     }
 }
