@@ -441,11 +441,55 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
         .and_then(Value::as_str)
         == Some("Ordered");
     let host_network = t.spec().get("hostNetwork").and_then(Value::as_bool) == Some(true);
-    // SSL-010: real clashes between the SidecarSets this pod gets.
-    let mut seen_names: HashMap<String, &str> = HashMap::new();
+    // SSL-010: real clashes between the SidecarSets this pod gets that the
+    // webhook's overlap heuristic (SSV-080..083) lets through.
+    let mut seen_names: HashMap<String, (&str, &Value, &str)> = HashMap::new();
+    let mut seen_vols: HashMap<&str, (&str, &Value, &Value)> = HashMap::new();
+    let mut seen_keys: HashMap<&str, (&str, &Value, &str)> = HashMap::new();
+    let webhook_sees = |a: &Value, b: &Value| {
+        super::overlap::namespaces_overlap(a, b)
+            && super::overlap::selectors_overlap(a.get("selector"), b.get("selector"))
+    };
     for ss in matched {
         let Some(sp) = spec_of(ss) else { continue };
         let ssn = ss.name();
+        for v in arr(sp, "volumes") {
+            let n = s(v, "name");
+            match seen_vols.get(n) {
+                Some((prev, psp, pv))
+                    if *prev != ssn && !same_volume(pv, v) && !webhook_sees(psp, sp) =>
+                {
+                    cx.push("SSL-010", res, tp.clone(), format!("SidecarSets {prev} and {ssn} both define volume {n} differently for these pods: which one the pod gets depends on SidecarSet order"));
+                }
+                Some(_) => {}
+                None => {
+                    seen_vols.insert(n, (ssn, sp, v));
+                }
+            }
+        }
+        for p in arr(sp, "patchPodMetadata") {
+            let policy = s(p, "patchPolicy");
+            if policy == "Retain" {
+                continue;
+            }
+            for k in p
+                .get("annotations")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|a| a.keys())
+            {
+                if let Some((prev, psp, ppol)) = seen_keys.get(k.as_str()) {
+                    if *prev != ssn
+                        && (policy == "Overwrite" || *ppol == "Overwrite")
+                        && !webhook_sees(psp, sp)
+                    {
+                        cx.push("SSL-010", res, tp.clone(), format!("SidecarSets {prev} and {ssn} both patch annotation {k} of these pods and one overwrites: the result depends on SidecarSet order"));
+                    }
+                } else {
+                    seen_keys.insert(k, (ssn, sp, policy));
+                }
+            }
+        }
         for (list, c) in arr(sp, "containers")
             .iter()
             .map(|c| ("containers", c))
@@ -464,8 +508,10 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
                 vec![name.to_string()]
             };
             for n in &names {
-                if let Some(prev) = seen_names.insert(n.clone(), ssn) {
-                    if prev != ssn {
+                if let Some((prev, psp, plist)) = seen_names.insert(n.clone(), (ssn, sp, list)) {
+                    // Same list and judged overlapping: SSV-080/081 reports it.
+                    let caught = plist == list && !hot && webhook_sees(psp, sp);
+                    if prev != ssn && !caught {
                         cx.push("SSL-010", res, tp.clone(), format!("SidecarSets {prev} and {ssn} both inject a container named {n} into these pods: the pod is rejected"));
                     }
                 }
