@@ -668,6 +668,20 @@ fn transfer_env(o: &mut Out<'_>, c: &Value, cp: &JsonPath) {
 }
 
 fn resources_policy(o: &mut Out<'_>, c: &Value, rp: &Value, p: JsonPath) {
+    // The CRD schema (enum, required) is checked by the API server first.
+    let mode = s(rp, "targetContainersMode");
+    if !matches!(mode, "sum" | "max") {
+        let mp = p.clone().key("targetContainersMode");
+        let detail = if mode.is_empty() {
+            format!("{mp}: Required value")
+        } else {
+            format!(
+                "{mp}: Unsupported value: {}: supported values: \"sum\", \"max\"",
+                q(mode)
+            )
+        };
+        o.push("SSV-05A", mp, detail);
+    }
     let has = |k: &str| {
         c.pointer(&format!("/resources/{k}"))
             .and_then(Value::as_object)

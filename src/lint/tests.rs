@@ -378,6 +378,15 @@ fn cases() -> Vec<Case> {
             ))],
         ),
         case(
+            "SSV-05A",
+            vec![ss(policy(
+                json!({"resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "max", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+            ))],
+        ),
+        case(
             "SSV-05B",
             vec![ss(json!({"spec": {"containers": [{"name": "side"}]}}))],
             vec![base_ss()],
@@ -578,6 +587,19 @@ fn cases() -> Vec<Case> {
                 ),
                 deploy(json!({"spec": {"template": {"metadata": {"labels": {"tier": "x"}}}}})),
             ],
+        ),
+        // volumes differing between SidecarSets the heuristic calls disjoint;
+        // a clash the webhook catches itself (SSV-081) is not repeated.
+        case(
+            "SSL-010",
+            vec![
+                ss(json!({"spec": {"volumes": [{"name": "v", "emptyDir": {}}]}})),
+                other(
+                    json!({"spec": {"selector": {"matchLabels": null, "matchExpressions": [{"key": "tier", "operator": "Exists"}]}, "containers": [{"name": "o", "image": "x:1"}], "volumes": [{"name": "v", "hostPath": {"path": "/x"}}]}}),
+                ),
+                deploy(json!({"spec": {"template": {"metadata": {"labels": {"tier": "x"}}}}})),
+            ],
+            vec![base_ss(), other(json!({})), deploy(json!({}))],
         ),
         case(
             "SSL-011",
