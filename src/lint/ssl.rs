@@ -196,6 +196,14 @@ fn sidecar_set_rules(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value) {
     if sp.get("namespaceSelector").is_none_or(Value::is_null) {
         cx.push("SSL-081", res, JsonPath::keys(&["spec", "selector"]), format!("SidecarSet {} has no namespaceSelector: it injects into matching pods of every namespace, kube-system included", ss.name()));
     }
+    // SSL-031: Partial needs a percentage partition to draw with.
+    if str_at(sp, "/injectionStrategy/revision/policy") == "Partial"
+        && sp
+            .pointer("/updateStrategy/partition")
+            .is_some_and(Value::is_number)
+    {
+        cx.push("SSL-031", res, JsonPath::keys(&["spec", "updateStrategy", "partition"]), "injectionStrategy.revision.policy is Partial but partition is an integer: every new pod gets the latest revision (the probability rule needs a percentage)".into());
+    }
     // SSL-033
     if let Some(cv) = sp
         .pointer("/injectionStrategy/revision/customVersion")
@@ -584,6 +592,43 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
                 if !own.is_empty() && !own.iter().any(|n| app_vols.contains(n)) {
                     cx.push("SSL-044", res, tp.clone(), format!("log sidecar {name} of SidecarSet {ssn} mounts {} but no app container of these pods mounts it: it sees no logs", own.join(", ")));
                 }
+            }
+        }
+        // SSL-061: a resourcesPolicy must find target containers in every pod.
+        let sidecar_names: HashSet<&str> = matched
+            .iter()
+            .filter_map(|m| spec_of(m))
+            .flat_map(|msp| {
+                arr(msp, "containers")
+                    .iter()
+                    .chain(arr(msp, "initContainers"))
+            })
+            .map(|c| s(c, "name"))
+            .collect();
+        for c in arr(sp, "containers")
+            .iter()
+            .chain(arr(sp, "initContainers"))
+        {
+            let Some(re) = c
+                .pointer("/resourcesPolicy/targetContainersNameRegex")
+                .and_then(Value::as_str)
+                .and_then(|r| regex::Regex::new(r).ok())
+            else {
+                continue;
+            };
+            let targets = t
+                .list("containers")
+                .iter()
+                .chain(
+                    t.list("initContainers")
+                        .iter()
+                        .filter(|ic| s(ic, "restartPolicy") == "Always"),
+                )
+                .map(|a| s(a, "name"))
+                .filter(|n| !sidecar_names.contains(n))
+                .any(|n| re.is_match(n));
+            if !targets {
+                cx.push("SSL-061", res, tp.clone(), format!("sidecar {} of SidecarSet {ssn}: no container of these pods matches resourcesPolicy.targetContainersNameRegex {}: the pod webhook rejects the pods", s(c, "name"), q(re.as_str())));
             }
         }
         // SSL-050

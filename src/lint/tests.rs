@@ -678,6 +678,21 @@ fn cases() -> Vec<Case> {
             )],
         ),
         case(
+            "SSL-031",
+            vec![
+                ss(
+                    json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1", "policy": "Partial"}}, "updateStrategy": {"partition": 3}}}),
+                ),
+                revision("r1"),
+            ],
+            vec![
+                ss(
+                    json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1", "policy": "Partial"}}, "updateStrategy": {"partition": "30%"}}}),
+                ),
+                revision("r1"),
+            ],
+        ),
+        case(
             "SSL-033",
             vec![ss(
                 json!({"spec": {"injectionStrategy": {"revision": {"customVersion": "example/version-2"}}}}),
@@ -752,6 +767,21 @@ fn cases() -> Vec<Case> {
             vec![env_ss(
                 json!([{"name": "KRUISE_CONTAINER_PRIORITY", "value": "100"}]),
             )],
+        ),
+        case(
+            "SSL-061",
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^main$", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+                )),
+                deploy(json!({})),
+            ],
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+                )),
+                deploy(json!({})),
+            ],
         ),
         case(
             "SSL-070",
