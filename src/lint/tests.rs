@@ -905,3 +905,33 @@ fn conflict_checks_wait_for_valid_objects() {
         .collect();
     assert_eq!(rules, vec!["SSV-042"]);
 }
+
+#[test]
+fn checks_run_on_the_defaulted_object() {
+    // A volume without a source is defaulted to emptyDir, an unset
+    // podInjectPolicy/shareVolumePolicy to their defaults, transferEnv's
+    // fieldRef.apiVersion to v1: none of them is an error.
+    let v = ss(json!({"spec": {
+        "volumes": [{"name": "v"}],
+        "containers": [{"name": "side", "image": "busybox:1.36",
+            "volumeMounts": [{"name": "v", "mountPath": "/v"}],
+            "transferEnv": [{"envName": "TZ", "sourceContainerNameFrom": {"fieldRef": {"fieldPath": "metadata.annotations['Main']"}}}]}]
+    }}));
+    let f = rules_of(&[v], &[]);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn v1alpha1_namespaces_are_disjoint_for_conflicts() {
+    let mk = |name: &str, ns: &str| {
+        json!({"apiVersion": "apps.kruise.io/v1alpha1", "kind": "SidecarSet", "metadata": {"name": name},
+               "spec": {"namespace": ns, "selector": {"matchLabels": {"app": "web"}},
+                        "containers": [{"name": "side", "image": "busybox:1.36"}]}})
+    };
+    let apart = rules_of(&[mk("a", "x"), mk("b", "y")], &[]);
+    assert!(!apart.iter().any(|f| f.rule == "SSV-081"), "{apart:?}");
+    let together = rules_of(&[mk("a", "x"), mk("b", "x")], &[]);
+    let hits: Vec<_> = together.iter().filter(|f| f.rule == "SSV-081").collect();
+    assert_eq!(hits.len(), 2, "each names the other: {together:?}");
+    assert!(hits[0].message.ends_with("already exist in b"));
+}
