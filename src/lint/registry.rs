@@ -31,6 +31,10 @@ const fn r(
 const WEBHOOK: &str = "The OpenKruise SidecarSet validating webhook rejects the SidecarSet.";
 
 /// Webhook rules (`SSV`) then best practices (`SSL`), each in id order.
+///
+/// Severity of an `SSL` rule is the one on the workloads it hits; on a
+/// SidecarSet itself an `SSL` finding is at most a warning (only the webhook
+/// decides whether a SidecarSet is admitted).
 pub static RULES: &[Rule] = &[
     r("SSV-000", Error, "SidecarSet cannot be decoded", "A field has the wrong JSON type; the API server rejects the object before any webhook runs.", "Fix the field's type (see the message for the expected one)."),
     r("SSV-001", Error, "Invalid SidecarSet name", WEBHOOK, "Use only alphanumeric characters and '-' in metadata.name."),
@@ -91,9 +95,9 @@ pub static RULES: &[Rule] = &[
     r("SSL-024", Error, "HotUpgrade without hotUpgradeEmptyImage", "The idle twin gets an empty image and every pod is rejected.", "Set upgradeStrategy.hotUpgradeEmptyImage."),
     r("SSL-025", Info, "HotUpgrade twin copies probes and ports", "The empty-image twin keeps the sidecar's probes, ports and command.", "Make sure the empty image satisfies them; add a postStart hook for migration."),
     r("SSL-026", Warning, "maxUnavailable 0", "Only not-ready pods are updated, a healthy fleet never rolls.", "Use maxUnavailable >= 1."),
-    r("SSL-029", Error, "Unknown updateStrategy.type", "Any value other than NotUpdate rolls out like RollingUpdate but skips its validation.", "Use RollingUpdate or NotUpdate."),
+    r("SSL-029", Warning, "Unknown updateStrategy.type", "Any value other than NotUpdate rolls out like RollingUpdate but skips its validation.", "Use RollingUpdate or NotUpdate."),
     r("SSL-031", Warning, "Partial injection with an integer partition", "The Partial revision policy draws with the partition percentage; with an int every new pod gets the latest revision.", "Use a percentage partition such as '80%'."),
-    r("SSL-033", Error, "customVersion is not a label value", "customVersion is written as a ControllerRevision label; an invalid value stops the controller.", "Use at most 63 characters [A-Za-z0-9_.-], alphanumeric at both ends."),
+    r("SSL-033", Warning, "customVersion is not a label value", "customVersion is written as a ControllerRevision label; an invalid value stops the controller.", "Use at most 63 characters [A-Za-z0-9_.-], alphanumeric at both ends."),
     r("SSL-040", Error, "Volume mount resolves to no volume", "Every mount of an injected container must name a volume of the resulting pod.", "Declare the volume in spec.volumes of the SidecarSet or the workload."),
     r("SSL-041", Warning, "SidecarSet volume shadowed by the pod's", "The pod's volume of the same name wins; the sidecar mounts the pod's content.", "Rename the volume if the sidecar needs its own."),
     r("SSL-044", Warning, "Log sidecar cannot see the app's logs", "The collector only sees files on a volume the app also mounts.", "Mount the same volume in the app container, or enable shareVolumePolicy."),

@@ -57,12 +57,16 @@ fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
 
 struct Ctx<'o> {
     out: &'o mut Vec<Finding>,
+    /// Resources that are SidecarSets.
+    sidecar_sets: HashSet<usize>,
 }
 
 impl Ctx<'_> {
     fn push(&mut self, rule: &str, resource: usize, path: JsonPath, message: String) {
-        self.out.push(finding(rule, resource, path, message));
+        let f = finding(rule, resource, path, message);
+        self.emit(f);
     }
+
     fn push_sev(
         &mut self,
         rule: &str,
@@ -73,12 +77,25 @@ impl Ctx<'_> {
     ) {
         let mut f = finding(rule, resource, path, message);
         f.severity = sev;
+        self.emit(f);
+    }
+
+    /// Only the webhook (SSV rules) decides whether a SidecarSet is
+    /// admitted, so a best practice is at most a warning on a SidecarSet;
+    /// certain damage is reported as an error on the workloads it hits.
+    fn emit(&mut self, mut f: Finding) {
+        if f.severity == Severity::Error && self.sidecar_sets.contains(&f.resource) {
+            f.severity = Severity::Warning;
+        }
         self.out.push(f);
     }
 }
 
 pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
-    let mut cx = Ctx { out };
+    let mut cx = Ctx {
+        out,
+        sidecar_sets: world.sidecar_sets.iter().map(|s| s.resource).collect(),
+    };
     for ss in &world.sidecar_sets {
         let Some(spec) = spec_of(ss) else { continue };
         sidecar_set_rules(&mut cx, ss, spec);
@@ -562,8 +579,28 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
             }
         }
         let job = t.runs_to_completion();
+        for c in arr(sp, "containers")
+            .iter()
+            .chain(arr(sp, "initContainers"))
+        {
+            let name = s(c, "name");
+            // SSL-051: the pod webhook rejects these pods.
+            if let Some(e) = env(c, PRIORITY_ENV) {
+                if e.get("valueFrom").is_some_and(|v| !v.is_null())
+                    || s(e, "value").trim().parse::<i64>().is_err()
+                {
+                    cx.push("SSL-051", res, tp.clone(), format!("{PRIORITY_ENV} of sidecar {name} (SidecarSet {ssn}) is not a literal integer: the pod webhook rejects these pods"));
+                }
+            }
+        }
         for c in arr(sp, "containers") {
             let name = s(c, "name");
+            // SSL-024: the empty-image twin makes the API server reject the pods.
+            if str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade"
+                && str_at(c, "/upgradeStrategy/hotUpgradeEmptyImage").is_empty()
+            {
+                cx.push("SSL-024", res, tp.clone(), format!("sidecar {name} of SidecarSet {ssn} uses HotUpgrade without hotUpgradeEmptyImage: its twin {name}-2 has no image and these pods are rejected"));
+            }
             // SSL-001
             if job && !has_terminator_env(c) {
                 cx.push("SSL-001", res, tp.clone(), format!("SidecarSet {ssn} injects the long-running sidecar {name} into pods of this {} (restartPolicy {}): the pod never completes", t.kind.resource_name(), t.restart_policy()));

@@ -935,3 +935,23 @@ fn v1alpha1_namespaces_are_disjoint_for_conflicts() {
     assert_eq!(hits.len(), 2, "each names the other: {together:?}");
     assert!(hits[0].message.ends_with("already exist in b"));
 }
+
+#[test]
+fn best_practices_are_errors_only_on_workloads() {
+    let hot = ss(
+        json!({"spec": {"containers": [{"name": "side", "image": "envoy:1", "upgradeStrategy": {"upgradeType": "HotUpgrade"}}]}}),
+    );
+    let alone = rules_of(std::slice::from_ref(&hot), &[]);
+    assert!(
+        alone.iter().all(|f| f.severity != Severity::Error),
+        "{alone:?}"
+    );
+    assert!(alone.iter().any(|f| f.rule == "SSL-024"));
+    let with = rules_of(&[hot, deploy(json!({}))], &[]);
+    let on_deploy: Vec<_> = with
+        .iter()
+        .filter(|f| f.resource == 1 && f.rule == "SSL-024")
+        .collect();
+    assert_eq!(on_deploy.len(), 1, "{with:?}");
+    assert_eq!(on_deploy[0].severity, Severity::Error);
+}
