@@ -3,14 +3,17 @@
 //! the YAML layer and the resource model.
 
 use crate::document::Format;
-use crate::path::JsonPath;
+use crate::path::{JsonPath, Seg};
+use crate::yaml::{PosChildren, PosNode};
 use serde_json::Value;
 use std::ops::Range;
 
 /// One parsed chunk of a stream.
 #[derive(Debug)]
 pub struct Chunk {
+    /// Exact bytes of the chunk, separator line included.
     pub range: Range<usize>,
+    /// 1-based line where the chunk starts.
     pub line: usize,
     pub format: Format,
     pub value: Option<Value>,
@@ -28,67 +31,170 @@ pub struct ParseError {
 /// Where the nodes of a document are.
 #[derive(Debug, Default)]
 pub struct Positions {
+    root: Option<PosNode>,
     start_line: usize,
 }
 
 impl Positions {
     /// Line and column of the node at `path`, or of its deepest existing
-    /// ancestor.
-    pub fn locate(&self, _path: &JsonPath) -> Option<(usize, usize)> {
-        Some((self.start_line, 1))
+    /// ancestor (so an error about a missing field points at its parent).
+    pub fn locate(&self, path: &JsonPath) -> Option<(usize, usize)> {
+        let Some(mut node) = self.root.as_ref() else {
+            return Some((self.start_line.max(1), 1));
+        };
+        for seg in &path.0 {
+            let next = match (seg, &node.children) {
+                (Seg::Key(k), PosChildren::Map(m)) => m.get(k),
+                (Seg::Index(i), PosChildren::Seq(s)) => s.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        Some((node.line, node.column))
     }
 }
 
-/// Splits and parses `text`.
+/// Splits `text` as kubectl does and parses every document.
 pub fn parse_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
+    let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if first.starts_with('{') || first.starts_with('[') {
+        return parse_json_stream(text);
+    }
     let mut chunks = Vec::new();
     let mut start = 0usize;
     let mut chunk_line = 1usize;
     let mut offset = 0usize;
     for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
         if line.starts_with("---") && offset > start {
-            chunks.push(parse_chunk(text, start..offset, chunk_line)?);
+            chunks.push(parse_yaml_chunk(text, start..offset, chunk_line)?);
             start = offset;
             chunk_line = line_no;
         }
         offset += line.len();
     }
     if offset > start || chunks.is_empty() {
-        chunks.push(parse_chunk(text, start..offset, chunk_line)?);
+        chunks.push(parse_yaml_chunk(text, start..offset, chunk_line)?);
     }
     Ok(chunks)
 }
 
-fn parse_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
+fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
     let body = &text[range.clone()];
-    let (skip, body) = match body.strip_prefix("---") {
-        Some(rest) => (1, rest.split_once('\n').map_or("", |(_, b)| b)),
-        None => (0, body),
-    };
-    let trimmed = body.trim();
-    let value = if trimmed.is_empty() {
-        None
-    } else {
-        Some(serde_json::from_str::<Value>(body).map_err(|e| ParseError {
-            line: line + skip + e.line().saturating_sub(1),
-            column: e.column(),
-            message: e.to_string(),
-        })?)
+    let parsed = crate::yaml::parse_document(body).map_err(|e| ParseError {
+        line: line + e.line.saturating_sub(1),
+        column: e.column,
+        message: e.message,
+    })?;
+    let (value, root) = match parsed {
+        // `---` with nothing after it is an empty (null) document; kubectl skips it.
+        Some((Value::Null, _)) | None => (None, None),
+        Some((v, mut p)) => {
+            shift(&mut p, line - 1);
+            (Some(v), Some(p))
+        }
     };
     Ok(Chunk {
         range,
-        line: line + skip,
-        format: Format::Json,
+        line,
+        format: Format::Yaml,
         value,
         positions: Positions {
-            start_line: line + skip,
+            root,
+            start_line: line,
         },
     })
 }
 
+/// Moves positions from chunk-relative to stream lines.
+fn shift(p: &mut PosNode, by: usize) {
+    p.line += by;
+    match &mut p.children {
+        PosChildren::Leaf => {}
+        PosChildren::Seq(s) => s.iter_mut().for_each(|c| shift(c, by)),
+        PosChildren::Map(m) => m.values_mut().for_each(|c| shift(c, by)),
+    }
+}
+
+/// A JSON stream: one or more concatenated JSON values. Each is parsed by the
+/// YAML layer too (JSON is YAML), which gives node positions.
+fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
+    let mut chunks = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    let mut start = 0usize;
+    loop {
+        match stream.next() {
+            None => break,
+            Some(Ok(_)) => {
+                let end = stream.byte_offset();
+                let line = 1 + text[..start].matches('\n').count();
+                chunks.push(json_chunk(text, start..end, line)?);
+                start = end;
+            }
+            Some(Err(e)) => {
+                return Err(ParseError {
+                    line: e.line(),
+                    column: e.column(),
+                    message: strip_position(&e.to_string()),
+                })
+            }
+        }
+    }
+    if let Some(last) = chunks.last_mut() {
+        // Trailing whitespace belongs to the last chunk, so ranges cover the text.
+        last.range.end = text.len();
+    }
+    Ok(chunks)
+}
+
+fn json_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
+    let mut chunk = parse_yaml_chunk(text, range, line)?;
+    chunk.format = Format::Json;
+    Ok(chunk)
+}
+
+/// serde_json appends "at line L column C", which the caller reports itself.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
 /// YAML text for a changed document (Kubernetes-readable under YAML 1.1).
 pub fn emit_yaml(value: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::yaml::to_yaml(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_the_text_and_locate_nodes() {
+        let text = "# head\na: 1\n---\nb:\n  c: [x, y]\n--- # sep\n\n# empty\n";
+        let chunks = parse_stream(text).expect("parses");
+        assert_eq!(chunks.len(), 3);
+        let joined: String = chunks.iter().map(|c| &text[c.range.clone()]).collect();
+        assert_eq!(joined, text);
+        assert!(chunks[2].value.is_none());
+        let p = JsonPath::keys(&["b", "c"]).index(1);
+        assert_eq!(chunks[1].positions.locate(&p), Some((5, 10)));
+        let missing = JsonPath::keys(&["b", "nope", "x"]);
+        assert_eq!(chunks[1].positions.locate(&missing), Some((4, 1)));
+    }
+
+    #[test]
+    fn json_streams_and_errors() {
+        let text = "{\"a\": 1}\n{\"b\": [2]}\n";
+        let chunks = parse_stream(text).expect("parses");
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[1].value, Some(serde_json::json!({"b": [2]})));
+        let joined: String = chunks.iter().map(|c| &text[c.range.clone()]).collect();
+        assert_eq!(joined, text);
+        let e = parse_stream("a: 1\n---\nb: [1,\n").expect_err("unclosed");
+        assert!(e.line >= 3, "{e:?}");
+    }
 }
