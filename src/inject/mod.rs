@@ -73,8 +73,412 @@ impl std::fmt::Display for Rejection {
     }
 }
 
+mod build;
+mod matching;
+mod metadata;
+
+use crate::value::{ensure_arr, ensure_obj};
+use serde_json::Map;
+use std::collections::BTreeSet;
+
+const HASH: &str = "kruise.io/sidecarset-hash";
+const HASH_NO_IMG: &str = "kruise.io/sidecarset-hash-without-image";
+const INJECTED_LIST: &str = "kruise.io/sidecarset-injected-list";
+const WORKING_HOT: &str = "kruise.io/sidecarset-working-hotupgrade-container";
+
 /// Runs the pod webhook's mutations on `pod` (a Pod object) in place.
 pub fn inject_pod(pod: &mut Value, ctx: &Context<'_>) -> Result<Report, Rejection> {
-    let _ = (pod, ctx);
-    Ok(Report::default())
+    let mut report = Report::default();
+    readiness_gate(pod, ctx.gates);
+    inject_sidecar_sets(pod, ctx, &mut report)?;
+    launch_priority(pod)?;
+    Ok(report)
+}
+
+/// §10: Kruise-owned pods (and all pods with the gate on) get `KruisePodReady`.
+fn readiness_gate(pod: &mut Value, gates: &FeatureGates) {
+    let owned_by_kruise = pod
+        .pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))
+        .and_then(|o| o.get("apiVersion").and_then(Value::as_str))
+        .is_some_and(|av| av.split('/').next() == Some("apps.kruise.io"));
+    if !(owned_by_kruise || gates.kruise_pod_readiness_gate) {
+        return;
+    }
+    let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let gates_list = ensure_arr(spec, "readinessGates");
+    if !gates_list
+        .iter()
+        .any(|g| g.get("conditionType").and_then(Value::as_str) == Some("KruisePodReady"))
+    {
+        gates_list.push(serde_json::json!({"conditionType": "KruisePodReady"}));
+    }
+}
+
+fn is_active(pod: &Value) -> Option<String> {
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if phase == "Succeeded" || phase == "Failed" {
+        return Some(format!("pod phase {phase}"));
+    }
+    pod.pointer("/metadata/deletionTimestamp")
+        .filter(|v| !v.is_null())
+        .map(|_| "pod is being deleted".to_string())
+}
+
+fn inject_sidecar_sets(
+    pod: &mut Value,
+    ctx: &Context<'_>,
+    report: &mut Report,
+) -> Result<(), Rejection> {
+    let ns = pod
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    let mut sets = Vec::with_capacity(ctx.sidecar_sets.len());
+    for s in ctx.sidecar_sets {
+        sets.push(crate::sidecarset::to_v1beta1(s).map_err(|e| Rejection {
+            message: e.to_string(),
+            path: Some(e.path),
+        })?);
+    }
+    let name_of = |v: &Value| {
+        v.pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let (ns_group, cluster, elsewhere) = matching::candidates(&sets, &ns);
+    if let Some(reason) = is_active(pod) {
+        for s in ns_group.iter().chain(&cluster) {
+            report.decisions.push(Decision {
+                sidecar_set: name_of(s),
+                outcome: Outcome::Skipped {
+                    reason: SkipReason::InactivePod,
+                    detail: reason.clone(),
+                },
+            });
+        }
+        return Ok(());
+    }
+    for s in &elsewhere {
+        report.decisions.push(Decision {
+            sidecar_set: name_of(s),
+            outcome: Outcome::Skipped {
+                reason: SkipReason::Namespace,
+                detail: format!("namespaceSelector names other namespaces than {ns}"),
+            },
+        });
+    }
+    let mut matched: Vec<(Value, Option<String>)> = Vec::new();
+    let mut group_sizes = [0usize; 2];
+    for (g, group) in [&ns_group, &cluster].into_iter().enumerate() {
+        for s in group {
+            let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
+            match matching::decide(s, labels, &ns, ctx.namespaces)? {
+                Some((reason, detail)) => report.decisions.push(Decision {
+                    sidecar_set: name_of(s),
+                    outcome: Outcome::Skipped { reason, detail },
+                }),
+                None => {
+                    let (inject_as, revision) =
+                        match matching::pinned_revision(s, ctx.controller_revisions)? {
+                            Some(r) => {
+                                let rev = r
+                                    .pointer("/status/latestRevision")
+                                    .and_then(Value::as_str)
+                                    .map(str::to_string);
+                                (r, rev)
+                            }
+                            None => ((*s).clone(), None),
+                        };
+                    report.decisions.push(Decision {
+                        sidecar_set: name_of(s),
+                        outcome: Outcome::Injected {
+                            revision: revision.clone(),
+                        },
+                    });
+                    matched.push((inject_as, revision));
+                    group_sizes[g] += 1;
+                }
+            }
+        }
+    }
+    if matched.is_empty() {
+        return Ok(());
+    }
+    for (g, n) in group_sizes.iter().enumerate() {
+        if *n > 1 {
+            report.warnings.push(format!(
+                "{n} {} SidecarSets inject into this pod; OpenKruise applies them in an unspecified order (shown here by name), which decides container order, volume and annotation conflicts",
+                if g == 0 { "namespace-scoped" } else { "cluster-scoped" }
+            ));
+        }
+    }
+    let pod_name = format!(
+        "{}/{}",
+        ns,
+        pod.pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    );
+    {
+        let md = ensure_obj(
+            pod.as_object_mut().ok_or_else(|| Rejection {
+                message: "a Pod must be an object".into(),
+                path: None,
+            })?,
+            "metadata",
+        );
+        ensure_obj(md, "annotations");
+    }
+    for (s, _) in &matched {
+        metadata::patch_pod_metadata(pod, s)?;
+    }
+    // Pre-read annotations (§3.1).
+    let ann = pod
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut hashes = metadata::read_hash_annotation(&ann, HASH, &pod_name)?;
+    let mut hashes_no_img = metadata::read_hash_annotation(&ann, HASH_NO_IMG, &pod_name)?;
+    let mut working: Map<String, Value> = ann
+        .get(WORKING_HOT)
+        .and_then(Value::as_str)
+        .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+        .unwrap_or_default();
+    let mut injected: BTreeSet<String> = ann
+        .get(INJECTED_LIST)
+        .and_then(Value::as_str)
+        .map(|l| {
+            l.split(',')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let timestamp = crate::clock::rfc3339(ctx.now);
+    let mut init_q = Vec::new();
+    let mut cont_q = Vec::new();
+    let mut volumes = Vec::new();
+    let mut secrets = Vec::new();
+    let mut new_annotations: Vec<(String, String)> = Vec::new();
+    for (s, _) in &matched {
+        let name = name_of(s);
+        injected.insert(name.clone());
+        let c = build::collect(s, pod);
+        let list: Vec<Value> = c
+            .sidecar_list
+            .iter()
+            .map(|n| Value::String(n.clone()))
+            .collect();
+        let entry = |hash_key: &str, with_rev: bool| {
+            let mut e = Map::new();
+            e.insert("updateTimestamp".into(), Value::String(timestamp.clone()));
+            e.insert(
+                "hash".into(),
+                s.pointer("/metadata/annotations")
+                    .and_then(|a| a.get(hash_key))
+                    .cloned()
+                    .unwrap_or(Value::String(String::new())),
+            );
+            e.insert("sidecarSetName".into(), Value::String(name.clone()));
+            e.insert("sidecarList".into(), Value::Array(list.clone()));
+            if with_rev {
+                if let Some(r) = s
+                    .pointer("/status/latestRevision")
+                    .and_then(Value::as_str)
+                    .filter(|r| !r.is_empty())
+                {
+                    e.insert("controllerRevision".into(), Value::String(r.to_string()));
+                }
+            }
+            Value::Object(e)
+        };
+        hashes.insert(name.clone(), entry(HASH, true));
+        hashes_no_img.insert(name.clone(), entry(HASH_NO_IMG, false));
+        for base in &c.hot_working {
+            working.insert(base.clone(), Value::String(format!("{base}-1")));
+            for (twin, v, alt) in [("-1", "1", "0"), ("-2", "0", "1")] {
+                new_annotations.push((
+                    format!("version.sidecarset.kruise.io/{base}{twin}"),
+                    v.into(),
+                ));
+                new_annotations.push((
+                    format!("versionalt.sidecarset.kruise.io/{base}{twin}"),
+                    alt.into(),
+                ));
+            }
+        }
+        init_q.extend(c.init_containers);
+        cont_q.extend(c.containers);
+        volumes.extend(c.volumes);
+        secrets.extend(c.secrets);
+    }
+    if init_q.is_empty() && cont_q.is_empty() {
+        return Ok(());
+    }
+    init_q.sort_by(|a, b| {
+        a.container
+            .get("name")
+            .and_then(Value::as_str)
+            .cmp(&b.container.get("name").and_then(Value::as_str))
+    });
+    if ctx.gates.sort_sidecar_container_by_name {
+        cont_q.sort_by(|a, b| {
+            a.container
+                .get("name")
+                .and_then(Value::as_str)
+                .cmp(&b.container.get("name").and_then(Value::as_str))
+        });
+    }
+    let obj = pod.as_object_mut().ok_or_else(|| Rejection {
+        message: "a Pod must be an object".into(),
+        path: None,
+    })?;
+    let spec = ensure_obj(obj, "spec");
+    let get = |spec: &Map<String, Value>, k: &str| {
+        spec.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    if !init_q.is_empty() {
+        let v = build::place(&get(spec, "initContainers"), init_q);
+        spec.insert("initContainers".into(), Value::Array(v));
+    }
+    if !cont_q.is_empty() {
+        let v = build::place(&get(spec, "containers"), cont_q);
+        spec.insert("containers".into(), Value::Array(v));
+    }
+    let merged_volumes = build::merge_volumes(&get(spec, "volumes"), &volumes);
+    if !merged_volumes.is_empty() {
+        spec.insert("volumes".into(), Value::Array(merged_volumes));
+    }
+    let merged_secrets = build::merge_secrets(&get(spec, "imagePullSecrets"), &secrets);
+    if !merged_secrets.is_empty() {
+        spec.insert("imagePullSecrets".into(), Value::Array(merged_secrets));
+    }
+    let annotations = ensure_obj(ensure_obj(obj, "metadata"), "annotations");
+    annotations.insert(
+        HASH.into(),
+        Value::String(crate::gojson::to_string(&Value::Object(
+            crate::gojson::sorted_object(&hashes),
+        ))),
+    );
+    annotations.insert(
+        HASH_NO_IMG.into(),
+        Value::String(crate::gojson::to_string(&Value::Object(
+            crate::gojson::sorted_object(&hashes_no_img),
+        ))),
+    );
+    annotations.insert(
+        INJECTED_LIST.into(),
+        Value::String(injected.into_iter().collect::<Vec<_>>().join(",")),
+    );
+    if !working.is_empty() {
+        annotations.insert(
+            WORKING_HOT.into(),
+            Value::String(crate::gojson::to_string(&Value::Object(
+                crate::gojson::sorted_object(&working),
+            ))),
+        );
+    }
+    for (k, v) in new_annotations {
+        annotations.insert(k, Value::String(v));
+    }
+    Ok(())
+}
+
+/// §9: container launch priority.
+fn launch_priority(pod: &mut Value) -> Result<(), Rejection> {
+    let containers = pod
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if containers.len() <= 1 {
+        return Ok(());
+    }
+    let ordered = pod
+        .pointer("/metadata/annotations/apps.kruise.io~1container-launch-priority")
+        .and_then(Value::as_str)
+        == Some("Ordered");
+    let priorities: Vec<i64> = if ordered {
+        (0..containers.len()).map(|i| -(i as i64)).collect()
+    } else {
+        let mut ps = Vec::with_capacity(containers.len());
+        for c in &containers {
+            let mut p = 0i64;
+            for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                if e.get("name").and_then(Value::as_str) == Some("KRUISE_CONTAINER_PRIORITY") {
+                    let text = e.get("value").and_then(Value::as_str).unwrap_or("");
+                    p = atoi(text)?;
+                }
+            }
+            ps.push(p);
+        }
+        if ps.iter().all(|p| *p == 0) || ps.iter().all(|p| *p == ps[0]) {
+            return Ok(());
+        }
+        ps
+    };
+    let name = pod
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let name = if name.is_empty() {
+        let gen = pod
+            .pointer("/metadata/generateName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let truncated: String = gen.chars().take(58).collect();
+        let n = format!("{truncated}{}", crate::workload::POD_NAME_SUFFIX);
+        if let Some(md) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
+            md.insert("name".into(), Value::String(n.clone()));
+        }
+        n
+    } else {
+        name
+    };
+    if let Some(cs) = pod
+        .pointer_mut("/spec/containers")
+        .and_then(Value::as_array_mut)
+    {
+        for (c, p) in cs.iter_mut().zip(priorities) {
+            if let Some(obj) = c.as_object_mut() {
+                ensure_arr(obj, "env").push(serde_json::json!({
+                    "name": "KRUISE_CONTAINER_BARRIER",
+                    "valueFrom": {"configMapKeyRef": {"name": format!("{name}-barrier"), "key": format!("p_{p}")}}
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Go's `strconv.Atoi`, with its error text.
+fn atoi(text: &str) -> Result<i64, Rejection> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Rejection {
+            message: format!("strconv.Atoi: parsing {text:?}: invalid syntax"),
+            path: None,
+        });
+    }
+    text.parse::<i64>().map_err(|_| Rejection {
+        message: format!("strconv.Atoi: parsing {text:?}: value out of range"),
+        path: None,
+    })
 }

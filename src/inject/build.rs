@@ -1,0 +1,377 @@
+//! Building the sidecars of one SidecarSet for one pod (injection.md §3,
+//! §6, §7) and placing them (§4, §5).
+
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeSet, HashSet};
+
+/// The fields of a SidecarSet container that are Kruise's, not the Pod's.
+const KRUISE_FIELDS: [&str; 6] = [
+    "podInjectPolicy",
+    "upgradeStrategy",
+    "shareVolumePolicy",
+    "shareVolumeDevicePolicy",
+    "transferEnv",
+    "resourcesPolicy",
+];
+
+/// One sidecar ready to place, with where it goes.
+pub struct Built {
+    pub container: Value,
+    pub before_app: bool,
+}
+
+/// What one SidecarSet contributes.
+#[derive(Default)]
+pub struct Collected {
+    pub init_containers: Vec<Built>,
+    pub containers: Vec<Built>,
+    pub volumes: Vec<Value>,
+    pub secrets: Vec<Value>,
+    pub sidecar_list: BTreeSet<String>,
+    /// Hot upgrade: base name -> working twin.
+    pub hot_working: Vec<String>,
+}
+
+fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn is_injected(c: &Value) -> bool {
+    arr(c, "env")
+        .iter()
+        .any(|e| s(e, "name") == "IS_INJECTED" && s(e, "value") == "true")
+}
+
+/// `MergeEnvVar`: keep `env`, append entries whose name is new.
+pub fn merge_env(env: &mut Vec<Value>, extra: &[Value]) {
+    let mut seen: HashSet<String> = env.iter().map(|e| s(e, "name").to_string()).collect();
+    for e in extra {
+        if seen.insert(s(e, "name").to_string()) {
+            env.push(e.clone());
+        }
+    }
+}
+
+/// The pod's env by `container/name` (last wins), for transferEnv.
+fn transfer_envs(pod: &Value, c: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    let labels = pod.pointer("/metadata/labels");
+    let annotations = pod.pointer("/metadata/annotations");
+    for t in arr(c, "transferEnv") {
+        let mut source = s(t, "sourceContainerName").to_string();
+        if let Some(fp) = t
+            .pointer("/sourceContainerNameFrom/fieldRef/fieldPath")
+            .and_then(Value::as_str)
+        {
+            let lookup = |prefix: &str, m: Option<&Value>| {
+                fp.strip_prefix(prefix)
+                    .and_then(|r| r.strip_suffix("']"))
+                    .map(|k| {
+                        m.and_then(|m| m.get(k))
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    })
+            };
+            match lookup("metadata.labels['", labels)
+                .or_else(|| lookup("metadata.annotations['", annotations))
+            {
+                Some(v) => source = v,
+                None => continue,
+            }
+        }
+        let mut names: BTreeSet<&str> = arr(t, "envNames")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        if !s(t, "envName").is_empty() {
+            names.insert(s(t, "envName"));
+        }
+        let Some(src) = arr(pod.get("spec").unwrap_or(&Value::Null), "containers")
+            .iter()
+            .find(|pc| s(pc, "name") == source)
+        else {
+            continue;
+        };
+        for n in names {
+            if let Some(e) = arr(src, "env").iter().rev().find(|e| s(e, "name") == n) {
+                out.push(e.clone());
+            }
+        }
+    }
+    out
+}
+
+fn subpath_vars(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = expr;
+    while let Some(i) = rest.find("$(") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find(')') else { break };
+        let name = &after[..end];
+        let valid = name.chars().enumerate().all(|(j, ch)| {
+            ch.is_ascii_alphabetic() || "-._".contains(ch) || (j > 0 && ch.is_ascii_digit())
+        });
+        if !name.is_empty() && valid {
+            out.push(name.to_string());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// §7.1: the app containers' mounts and the envs their subPathExpr need.
+fn shared_mounts(pod: &Value) -> (Vec<Value>, Vec<Value>) {
+    let mut mounts = Vec::new();
+    let mut envs = Vec::new();
+    for c in arr(pod.get("spec").unwrap_or(&Value::Null), "containers") {
+        if is_injected(c) {
+            continue;
+        }
+        for m in arr(c, "volumeMounts") {
+            mounts.push(m.clone());
+            for var in subpath_vars(s(m, "subPathExpr")) {
+                if let Some(e) = arr(c, "env").iter().find(|e| s(e, "name") == var) {
+                    envs.push(e.clone());
+                }
+            }
+        }
+    }
+    (mounts, envs)
+}
+
+fn shared_devices(pod: &Value) -> Vec<Value> {
+    arr(pod.get("spec").unwrap_or(&Value::Null), "containers")
+        .iter()
+        .filter(|c| !is_injected(c))
+        .flat_map(|c| arr(c, "volumeDevices").iter().cloned())
+        .collect()
+}
+
+/// Builds every sidecar of `ss` (already the revision to inject).
+pub fn collect(ss: &Value, pod: &Value) -> Collected {
+    let mut out = Collected::default();
+    let volumes: Vec<&Value> = arr(ss.get("spec").unwrap_or(&Value::Null), "volumes")
+        .iter()
+        .collect();
+    let volume_named = |n: &str| volumes.iter().rev().find(|v| s(v, "name") == n).copied();
+    let spec = ss.get("spec").unwrap_or(&Value::Null);
+    for (init, list) in [
+        (true, arr(spec, "initContainers")),
+        (false, arr(spec, "containers")),
+    ] {
+        for c in list {
+            let native = init && s(c, "restartPolicy") == "Always";
+            let name = s(c, "name").to_string();
+            if native || !init {
+                out.sidecar_list.insert(name.clone());
+            }
+            let share =
+                c.pointer("/shareVolumePolicy/type").and_then(Value::as_str) == Some("enabled");
+            let (mounts, subpath_envs) = if share {
+                shared_mounts(pod)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let mut transfer = transfer_envs(pod, c);
+            merge_env(&mut transfer, &subpath_envs);
+            for m in arr(c, "volumeMounts").iter().chain(arr(c, "volumeDevices")) {
+                if let Some(v) = volume_named(s(m, "name")) {
+                    out.volumes.push(v.clone());
+                }
+            }
+            let mut container: Map<String, Value> = c.as_object().cloned().unwrap_or_default();
+            // MergeVolumeMounts: own mounts, then shared ones on free paths.
+            let mut taken: HashSet<String> = arr(c, "volumeMounts")
+                .iter()
+                .map(|m| s(m, "mountPath").to_string())
+                .collect();
+            taken.extend(
+                arr(c, "volumeDevices")
+                    .iter()
+                    .map(|d| s(d, "devicePath").to_string()),
+            );
+            let mut all_mounts: Vec<Value> = arr(c, "volumeMounts").to_vec();
+            for m in mounts {
+                if taken.insert(s(&m, "mountPath").to_string()) {
+                    all_mounts.push(m);
+                }
+            }
+            if !all_mounts.is_empty() {
+                container.insert("volumeMounts".into(), Value::Array(all_mounts.clone()));
+            }
+            let mut env: Vec<Value> = arr(c, "env").to_vec();
+            env.push(json!({"name": "IS_INJECTED", "value": "true"}));
+            merge_env(&mut env, &transfer);
+            container.insert("env".into(), Value::Array(env));
+            if c.pointer("/shareVolumeDevicePolicy/type")
+                .and_then(Value::as_str)
+                == Some("enabled")
+            {
+                let mut used: HashSet<String> = arr(c, "volumeDevices")
+                    .iter()
+                    .map(|d| s(d, "devicePath").to_string())
+                    .collect();
+                used.extend(all_mounts.iter().map(|m| s(m, "mountPath").to_string()));
+                let mut devices: Vec<Value> = arr(c, "volumeDevices").to_vec();
+                for d in shared_devices(pod) {
+                    if used.insert(s(&d, "devicePath").to_string()) {
+                        devices.push(d);
+                    }
+                }
+                if !devices.is_empty() {
+                    container.insert("volumeDevices".into(), Value::Array(devices));
+                }
+            }
+            let default_before = !init;
+            let before_app = match s(c, "podInjectPolicy") {
+                "BeforeAppContainer" => true,
+                "" => default_before,
+                _ => false,
+            };
+            let hot = c
+                .pointer("/upgradeStrategy/upgradeType")
+                .and_then(Value::as_str)
+                == Some("HotUpgrade")
+                && (!init || native);
+            let empty_image = c
+                .pointer("/upgradeStrategy/hotUpgradeEmptyImage")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            for k in KRUISE_FIELDS {
+                container.remove(k);
+            }
+            let target = if init {
+                &mut out.init_containers
+            } else {
+                &mut out.containers
+            };
+            if hot {
+                for (suffix, image) in [
+                    ("-1", s(c, "image").to_string()),
+                    ("-2", empty_image.clone()),
+                ] {
+                    let twin_name = format!("{name}{suffix}");
+                    let mut twin = container.clone();
+                    twin.insert("name".into(), Value::String(twin_name.clone()));
+                    twin.insert("image".into(), Value::String(image));
+                    let mut env: Vec<Value> = twin
+                        .get("env")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    for (var, prefix) in [
+                        ("SIDECARSET_VERSION", "version"),
+                        ("SIDECARSET_VERSION_ALT", "versionalt"),
+                    ] {
+                        env.push(json!({"name": var, "valueFrom": {"fieldRef": {
+                            "fieldPath": format!("metadata.annotations['{prefix}.sidecarset.kruise.io/{twin_name}']")}}}));
+                    }
+                    twin.insert("env".into(), Value::Array(env));
+                    target.push(Built {
+                        container: Value::Object(twin),
+                        before_app,
+                    });
+                }
+                out.hot_working.push(name);
+            } else {
+                target.push(Built {
+                    container: Value::Object(container),
+                    before_app,
+                });
+            }
+        }
+    }
+    out.secrets = arr(spec, "imagePullSecrets").to_vec();
+    out
+}
+
+/// §4: replace same-named containers in place, else before or after the app's.
+pub fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
+    let mut list = existing.to_vec();
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for b in collected {
+        let name = s(&b.container, "name").to_string();
+        if let Some(slot) = list.iter_mut().find(|c| s(c, "name") == name) {
+            *slot = b.container;
+        } else if b.before_app {
+            before.push(b.container);
+        } else {
+            after.push(b.container);
+        }
+    }
+    before.into_iter().chain(list).chain(after).collect()
+}
+
+/// §5.2: pod volumes, then collected ones with new names (first wins).
+pub fn merge_volumes(pod_volumes: &[Value], collected: &[Value]) -> Vec<Value> {
+    let mut out = pod_volumes.to_vec();
+    let mut names: HashSet<String> = out.iter().map(|v| s(v, "name").to_string()).collect();
+    for v in collected {
+        if names.insert(s(v, "name").to_string()) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// §5.3: the pod's secrets de-duplicated, then new ones.
+pub fn merge_secrets(pod_secrets: &[Value], collected: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut names = HashSet::new();
+    for v in pod_secrets.iter().chain(collected) {
+        if names.insert(s(v, "name").to_string()) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_matches_kruise_tests() {
+        let c = |n: &str, before: bool| Built {
+            container: json!({"name": n}),
+            before_app: before,
+        };
+        let got = place(
+            &[
+                json!({"name": "sidecar-1"}),
+                json!({"name": "app"}),
+                json!({"name": "sidecar-2"}),
+            ],
+            vec![
+                c("new-sidecar-1", true),
+                c("sidecar-1", false),
+                c("sidecar-2", false),
+            ],
+        );
+        let names: Vec<&str> = got.iter().map(|v| s(v, "name")).collect();
+        assert_eq!(names, ["new-sidecar-1", "sidecar-1", "app", "sidecar-2"]);
+    }
+
+    #[test]
+    fn env_merge_keeps_first() {
+        let mut env = vec![json!({"name": "A", "value": "1"})];
+        merge_env(
+            &mut env,
+            &[json!({"name": "A", "value": "2"}), json!({"name": "B"})],
+        );
+        assert_eq!(
+            env,
+            vec![json!({"name": "A", "value": "1"}), json!({"name": "B"})]
+        );
+        assert_eq!(subpath_vars("logs/$(POD_NAME)/$(NS)"), ["POD_NAME", "NS"]);
+    }
+}

@@ -1,0 +1,198 @@
+//! Which SidecarSets a new pod gets, in the webhook's order
+//! (matching.md §2, §5), and the revision to inject (§6).
+
+use super::{Rejection, SkipReason};
+use crate::path::JsonPath;
+use crate::selector::LabelSelector;
+use serde_json::{Map, Value};
+
+pub const NS_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// The namespace index of a SidecarSet (v1beta1): a single namespace name,
+/// several, or cluster scope.
+fn index(ss: &Value) -> Option<Vec<String>> {
+    let sel = ss.pointer("/spec/namespaceSelector")?;
+    if let Some(n) = sel
+        .pointer("/matchLabels")
+        .and_then(|m| m.get(NS_NAME_LABEL))
+        .and_then(Value::as_str)
+    {
+        return Some(vec![n.to_string()]);
+    }
+    let exprs = sel.get("matchExpressions")?.as_array()?;
+    let e = exprs.iter().find(|e| {
+        e.get("key").and_then(Value::as_str) == Some(NS_NAME_LABEL)
+            && e.get("operator").and_then(Value::as_str) == Some("In")
+    })?;
+    Some(
+        e.get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Candidate order: SidecarSets indexed under the pod's namespace, then
+/// cluster-scoped ones, each group by name. Those indexed under other
+/// namespaces can never match and are reported as such.
+pub fn candidates<'a>(
+    sets: &'a [Value],
+    namespace: &str,
+) -> (Vec<&'a Value>, Vec<&'a Value>, Vec<&'a Value>) {
+    let name = |v: &Value| {
+        v.pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut ns_group = Vec::new();
+    let mut cluster = Vec::new();
+    let mut elsewhere = Vec::new();
+    for s in sets {
+        match index(s) {
+            None => cluster.push(s),
+            Some(names) if names.iter().any(|n| n == namespace) => ns_group.push(s),
+            Some(_) => elsewhere.push(s),
+        }
+    }
+    ns_group.sort_by_key(|s| name(s));
+    cluster.sort_by_key(|s| name(s));
+    (ns_group, cluster, elsewhere)
+}
+
+/// The labels of the pod's Namespace object; without one, the label every
+/// namespace carries since Kubernetes 1.21.
+pub fn namespace_labels(namespaces: &[Value], ns: &str) -> Map<String, Value> {
+    for n in namespaces {
+        if n.pointer("/metadata/name").and_then(Value::as_str) == Some(ns) {
+            return n
+                .pointer("/metadata/labels")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+    let mut m = Map::new();
+    m.insert(NS_NAME_LABEL.into(), Value::String(ns.into()));
+    m
+}
+
+/// Whether `ss` selects the pod; `Err` when its selector has a bad operator.
+pub fn decide(
+    ss: &Value,
+    pod_labels: Option<&Map<String, Value>>,
+    ns: &str,
+    namespaces: &[Value],
+) -> Result<Option<(SkipReason, String)>, Rejection> {
+    if ss
+        .pointer("/spec/injectionStrategy/paused")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        return Ok(Some((
+            SkipReason::Paused,
+            "injectionStrategy.paused is true".into(),
+        )));
+    }
+    let bad = |e: crate::path::FieldError| Rejection {
+        message: e.to_string(),
+        path: Some(e.path),
+    };
+    if let Some(ns_sel) = LabelSelector::decode(
+        ss.pointer("/spec/namespaceSelector"),
+        &JsonPath::keys(&["spec", "namespaceSelector"]),
+    )
+    .map_err(bad)?
+    {
+        let labels = namespace_labels(namespaces, ns);
+        let ok = ns_sel
+            .to_selector()
+            .map(|s| s.matches(Some(&labels)))
+            .unwrap_or(false);
+        if !ok {
+            let shown = ns_sel
+                .to_selector()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            return Ok(Some((
+                SkipReason::NamespaceSelector,
+                format!("namespace {ns} does not match namespaceSelector {shown}"),
+            )));
+        }
+    }
+    let sel = LabelSelector::decode(
+        ss.pointer("/spec/selector"),
+        &JsonPath::keys(&["spec", "selector"]),
+    )
+    .map_err(bad)?;
+    match sel {
+        None => Ok(Some((
+            SkipReason::Selector,
+            "no selector: matches nothing".into(),
+        ))),
+        Some(s) if s.is_empty() => Ok(Some((
+            SkipReason::Selector,
+            "empty selector: matches nothing in the webhook".into(),
+        ))),
+        Some(s) => {
+            let selector = s.to_selector().map_err(|e| Rejection {
+                message: e.to_string(),
+                path: Some(JsonPath::keys(&["spec", "selector"])),
+            })?;
+            if selector.matches(pod_labels) {
+                Ok(None)
+            } else {
+                Ok(Some((
+                    SkipReason::Selector,
+                    format!("selector {selector} does not match the pod labels"),
+                )))
+            }
+        }
+    }
+}
+
+/// The pinned history revision to inject instead of the current spec, when
+/// `injectionStrategy.revision` names one (matching.md §6; Always policy).
+pub fn pinned_revision(ss: &Value, revisions: &[Value]) -> Result<Option<Value>, Rejection> {
+    let Some(rev) = ss.pointer("/spec/injectionStrategy/revision") else {
+        return Ok(None);
+    };
+    let name = ss
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let not_found = |what: &str| Rejection {
+        message: format!("controllerrevisions.apps \"{what}\" not found"),
+        path: Some(JsonPath::keys(&["spec", "injectionStrategy", "revision"])),
+    };
+    let found = if let Some(rn) = rev.get("revisionName").and_then(Value::as_str) {
+        revisions
+            .iter()
+            .find(|r| r.pointer("/metadata/name").and_then(Value::as_str) == Some(rn))
+            .ok_or_else(|| not_found(rn))?
+    } else if let Some(cv) = rev.get("customVersion").and_then(Value::as_str) {
+        revisions
+            .iter()
+            .filter(|r| {
+                let l = r.pointer("/metadata/labels");
+                l.and_then(|l| l.get("kruise.io/sidecarset-name"))
+                    .and_then(Value::as_str)
+                    == Some(name)
+                    && l.and_then(|l| l.get("apps.kruise.io/sidecarset-custom-version"))
+                        .and_then(Value::as_str)
+                        == Some(cv)
+            })
+            .max_by_key(|r| r.get("revision").and_then(Value::as_i64).unwrap_or(0))
+            .ok_or_else(|| not_found(name))?
+    } else {
+        return Ok(None);
+    };
+    let restored = crate::sidecarset::restore_from_revision(ss, found).map_err(|e| Rejection {
+        message: e.to_string(),
+        path: Some(e.path),
+    })?;
+    Ok(Some(restored))
+}
