@@ -65,19 +65,25 @@ pub fn candidates<'a>(
 
 /// The labels of the pod's Namespace object; without one, the label every
 /// namespace carries since Kubernetes 1.21.
-pub fn namespace_labels(namespaces: &[Value], ns: &str) -> Map<String, Value> {
+pub fn namespace_labels(namespaces: &[Value], ns: &str) -> Option<Map<String, Value>> {
     for n in namespaces {
         if n.pointer("/metadata/name").and_then(Value::as_str) == Some(ns) {
-            return n
-                .pointer("/metadata/labels")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
+            return Some(
+                n.pointer("/metadata/labels")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
         }
+    }
+    // Given Namespace objects, a missing one is missing (no match); given
+    // none, assume the label every namespace has carried since 1.21.
+    if !namespaces.is_empty() {
+        return None;
     }
     let mut m = Map::new();
     m.insert(NS_NAME_LABEL.into(), Value::String(ns.into()));
-    m
+    Some(m)
 }
 
 /// Whether `ss` selects the pod; `Err` when its selector has a bad operator.
@@ -108,10 +114,12 @@ pub fn decide(
     .map_err(bad)?
     {
         let labels = namespace_labels(namespaces, ns);
-        let ok = ns_sel
-            .to_selector()
-            .map(|s| s.matches(Some(&labels)))
-            .unwrap_or(false);
+        let ok = labels.is_some_and(|l| {
+            ns_sel
+                .to_selector()
+                .map(|s| s.matches(Some(&l)))
+                .unwrap_or(false)
+        });
         if !ok {
             let shown = ns_sel
                 .to_selector()
@@ -156,10 +164,20 @@ pub fn decide(
 
 /// The pinned history revision to inject instead of the current spec, when
 /// `injectionStrategy.revision` names one (matching.md §6; Always policy).
-pub fn pinned_revision(ss: &Value, revisions: &[Value]) -> Result<Option<Value>, Rejection> {
+pub fn pinned_revision(
+    ss: &Value,
+    revisions: &[Value],
+    pod_labels: Option<&Map<String, Value>>,
+    draw: &mut dyn FnMut() -> f64,
+) -> Result<Option<Value>, Rejection> {
     let Some(rev) = ss.pointer("/spec/injectionStrategy/revision") else {
         return Ok(None);
     };
+    if rev.get("revisionName").is_none_or(Value::is_null)
+        && rev.get("customVersion").is_none_or(Value::is_null)
+    {
+        return Ok(None);
+    }
     let name = ss
         .pointer("/metadata/name")
         .and_then(Value::as_str)
@@ -194,5 +212,47 @@ pub fn pinned_revision(ss: &Value, revisions: &[Value]) -> Result<Option<Value>,
         message: e.to_string(),
         path: Some(e.path),
     })?;
-    Ok(Some(restored))
+    let paused = ss
+        .pointer("/spec/updateStrategy/paused")
+        .and_then(Value::as_bool)
+        == Some(true);
+    if paused || rev.get("policy").and_then(Value::as_str) != Some("Partial") {
+        return Ok(Some(restored));
+    }
+    // Partial: canary pods (matching updateStrategy.selector) may get the latest.
+    let sel_path = JsonPath::keys(&["spec", "updateStrategy", "selector"]);
+    if let Some(sel) = LabelSelector::decode(ss.pointer("/spec/updateStrategy/selector"), &sel_path)
+        .map_err(|e| Rejection {
+            message: e.to_string(),
+            path: Some(e.path),
+        })?
+    {
+        let selector = sel.to_selector().map_err(|e| Rejection {
+            message: e.to_string(),
+            path: Some(sel_path.clone()),
+        })?;
+        if !selector.matches(pod_labels) {
+            return Ok(Some(restored));
+        }
+    }
+    match ss.pointer("/spec/updateStrategy/partition") {
+        Some(Value::String(p)) => {
+            let Some(num) = p.strip_suffix('%') else {
+                return Err(Rejection {
+                    message: "invalid type: string is not a percentage".into(),
+                    path: None,
+                });
+            };
+            let v: f64 = num.parse().map_err(|_| Rejection {
+                message: format!("strconv.ParseFloat: parsing {num:?}: invalid syntax"),
+                path: None,
+            })?;
+            if draw() <= v / 100.0 {
+                Ok(Some(restored))
+            } else {
+                Ok(None)
+            }
+        }
+        _ => Ok(None),
+    }
 }

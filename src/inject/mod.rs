@@ -89,6 +89,16 @@ const WORKING_HOT: &str = "kruise.io/sidecarset-working-hotupgrade-container";
 /// Runs the pod webhook's mutations on `pod` (a Pod object) in place.
 pub fn inject_pod(pod: &mut Value, ctx: &Context<'_>) -> Result<Report, Rejection> {
     let mut report = Report::default();
+    // The API server fills the namespace from the request before admission.
+    if let Some(md) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
+        if md
+            .get("namespace")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            md.insert("namespace".into(), Value::String("default".into()));
+        }
+    }
     readiness_gate(pod, ctx.gates);
     inject_sidecar_sets(pod, ctx, &mut report)?;
     launch_priority(pod)?;
@@ -180,6 +190,15 @@ fn inject_sidecar_sets(
         });
     }
     let mut matched: Vec<(Value, Option<String>)> = Vec::new();
+    // splitmix64 from --seed: the Partial policy's uniform draw, reproducible.
+    let mut state = ctx.seed;
+    let mut draw = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
     let mut group_sizes = [0usize; 2];
     for (g, group) in [&ns_group, &cluster].into_iter().enumerate() {
         for s in group {
@@ -190,17 +209,21 @@ fn inject_sidecar_sets(
                     outcome: Outcome::Skipped { reason, detail },
                 }),
                 None => {
-                    let (inject_as, revision) =
-                        match matching::pinned_revision(s, ctx.controller_revisions)? {
-                            Some(r) => {
-                                let rev = r
-                                    .pointer("/status/latestRevision")
-                                    .and_then(Value::as_str)
-                                    .map(str::to_string);
-                                (r, rev)
-                            }
-                            None => ((*s).clone(), None),
-                        };
+                    let (inject_as, revision) = match matching::pinned_revision(
+                        s,
+                        ctx.controller_revisions,
+                        labels,
+                        &mut draw,
+                    )? {
+                        Some(r) => {
+                            let rev = r
+                                .pointer("/status/latestRevision")
+                                .and_then(Value::as_str)
+                                .map(str::to_string);
+                            (r, rev)
+                        }
+                        None => ((*s).clone(), None),
+                    };
                     report.decisions.push(Decision {
                         sidecar_set: name_of(s),
                         outcome: Outcome::Injected {
@@ -305,8 +328,11 @@ fn inject_sidecar_sets(
             }
             Value::Object(e)
         };
-        hashes.insert(name.clone(), entry(HASH, true));
-        hashes_no_img.insert(name.clone(), entry(HASH_NO_IMG, false));
+        // Hash entries are recorded only for a SidecarSet that contributed a container.
+        if !(c.init_containers.is_empty() && c.containers.is_empty()) {
+            hashes.insert(name.clone(), entry(HASH, true));
+            hashes_no_img.insert(name.clone(), entry(HASH_NO_IMG, false));
+        }
         for base in &c.hot_working {
             working.insert(base.clone(), Value::String(format!("{base}-1")));
             for (twin, v, alt) in [("-1", "1", "0"), ("-2", "0", "1")] {
