@@ -11,6 +11,7 @@
 //! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
 //! is the only place that knows about them.
 
+pub mod calculator;
 pub mod cli;
 pub mod clock;
 pub mod document;

@@ -155,7 +155,11 @@ fn shared_devices(pod: &Value) -> Vec<Value> {
 }
 
 /// Builds every sidecar of `ss` (already the revision to inject).
-pub fn collect(ss: &Value, pod: &Value) -> Collected {
+pub fn collect(
+    ss: &Value,
+    pod: &Value,
+    excluded: &HashSet<String>,
+) -> Result<Collected, super::Rejection> {
     let mut out = Collected::default();
     let volumes: Vec<&Value> = arr(ss.get("spec").unwrap_or(&Value::Null), "volumes")
         .iter()
@@ -187,6 +191,9 @@ pub fn collect(ss: &Value, pod: &Value) -> Collected {
                 }
             }
             let mut container: Map<String, Value> = c.as_object().cloned().unwrap_or_default();
+            if let Some(policy) = c.get("resourcesPolicy").filter(|p| !p.is_null()) {
+                super::resources::apply(&mut container, policy, pod, excluded)?;
+            }
             // MergeVolumeMounts: own mounts, then shared ones on free paths.
             let mut taken: HashSet<String> = arr(c, "volumeMounts")
                 .iter()
@@ -290,7 +297,7 @@ pub fn collect(ss: &Value, pod: &Value) -> Collected {
         }
     }
     out.secrets = arr(spec, "imagePullSecrets").to_vec();
-    out
+    Ok(out)
 }
 
 /// §4: replace same-named containers in place, else before or after the app's.

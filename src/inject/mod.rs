@@ -76,6 +76,7 @@ impl std::fmt::Display for Rejection {
 mod build;
 mod matching;
 mod metadata;
+mod resources;
 
 use crate::value::{ensure_arr, ensure_obj};
 use serde_json::Map;
@@ -291,6 +292,21 @@ fn inject_sidecar_sets(
         })
         .unwrap_or_default();
     let timestamp = crate::clock::rfc3339(ctx.now);
+    // resourcesPolicy never targets a sidecar of any matched SidecarSet.
+    let excluded: std::collections::HashSet<String> = matched
+        .iter()
+        .flat_map(|(s, _)| {
+            ["initContainers", "containers"]
+                .into_iter()
+                .flat_map(move |k| {
+                    s.pointer(&format!("/spec/{k}"))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string))
+                })
+        })
+        .collect();
     let mut init_q = Vec::new();
     let mut cont_q = Vec::new();
     let mut volumes = Vec::new();
@@ -299,7 +315,7 @@ fn inject_sidecar_sets(
     for (s, _) in &matched {
         let name = name_of(s);
         injected.insert(name.clone());
-        let c = build::collect(s, pod);
+        let c = build::collect(s, pod, &excluded)?;
         let list: Vec<Value> = c
             .sidecar_list
             .iter()

@@ -16,7 +16,6 @@ use crate::path::JsonPath;
 use serde::Serialize;
 use serde_json::Value;
 
-mod calc;
 mod core;
 mod model;
 mod overlap;

@@ -4,7 +4,8 @@
 
 use super::core::{self, label_value, qualified_name, Ctr};
 use super::model::{arr, q, s, SidecarSet, World};
-use super::{calc, finding, overlap, Finding, Input, Severity};
+use super::{finding, overlap, Finding, Input, Severity};
+use crate::calculator as calc;
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
 use serde_json::{Map, Value};

@@ -1,6 +1,7 @@
 //! OpenKruise's resources-expression calculator (`pkg/util/calculator`:
 //! lexer.go, calculator.y), as far as validation needs it: parse and
 //! evaluate with one variable bound, report the calculator's error.
+//! Used by the webhook (resourcesPolicy at injection) and the linter.
 //!
 //! The yacc grammar is reproduced as a recursive-descent parser with the same
 //! precedence (`+ -` < `* /` < unary `-`, all left-associative) and the same
