@@ -236,12 +236,9 @@ pub fn collect(
                     container.insert("volumeDevices".into(), Value::Array(devices));
                 }
             }
-            let default_before = !init;
-            let before_app = match s(c, "podInjectPolicy") {
-                "BeforeAppContainer" => true,
-                "" => default_before,
-                _ => false,
-            };
+            // Only an explicit BeforeAppContainer goes first: a spec restored
+            // from a ControllerRevision is not defaulted, and "" means after.
+            let before_app = s(c, "podInjectPolicy") == "BeforeAppContainer";
             let hot = c
                 .pointer("/upgradeStrategy/upgradeType")
                 .and_then(Value::as_str)
