@@ -1,0 +1,339 @@
+//! The controller's order of waiting pods (rollout.md §5): default
+//! `ActivePods` order, then priority, then scatter, each a stable reordering.
+
+use crate::selector::LabelSelector;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+fn s<'a>(v: &'a Value, p: &str) -> &'a str {
+    v.pointer(p).and_then(Value::as_str).unwrap_or("")
+}
+
+fn ready_condition(pod: &Value) -> Option<&Value> {
+    pod.pointer("/status/conditions")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
+}
+
+pub fn is_ready_condition(pod: &Value) -> bool {
+    ready_condition(pod)
+        .and_then(|c| c.get("status"))
+        .and_then(Value::as_str)
+        == Some("True")
+}
+
+fn phase_rank(pod: &Value) -> u8 {
+    match s(pod, "/status/phase") {
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 0,
+    }
+}
+
+fn max_restarts(pod: &Value) -> i64 {
+    pod.pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+        .max()
+        .unwrap_or(0)
+}
+
+/// "zero first, then more recent first" on RFC 3339 texts.
+fn recent_first(a: &str, b: &str) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        _ => b.cmp(a),
+    }
+}
+
+/// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
+pub fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
+    let unscheduled = |p: &Value| s(p, "/spec/nodeName").is_empty();
+    if unscheduled(a) != unscheduled(b) {
+        return if unscheduled(a) {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    let r = phase_rank(a).cmp(&phase_rank(b));
+    if r != Ordering::Equal {
+        return r;
+    }
+    let (ra, rb) = (is_ready_condition(a), is_ready_condition(b));
+    if ra != rb {
+        return if ra {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
+    }
+    if ra && rb {
+        let t = |p: &Value| {
+            ready_condition(p)
+                .and_then(|c| c.get("lastTransitionTime"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let o = recent_first(&t(a), &t(b));
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    let o = max_restarts(b).cmp(&max_restarts(a));
+    if o != Ordering::Equal {
+        return o;
+    }
+    recent_first(
+        s(a, "/metadata/creationTimestamp"),
+        s(b, "/metadata/creationTimestamp"),
+    )
+}
+
+fn labels(p: &Value) -> Option<&serde_json::Map<String, Value>> {
+    p.pointer("/metadata/labels").and_then(Value::as_object)
+}
+
+/// Trailing ASCII digits of a label value as an integer (`sts-10` -> 10).
+fn suffix_int(v: &str) -> i64 {
+    let digits: String = v
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().unwrap_or(0)
+}
+
+/// §5.2 priority, stable.
+pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
+    let Some(st) = strategy else { return };
+    if let Some(terms) = st
+        .get("weightPriority")
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty())
+    {
+        let score = |p: &Value| -> i64 {
+            terms
+                .iter()
+                .filter(|t| {
+                    LabelSelector::decode(t.get("matchSelector"), &crate::path::JsonPath::root())
+                        .ok()
+                        .flatten()
+                        .and_then(|ls| ls.to_selector().ok())
+                        .is_some_and(|sel| sel.matches(labels(p)))
+                })
+                .filter_map(|t| t.get("weight").and_then(Value::as_i64))
+                .sum()
+        };
+        pods.sort_by_key(|p| std::cmp::Reverse(score(p)));
+    } else if let Some(terms) = st
+        .get("orderPriority")
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty())
+    {
+        let keys: Vec<&str> = terms
+            .iter()
+            .map(|t| t.get("orderedKey").and_then(Value::as_str).unwrap_or(""))
+            .collect();
+        let key = |p: &Value| -> (i64, std::cmp::Reverse<i64>) {
+            let l = labels(p);
+            for (i, k) in keys.iter().enumerate() {
+                if let Some(v) = l.and_then(|l| l.get(*k)).and_then(Value::as_str) {
+                    return (i as i64, std::cmp::Reverse(suffix_int(v)));
+                }
+            }
+            (-1, std::cmp::Reverse(0))
+        };
+        pods.sort_by_key(|p| key(p));
+    }
+}
+
+fn label<'a>(p: &'a Value, k: &str) -> &'a str {
+    labels(p)
+        .and_then(|l| l.get(k))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// Go's math.Round on float64: half away from zero.
+fn round(x: f64) -> usize {
+    x.round() as usize
+}
+
+fn group(m: usize, u: usize) -> (usize, usize, usize) {
+    let n = m.min(u);
+    if n == 0 {
+        return (0, 0, 0);
+    }
+    (n, round(m as f64 / n as f64), round(u as f64 / n as f64))
+}
+
+/// §5.3 scatter, one term.
+fn scatter_one<'a>(w: Vec<&'a Value>, all: &[&Value], key: &str, value: &str) -> Vec<&'a Value> {
+    let (mut matched, unmatched): (Vec<&Value>, Vec<&Value>) =
+        w.iter().partition(|p| label(p, key) == value);
+    if matched.len() <= 1 || unmatched.len() <= 1 {
+        return w;
+    }
+    let tm_all = all.iter().filter(|p| label(p, key) == value).count();
+    let tu = all.len() - tm_all;
+    let last = matched.pop();
+    let tm = tm_all.saturating_sub(1);
+    let (mut n, mut msize, mut usize_, mut r) = {
+        let (n, ms, us) = group(matched.len(), unmatched.len());
+        (n, ms, us, 0usize)
+    };
+    let lhs = tu as f32 / tm as f32;
+    let rhs = unmatched.len() as f32 / matched.len() as f32;
+    // Go compares float32s; NaN (0/0) compares false and takes the second branch.
+    let use_wait = matches!(
+        lhs.partial_cmp(&rhs),
+        Some(Ordering::Greater | Ordering::Equal)
+    );
+    if !use_wait {
+        let (_, ms, us) = group(tm, tu);
+        if ms > 0 && us > 0 {
+            msize = ms;
+            usize_ = us;
+            n = (matched.len() / ms).min(unmatched.len() / us);
+            r = unmatched.len() - n * us;
+        }
+    }
+    let mut out = Vec::with_capacity(w.len());
+    let (mut mi, mut ui) = (0usize, 0usize);
+    while ui < r && ui < unmatched.len() {
+        out.push(unmatched[ui]);
+        ui += 1;
+    }
+    for _ in 0..n {
+        for _ in 0..msize {
+            if mi < matched.len() {
+                out.push(matched[mi]);
+                mi += 1;
+            }
+        }
+        for _ in 0..usize_ {
+            if ui < unmatched.len() {
+                out.push(unmatched[ui]);
+                ui += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&matched[mi..]);
+    out.extend_from_slice(&unmatched[ui..]);
+    if let Some(l) = last {
+        out.push(l);
+    }
+    out
+}
+
+/// §5.3: term expansion, ordering, then each term in turn.
+pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&Value], terms: &[Value]) -> Vec<&'a Value> {
+    let mut expanded: Vec<(String, String)> = Vec::new();
+    for t in terms {
+        let key = t
+            .get("key")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let value = t
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if value == "*" {
+            for p in all {
+                if let Some(v) = labels(p).and_then(|l| l.get(&key)).and_then(Value::as_str) {
+                    let term = (key.clone(), v.to_string());
+                    if !expanded.contains(&term) {
+                        expanded.push(term);
+                    }
+                }
+            }
+        } else if !expanded.contains(&(key.clone(), value.clone())) {
+            expanded.push((key, value));
+        }
+    }
+    if expanded.len() > 1 {
+        let count = |(k, v): &(String, String)| {
+            waiting
+                .iter()
+                .filter(|p| {
+                    labels(p).and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v.as_str())
+                })
+                .count()
+        };
+        let mut counted: Vec<((String, String), usize)> = expanded
+            .into_iter()
+            .map(|t| {
+                let c = count(&t);
+                (t, c)
+            })
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        counted.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
+        expanded = counted.into_iter().map(|(t, _)| t).collect();
+    }
+    let mut w = waiting;
+    for (k, v) in &expanded {
+        w = scatter_one(w, all, k, v);
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scatter_matches_kruise_vector() {
+        // scatter_sort_test.go: labels ["", "", "", "", A, A], term labelA=AAA -> [4, 0, 1, 2, 3, 5]
+        let pods: Vec<Value> = (0..6)
+            .map(|i| {
+                if i >= 4 {
+                    json!({"metadata": {"name": i, "labels": {"labelA": "AAA"}}})
+                } else {
+                    json!({"metadata": {"name": i}})
+                }
+            })
+            .collect();
+        let refs: Vec<&Value> = pods.iter().collect();
+        let out = scatter(
+            refs.clone(),
+            &refs,
+            &[json!({"key": "labelA", "value": "AAA"})],
+        );
+        let names: Vec<i64> = out
+            .iter()
+            .map(|p| {
+                p.pointer("/metadata/name")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(-1)
+            })
+            .collect();
+        assert_eq!(names, [4, 0, 1, 2, 3, 5]);
+    }
+
+    #[test]
+    fn order_priority_puts_unlabelled_first() {
+        let a = json!({"metadata": {"labels": {"k": "sts-10"}}});
+        let b = json!({"metadata": {"labels": {}}});
+        let c = json!({"metadata": {"labels": {"k": "sts-2"}}});
+        let mut v = vec![&a, &b, &c];
+        by_priority(
+            &mut v,
+            Some(&json!({"orderPriority": [{"orderedKey": "k"}]})),
+        );
+        assert_eq!(v, vec![&b, &a, &c]);
+    }
+}

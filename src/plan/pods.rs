@@ -1,0 +1,467 @@
+//! Per-pod predicates of the SidecarSet controller (rollout.md §2,
+//! matching.md §3) and the partition / maxUnavailable arithmetic (§6).
+
+use crate::selector::LabelSelector;
+use serde_json::Value;
+
+pub fn key(p: &Value) -> String {
+    let ns = p
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default");
+    format!(
+        "{ns}/{}",
+        p.pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    )
+}
+
+fn s<'a>(v: &'a Value, p: &str) -> &'a str {
+    v.pointer(p).and_then(Value::as_str).unwrap_or("")
+}
+
+/// One sidecar container of the SidecarSet, as the controller sees it.
+struct Sidecar {
+    name: String,
+    hot: bool,
+    empty_image: String,
+}
+
+pub enum Upgradable {
+    Yes,
+    InFlight,
+    No(String),
+}
+
+/// What the controller reads of the SidecarSet.
+pub struct SetView {
+    pub name: String,
+    hash: String,
+    hash_no_img: String,
+    sidecars: Vec<Sidecar>,
+    containers: Vec<Value>,
+    selector: Option<crate::selector::Selector>,
+    namespace_selector: Option<crate::selector::Selector>,
+    canary: Option<crate::selector::Selector>,
+    pub not_update: bool,
+    pub paused: bool,
+}
+
+impl SetView {
+    pub fn new(ss: &Value) -> SetView {
+        let ann = |k: &str| {
+            s(
+                ss,
+                &format!("/metadata/annotations/{}", k.replace('/', "~1")),
+            )
+            .to_string()
+        };
+        let sel = |p: &str| {
+            LabelSelector::decode(ss.pointer(p), &crate::path::JsonPath::root())
+                .ok()
+                .flatten()
+                .map(|l| {
+                    l.to_selector()
+                        .unwrap_or(crate::selector::Selector::Nothing)
+                })
+        };
+        let containers: Vec<Value> = ss
+            .pointer("/spec/containers")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        SetView {
+            name: s(ss, "/metadata/name").to_string(),
+            hash: ann(crate::sidecarset::HASH_ANNOTATION),
+            hash_no_img: ann(crate::sidecarset::HASH_WITHOUT_IMAGE_ANNOTATION),
+            sidecars: containers
+                .iter()
+                .map(|c| Sidecar {
+                    name: s(c, "/name").to_string(),
+                    hot: s(c, "/upgradeStrategy/upgradeType") == "HotUpgrade",
+                    empty_image: s(c, "/upgradeStrategy/hotUpgradeEmptyImage").to_string(),
+                })
+                .collect(),
+            containers,
+            selector: sel("/spec/selector"),
+            namespace_selector: sel("/spec/namespaceSelector"),
+            canary: sel("/spec/updateStrategy/selector"),
+            not_update: s(ss, "/spec/updateStrategy/type") == "NotUpdate",
+            paused: ss
+                .pointer("/spec/updateStrategy/paused")
+                .and_then(Value::as_bool)
+                == Some(true),
+        }
+    }
+
+    /// matching.md §3: selected, active, injected and consistent.
+    pub fn manages(&self, p: &Value, namespaces: &[Value]) -> Result<(), String> {
+        let ns = key(p).split('/').next().unwrap_or("default").to_string();
+        if let Some(nsel) = &self.namespace_selector {
+            let labels = namespaces
+                .iter()
+                .find(|n| s(n, "/metadata/name") == ns)
+                .and_then(|n| {
+                    n.pointer("/metadata/labels")
+                        .and_then(Value::as_object)
+                        .cloned()
+                })
+                .unwrap_or_else(|| {
+                    let mut m = serde_json::Map::new();
+                    m.insert(
+                        "kubernetes.io/metadata.name".into(),
+                        Value::String(ns.clone()),
+                    );
+                    m
+                });
+            if !nsel.matches(Some(&labels)) {
+                return Err(format!(
+                    "namespace {ns} is not selected by namespaceSelector"
+                ));
+            }
+        }
+        let labels = p.pointer("/metadata/labels").and_then(Value::as_object);
+        if !self
+            .selector
+            .as_ref()
+            .is_some_and(|sel| sel.matches(labels))
+        {
+            return Err("the SidecarSet selector does not match the pod labels".into());
+        }
+        let phase = s(p, "/status/phase");
+        if phase == "Succeeded"
+            || phase == "Failed"
+            || p.pointer("/metadata/deletionTimestamp")
+                .is_some_and(|v| !v.is_null())
+        {
+            return Err(format!("the pod is not active (phase {phase})"));
+        }
+        let injected = s(
+            p,
+            "/metadata/annotations/kruise.io~1sidecarset-injected-list",
+        );
+        if !injected.split(',').any(|n| n == self.name) {
+            return Err(format!("kruise.io/sidecarset-injected-list does not name {}: the pod was not injected by it", self.name));
+        }
+        for sc in &self.sidecars {
+            if sc.hot {
+                let working = working_map(p);
+                if !working.contains_key(&sc.name)
+                    || !has_container(p, &format!("{}-1", sc.name))
+                    || !has_container(p, &format!("{}-2", sc.name))
+                {
+                    return Err(format!(
+                        "hot-upgrade sidecar {} is missing its twins",
+                        sc.name
+                    ));
+                }
+            } else if !has_container(p, &sc.name) {
+                return Err(format!("the pod has no container {}", sc.name));
+            }
+        }
+        Ok(())
+    }
+
+    fn recorded(&self, p: &Value, annotation: &str) -> String {
+        let text = s(
+            p,
+            &format!("/metadata/annotations/{}", annotation.replace('/', "~1")),
+        );
+        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text) else {
+            return String::new();
+        };
+        match m.get(&self.name) {
+            Some(Value::String(h)) => h.clone(),
+            Some(e) => s(e, "/hash").to_string(),
+            None => String::new(),
+        }
+    }
+
+    pub fn is_updated(&self, p: &Value) -> bool {
+        self.recorded(p, crate::sidecarset::HASH_ANNOTATION) == self.hash
+    }
+
+    pub fn canary_selects(&self, p: &Value) -> bool {
+        self.canary
+            .as_ref()
+            .is_none_or(|sel| sel.matches(p.pointer("/metadata/labels").and_then(Value::as_object)))
+    }
+
+    fn sidecar_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for sc in &self.sidecars {
+            if sc.hot {
+                names.push(format!("{}-1", sc.name));
+                names.push(format!("{}-2", sc.name));
+            } else {
+                names.push(sc.name.clone());
+            }
+        }
+        names
+    }
+
+    /// `IsPodStateConsistent` for `names` (all sidecars when `None`).
+    pub fn consistent(&self, p: &Value, names: Option<&[String]>) -> bool {
+        let all = self.sidecar_names();
+        let names = names.unwrap_or(&all);
+        let containers = p
+            .pointer("/spec/containers")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let statuses = p
+            .pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        if containers.len() != statuses.len() {
+            return false;
+        }
+        let status_of = |n: &str| statuses.iter().find(|st| s(st, "/name") == n);
+        let mut all_digest = true;
+        for c in containers
+            .iter()
+            .filter(|c| names.iter().any(|n| n == s(c, "/name")))
+        {
+            let image = s(c, "/image");
+            if !is_digest(image) {
+                all_digest = false;
+                break;
+            }
+            let id = status_of(s(c, "/name"))
+                .map(|st| s(st, "/imageID"))
+                .unwrap_or("");
+            let id = id.split_once("://").map_or(id, |(_, r)| r);
+            if id != image {
+                return false;
+            }
+        }
+        if all_digest {
+            return true;
+        }
+        // IsSidecarContainerUpdateCompleted
+        let state = s(
+            p,
+            "/metadata/annotations/kruise.io~1sidecarset-inplace-update-state",
+        );
+        if state.is_empty() {
+            return true;
+        }
+        let Ok(state) = serde_json::from_str::<Value>(state) else {
+            return false;
+        };
+        let last = state.pointer(&format!(
+            "/{}/lastContainerStatuses",
+            self.name.replace('~', "~0").replace('/', "~1")
+        ));
+        for st in statuses
+            .iter()
+            .filter(|st| names.iter().any(|n| n == s(st, "/name")))
+        {
+            let n = s(st, "/name");
+            let recorded = last
+                .and_then(|l| l.get(n))
+                .map(|e| s(e, "/imageID"))
+                .unwrap_or("\u{0}");
+            let spec_image = containers
+                .iter()
+                .find(|c| s(c, "/name") == n)
+                .map(|c| s(c, "/image"))
+                .unwrap_or("");
+            if recorded == s(st, "/imageID") && spec_image != s(st, "/image") {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// `IsPodReady` of the control.
+    pub fn is_ready(&self, p: &Value) -> bool {
+        let working = working_map(p);
+        for sc in self
+            .sidecars
+            .iter()
+            .filter(|sc| sc.hot && !sc.empty_image.is_empty())
+        {
+            let work = working.get(&sc.name).and_then(Value::as_str).unwrap_or("");
+            let idle = if work == format!("{}-1", sc.name) {
+                format!("{}-2", sc.name)
+            } else {
+                format!("{}-1", sc.name)
+            };
+            let idle_image = p
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|c| s(c, "/name") == idle)
+                .map(|c| s(c, "/image"))
+                .unwrap_or("");
+            if idle_image != sc.empty_image {
+                return false;
+            }
+        }
+        s(p, "/status/phase") == "Running"
+            && super::order::is_ready_condition(p)
+            && p.pointer("/metadata/deletionTimestamp")
+                .is_none_or(Value::is_null)
+    }
+
+    /// `IsSidecarSetUpgradable`, with the reason in words when it is not.
+    pub fn upgradable(&self, p: &Value) -> Upgradable {
+        let recorded = self.recorded(p, crate::sidecarset::HASH_WITHOUT_IMAGE_ANNOTATION);
+        if recorded != self.hash_no_img {
+            return Upgradable::No(self.why_not_in_place(p));
+        }
+        let mut names = self.sidecar_names();
+        names.sort();
+        let statuses = p
+            .pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        for n in &names {
+            let ready = statuses.iter().any(|st| {
+                s(st, "/name") == n && st.get("ready").and_then(Value::as_bool) == Some(true)
+            });
+            if ready && !self.consistent(p, Some(std::slice::from_ref(n))) {
+                return Upgradable::InFlight;
+            }
+        }
+        Upgradable::Yes
+    }
+
+    /// Names the fields besides `image` that differ between the pod's
+    /// sidecar and the SidecarSet's.
+    fn why_not_in_place(&self, p: &Value) -> String {
+        let mut diffs = Vec::new();
+        for c in &self.containers {
+            let name = s(c, "/name");
+            let Some(podc) = p
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|pc| s(pc, "/name") == name)
+            else {
+                continue;
+            };
+            let mut fields: Vec<&str> = Vec::new();
+            for (k, v) in c.as_object().into_iter().flatten() {
+                if matches!(
+                    k.as_str(),
+                    "image"
+                        | "podInjectPolicy"
+                        | "upgradeStrategy"
+                        | "shareVolumePolicy"
+                        | "shareVolumeDevicePolicy"
+                        | "transferEnv"
+                        | "resourcesPolicy"
+                        | "env"
+                        | "volumeMounts"
+                ) {
+                    continue;
+                }
+                if podc.get(k) != Some(v) {
+                    fields.push(k);
+                }
+            }
+            if !fields.is_empty() {
+                diffs.push(format!("container {name}: {} changed", fields.join(", ")));
+            }
+        }
+        let detail = if diffs.is_empty() {
+            String::from("fields other than the image changed (env, volume mounts or a field not shown on the pod)")
+        } else {
+            diffs.join("; ")
+        };
+        format!(
+            "the SidecarSet changed more than images since this pod was injected (its kruise.io/sidecarset-hash-without-image differs): {detail}; only image changes are applied in place, recreate the pod to take the rest"
+        )
+    }
+}
+
+fn working_map(p: &Value) -> serde_json::Map<String, Value> {
+    serde_json::from_str(s(
+        p,
+        "/metadata/annotations/kruise.io~1sidecarset-working-hotupgrade-container",
+    ))
+    .unwrap_or_default()
+}
+
+fn has_container(p: &Value, name: &str) -> bool {
+    ["/spec/containers", "/spec/initContainers"]
+        .iter()
+        .any(|k| {
+            p.pointer(k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|c| s(c, "/name") == name)
+        })
+}
+
+fn is_digest(image: &str) -> bool {
+    image
+        .split_once('@')
+        .is_some_and(|(_, d)| d.starts_with("sha256:") && d.len() == 71)
+}
+
+/// `CalculatePartitionReplicas`.
+pub fn partition(v: Option<&Value>, total: usize) -> usize {
+    let p = match v {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(0).max(0) as usize,
+        Some(Value::String(s)) => match s.strip_suffix('%').and_then(|x| x.parse::<f64>().ok()) {
+            Some(pct) => {
+                let p = (pct * total as f64 / 100.0).ceil().max(0.0) as usize;
+                if total > 1 && p == total && s != "100%" {
+                    total - 1
+                } else {
+                    p
+                }
+            }
+            None => 0,
+        },
+        _ => 0,
+    };
+    p.min(total)
+}
+
+/// `GetValueFromIntOrPercent` rounding up; unset is 1.
+pub fn max_unavailable(v: Option<&Value>, total: usize) -> usize {
+    match v {
+        None | Some(Value::Null) => 1,
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(0).max(0) as usize,
+        Some(Value::String(s)) => s.replace('%', "").parse::<i64>().map_or(0, |pct| {
+            if s.contains('%') {
+                ((pct as f64) * total as f64 / 100.0).ceil().max(0.0) as usize
+            } else {
+                pct.max(0) as usize
+            }
+        }),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partition_and_budget_arithmetic() {
+        for (p, want) in [
+            (json!("1%"), 1),
+            (json!("50%"), 3),
+            (json!("99%"), 4),
+            (json!("100%"), 5),
+            (json!(7), 5),
+            (json!("0%"), 0),
+        ] {
+            assert_eq!(partition(Some(&p), 5), want, "{p}");
+        }
+        assert_eq!(max_unavailable(Some(&json!("5%")), 5), 1);
+        assert_eq!(max_unavailable(Some(&json!("50%")), 5), 3);
+        assert_eq!(max_unavailable(Some(&json!("10%")), 1000), 100);
+        assert_eq!(max_unavailable(None, 5), 1);
+    }
+}
