@@ -56,7 +56,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     match args.output {
         TableOutput::Json => output::write_json_value(&doc, &mut buf)?,
         TableOutput::Yaml => buf.extend_from_slice(crate::reader::emit_yaml(&doc).as_bytes()),
-        TableOutput::Table => output::write_json_value(&doc, &mut buf)?,
+        TableOutput::Table => buf.extend_from_slice(table(&plans).as_bytes()),
     }
     out.write_all(&buf)?;
     Ok(0)
@@ -91,4 +91,49 @@ fn synthesized_pods(args: &PlanArgs, inputs: &Inputs) -> Result<Vec<Value>, CliE
             r.object, r.rejection.message
         ),
     })
+}
+
+/// The plan for a person: status, the next batch in order, and what is held back.
+fn table(plans: &[crate::plan::Plan]) -> String {
+    let mut s = String::new();
+    for p in plans {
+        let st = &p.status;
+        let width = 30usize;
+        let filled = (st.updated_pods * width)
+            .checked_div(st.matched_pods)
+            .unwrap_or(0);
+        s.push_str(&format!(
+            "SidecarSet {}: matched {}, updated {}, ready {}, updated and ready {}\n  [{}{}] {}/{} updated\n",
+            p.sidecar_set,
+            st.matched_pods,
+            st.updated_pods,
+            st.ready_pods,
+            st.updated_ready_pods,
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            st.updated_pods,
+            st.matched_pods
+        ));
+        if let Some(why) = &p.stopped {
+            s.push_str(&format!("  no batch: {why}\n"));
+        }
+        for (i, b) in p.batches.iter().enumerate() {
+            s.push_str(&format!("  batch {} ({} pods):\n", i + 1, b.pods.len()));
+            for pod in &b.pods {
+                s.push_str(&format!("    {pod}\n"));
+            }
+        }
+        for n in &p.not_upgradable {
+            s.push_str(&format!("  not upgradable: {}: {}\n", n.pod, n.reason));
+        }
+        for pod in &p.in_flight {
+            s.push_str(&format!(
+                "  in flight: {pod}: its previous in-place update has not completed\n"
+            ));
+        }
+        for n in &p.unmanaged {
+            s.push_str(&format!("  not managed: {}: {}\n", n.pod, n.reason));
+        }
+    }
+    s
 }
