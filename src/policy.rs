@@ -24,13 +24,16 @@ impl Policy {
         for r in &inputs.resources {
             let v = inputs.value(r);
             match r.class {
-                Class::SidecarSet => match stored(v) {
-                    Ok(s) => {
-                        policy.sidecar_sets.push(s);
-                        policy.sidecar_set_resources.push(r.clone());
+                // Held in v1beta1, the form the webhook works on, converted once.
+                Class::SidecarSet => {
+                    match stored(v).and_then(|s| crate::sidecarset::to_v1beta1(&s)) {
+                        Ok(s) => {
+                            policy.sidecar_sets.push(s);
+                            policy.sidecar_set_resources.push(r.clone());
+                        }
+                        Err(e) => errors.push(inputs.field_error(r, &e)),
                     }
-                    Err(e) => errors.push(inputs.field_error(r, &e)),
-                },
+                }
                 Class::Namespace => policy.namespaces.push(v.clone()),
                 Class::ControllerRevision => policy.controller_revisions.push(v.clone()),
                 _ => {}

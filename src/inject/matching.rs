@@ -39,7 +39,7 @@ fn index(ss: &Value) -> Option<Vec<String>> {
 /// cluster-scoped ones, each group by name. Those indexed under other
 /// namespaces can never match and are reported as such.
 pub fn candidates<'a>(
-    sets: &'a [Value],
+    sets: impl Iterator<Item = &'a Value>,
     namespace: &str,
 ) -> (Vec<&'a Value>, Vec<&'a Value>, Vec<&'a Value>) {
     let name = |v: &Value| {

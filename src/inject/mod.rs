@@ -155,12 +155,20 @@ fn inject_sidecar_sets(
         .filter(|s| !s.is_empty())
         .unwrap_or("default")
         .to_string();
-    let mut sets = Vec::with_capacity(ctx.sidecar_sets.len());
+    // SidecarSets already in v1beta1 (the CLI stores them so) are borrowed,
+    // not converted again for every pod.
+    let mut sets: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(ctx.sidecar_sets.len());
     for s in ctx.sidecar_sets {
-        sets.push(crate::sidecarset::to_v1beta1(s).map_err(|e| Rejection {
-            message: e.to_string(),
-            path: Some(e.path),
-        })?);
+        if s.get("apiVersion").and_then(Value::as_str) == Some(crate::sidecarset::V1BETA1) {
+            sets.push(std::borrow::Cow::Borrowed(s));
+        } else {
+            sets.push(std::borrow::Cow::Owned(
+                crate::sidecarset::to_v1beta1(s).map_err(|e| Rejection {
+                    message: e.to_string(),
+                    path: Some(e.path),
+                })?,
+            ));
+        }
     }
     let name_of = |v: &Value| {
         v.pointer("/metadata/name")
@@ -168,7 +176,7 @@ fn inject_sidecar_sets(
             .unwrap_or("")
             .to_string()
     };
-    let (ns_group, cluster, elsewhere) = matching::candidates(&sets, &ns);
+    let (ns_group, cluster, elsewhere) = matching::candidates(sets.iter().map(|c| c.as_ref()), &ns);
     if let Some(reason) = is_active(pod) {
         for s in ns_group.iter().chain(&cluster) {
             report.decisions.push(Decision {
