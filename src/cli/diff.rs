@@ -5,16 +5,12 @@ use super::args::DiffArgs;
 use super::error::CliError;
 use super::input;
 use crate::document::{Class, Inputs};
-use crate::mutate::{self, Settings};
+use crate::mutate;
 use crate::policy::Policy;
 use std::io::{IsTerminal, Write};
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
-    let settings = Settings {
-        gates: input::gates(&args.engine)?,
-        now: super::now()?,
-        seed: args.engine.seed,
-    };
+    let settings = super::settings(&args.engine)?;
     // "after": injection by the SidecarSets of -f and --sidecarset.
     let mut after = input::load(&args.input)?;
     let after_policy = Policy::collect(&after).map_err(CliError::Inputs)?;
@@ -24,9 +20,9 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
         drop_sidecar_sets(&mut before);
         input::load_policy(&mut before, &args.from, true)?;
         let before_policy = Policy::collect(&before).map_err(CliError::Inputs)?;
-        mutate::inject_all(&mut before, &before_policy, &settings).map_err(refused)?;
+        mutate::inject_all(&mut before, &before_policy, &settings).map_err(super::refused)?;
     }
-    mutate::inject_all(&mut after, &after_policy, &settings).map_err(refused)?;
+    mutate::inject_all(&mut after, &after_policy, &settings).map_err(super::refused)?;
 
     let color = args.color.enabled(std::io::stdout().is_terminal());
     let mut text = String::new();
@@ -51,16 +47,6 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     }
     out.write_all(text.as_bytes())?;
     Ok(if args.exit_code && changed { 1 } else { 0 })
-}
-
-fn refused(r: mutate::Refusal) -> CliError {
-    CliError::Rejected {
-        location: Some(r.location),
-        message: format!(
-            "{}: the webhook would refuse the pod: {}",
-            r.object, r.rejection.message
-        ),
-    }
 }
 
 /// Removes the SidecarSets read from -f and --sidecarset, so that only the

@@ -5,7 +5,7 @@ use super::args::{ExplainArgs, ExplainOutput};
 use super::error::CliError;
 use super::{input, output};
 use crate::inject::Outcome;
-use crate::mutate::{self, Settings};
+use crate::mutate;
 use crate::policy::Policy;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -13,19 +13,8 @@ use std::io::Write;
 pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
-    let settings = Settings {
-        gates: input::gates(&args.engine)?,
-        now: super::now()?,
-        seed: args.engine.seed,
-    };
-    let outcome =
-        mutate::inject_all(&mut inputs, &policy, &settings).map_err(|r| CliError::Rejected {
-            location: Some(r.location),
-            message: format!(
-                "{}: the webhook would refuse the pod: {}",
-                r.object, r.rejection.message
-            ),
-        })?;
+    let settings = super::settings(&args.engine)?;
+    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
     let entries: Vec<Value> = outcome
         .templates
         .iter()

@@ -4,31 +4,20 @@ use super::args::{InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::{input, output};
 use crate::inject::{Outcome as Decision, SkipReason};
-use crate::mutate::{self, Settings};
+use crate::mutate;
 use crate::policy::Policy;
 use std::io::Write;
 
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
-    let settings = Settings {
-        gates: input::gates(&args.engine)?,
-        now: super::now()?,
-        seed: args.engine.seed,
-    };
+    let settings = super::settings(&args.engine)?;
     let originals: Vec<Option<serde_json::Value>> = if args.output == InjectOutput::JsonPatch {
         inputs.docs.iter().map(|d| d.value.clone()).collect()
     } else {
         Vec::new()
     };
-    let outcome =
-        mutate::inject_all(&mut inputs, &policy, &settings).map_err(|r| CliError::Rejected {
-            location: Some(r.location),
-            message: format!(
-                "{}: admission webhook \"mpod.kb.io\" denied the request: {}",
-                r.object, r.rejection.message
-            ),
-        })?;
+    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
     // Everything is computed before anything is written: a refusal leaves stdout empty.
     let mut buf = Vec::new();
     match args.output {

@@ -83,3 +83,23 @@ fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, C
 fn now() -> Result<i64, CliError> {
     crate::clock::now_epoch().map_err(CliError::Usage)
 }
+
+/// The engine settings of a run, from flags and the clock.
+fn settings(engine: &args::EngineArgs) -> Result<crate::mutate::Settings, CliError> {
+    Ok(crate::mutate::Settings {
+        gates: input::gates(engine)?,
+        now: now()?,
+        seed: engine.seed,
+    })
+}
+
+/// A pod the webhook refuses, as the API server would report it.
+fn refused(r: crate::mutate::Refusal) -> CliError {
+    CliError::Rejected {
+        location: Some(r.location),
+        message: format!(
+            "{}: admission webhook \"mpod.kb.io\" denied the request: {}",
+            r.object, r.rejection.message
+        ),
+    }
+}

@@ -4,7 +4,6 @@ use super::args::{PlanArgs, TableOutput};
 use super::error::CliError;
 use super::{input, output};
 use crate::document::{Class, Inputs};
-use crate::mutate::Settings;
 use crate::policy::{self, Policy};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
@@ -73,24 +72,14 @@ fn synthesized_pods(args: &PlanArgs, inputs: &Inputs) -> Result<Vec<Value>, CliE
         }
     }
     let current_policy = Policy::collect(&current).map_err(CliError::Inputs)?;
-    let settings = Settings {
-        gates: input::gates(&args.engine)?,
-        now: super::now()?,
-        seed: args.engine.seed,
-    };
+    let settings = super::settings(&args.engine)?;
     crate::whatif::pods(
         inputs,
         &current_policy,
         &settings,
         &crate::whatif::Assumptions::default(),
     )
-    .map_err(|r| CliError::Rejected {
-        location: Some(r.location),
-        message: format!(
-            "{}: the webhook would refuse the pod: {}",
-            r.object, r.rejection.message
-        ),
-    })
+    .map_err(super::refused)
 }
 
 /// The plan for a person: status, the next batch in order, and what is held back.
