@@ -11,7 +11,10 @@ use std::io::Write;
 
 pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let inputs = input::load(&args.input)?;
-    let opts = crate::plan::Options::default();
+    let opts = crate::plan::Options {
+        max_rounds: args.max_rounds,
+        no_ready: args.no_ready,
+    };
     let namespaces: Vec<Value> = inputs
         .of_class(Class::Namespace)
         .map(|r| inputs.value(r).clone())
@@ -103,6 +106,7 @@ fn table(plans: &[crate::plan::Plan]) -> String {
             st.updated_pods,
             st.matched_pods
         ));
+        s.push_str(&format!("  health (Argo CD): {}\n", p.health));
         if let Some(why) = &p.stopped {
             s.push_str(&format!("  no batch: {why}\n"));
         }
@@ -111,6 +115,12 @@ fn table(plans: &[crate::plan::Plan]) -> String {
             for pod in &b.pods {
                 s.push_str(&format!("    {pod}\n"));
             }
+        }
+        if let Some(line) = &p.partition {
+            s.push_str(&format!("  ---- {line}\n"));
+        }
+        if p.batches.len() > 1 {
+            s.push_str(&format!("  model: {}\n", p.model));
         }
         for n in &p.not_upgradable {
             s.push_str(&format!("  not upgradable: {}: {}\n", n.pod, n.reason));

@@ -14,7 +14,12 @@ use serde_json::Value;
 
 /// Options of the simulation.
 #[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub struct Options {
+    /// Stop simulating after this many rounds (0: no limit).
+    pub max_rounds: usize,
+    /// Upgraded pods do not become ready between rounds (a broken image).
+    pub no_ready: bool,
+}
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -32,6 +37,14 @@ pub struct Plan {
     pub unmanaged: Vec<NotUpgradable>,
     /// Pods whose previous in-place update is still in flight.
     pub in_flight: Vec<String>,
+    /// Waiting pods the partition keeps on the old revision, and what
+    /// lowering it would release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<String>,
+    /// The simulation model later batches follow, in words.
+    pub model: String,
+    /// Argo CD health from the computed status (the log-collection guide's Lua rule).
+    pub health: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -93,6 +106,7 @@ pub fn plan(
         }
     }
     plan.status.matched_pods = total;
+    plan.health = health(&plan.status, set.paused).into();
     if set.not_update {
         plan.stopped =
             Some("updateStrategy.type is NotUpdate: the controller never updates pods".into());
@@ -136,24 +150,152 @@ pub fn plan(
     let keep = waiting.len().saturating_sub(partition);
     let max_unavailable =
         pods::max_unavailable(ss.pointer("/spec/updateStrategy/maxUnavailable"), total);
-    let mut batch = Vec::new();
-    for p in waiting.into_iter().take(keep) {
-        if !set.is_ready(p) {
+    let held = waiting.len() - keep;
+    if held > 0 {
+        plan.partition = Some(format!(
+            "partition {partition} keeps {held} waiting pod(s) on the old revision; lowering it to {} would release {}",
+            partition.saturating_sub(held),
+            held
+        ));
+    }
+    // Round 1 is exactly the controller's next reconcile. Later rounds follow
+    // the stated model: upgraded pods become ready before the next round, and
+    // the remaining pods keep round 1's order.
+    plan.model = if opts.no_ready {
+        "upgraded pods stay unavailable: only the first batch happens".into()
+    } else {
+        "batch 1 is the controller's next reconcile; later batches assume upgraded pods become ready before the next round and keep batch 1's order (the live controller works as a sliding window)".into()
+    };
+    let base_unavailable = unavailable;
+    let mut queue = waiting.into_iter().take(keep).peekable();
+    let mut round = 0usize;
+    while queue.peek().is_some() && (opts.max_rounds == 0 || round < opts.max_rounds) {
+        let mut batch = Vec::new();
+        let mut used = if round == 0 {
+            unavailable
+        } else {
+            base_unavailable
+        };
+        while let Some(p) = queue.peek() {
+            if !set.is_ready(p) {
+                batch.push(pods::key(p));
+                queue.next();
+                continue;
+            }
+            if used >= max_unavailable {
+                break;
+            }
             batch.push(pods::key(p));
-            continue;
+            used += 1;
+            queue.next();
         }
-        if unavailable >= max_unavailable {
+        if batch.is_empty() {
             break;
         }
-        batch.push(pods::key(p));
-        unavailable += 1;
+        plan.batches.push(Batch { pods: batch });
+        round += 1;
+        if opts.no_ready {
+            break;
+        }
     }
-    if batch.is_empty() {
+    if plan.batches.is_empty() {
         plan.stopped = Some(format!(
             "nothing to upgrade this round (partition {partition} of {total}, maxUnavailable {max_unavailable}, {unavailable} unavailable)"
         ));
-    } else {
-        plan.batches.push(Batch { pods: batch });
     }
     Ok(plan)
+}
+
+/// Argo CD's health rule for SidecarSets from the OpenKruise log-collection
+/// guide: Suspended while paused, Progressing until every matched pod is
+/// updated and ready, Healthy after.
+pub fn health(st: &Status, paused: bool) -> &'static str {
+    if paused {
+        "Suspended"
+    } else if st.updated_pods < st.matched_pods
+        || st.ready_pods < st.matched_pods
+        || st.updated_ready_pods < st.matched_pods
+    {
+        "Progressing"
+    } else {
+        "Healthy"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// rollout.md §10.5: 10 ready pods web-0..web-9 (web-0 oldest), image-only
+    /// change, maxUnavailable 2, partition 3.
+    fn example(no_ready: bool) -> Plan {
+        let ss = json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "s", "annotations": {
+                "kruise.io/sidecarset-hash": "new", "kruise.io/sidecarset-hash-without-image": "same"}},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                "containers": [{"name": "log", "image": "log:2"}],
+                "updateStrategy": {"type": "RollingUpdate", "partition": 3, "maxUnavailable": 2}}
+        });
+        let pods: Vec<Value> = (0..10)
+            .map(|i| json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": format!("web-{i}"), "namespace": "default", "labels": {"app": "web"},
+                    "creationTimestamp": format!("2024-01-01T00:00:{i:02}Z"),
+                    "annotations": {
+                        "kruise.io/sidecarset-injected-list": "s",
+                        "kruise.io/sidecarset-hash": "{\"s\":{\"hash\":\"old\"}}",
+                        "kruise.io/sidecarset-hash-without-image": "{\"s\":{\"hash\":\"same\"}}"}},
+                "spec": {"nodeName": "n", "containers": [{"name": "log", "image": "log:1"}]},
+                "status": {"phase": "Running",
+                    "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T00:00:00Z"}],
+                    "containerStatuses": [{"name": "log", "image": "log:1", "imageID": "x", "ready": true}]}
+            }))
+            .collect();
+        plan(
+            &ss,
+            &pods,
+            &[],
+            &Options {
+                max_rounds: 0,
+                no_ready,
+            },
+        )
+        .expect("plans")
+    }
+
+    #[test]
+    fn later_batches_follow_the_converged_model() {
+        let p = example(false);
+        let names: Vec<Vec<&str>> = p
+            .batches
+            .iter()
+            .map(|b| {
+                b.pods
+                    .iter()
+                    .map(|s| s.trim_start_matches("default/"))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                vec!["web-9", "web-8"],
+                vec!["web-7", "web-6"],
+                vec!["web-5", "web-4"],
+                vec!["web-3"]
+            ]
+        );
+        assert!(p
+            .partition
+            .as_deref()
+            .is_some_and(|l| l.contains("keeps 3")));
+        assert_eq!(p.health, "Progressing");
+    }
+
+    #[test]
+    fn stuck_pods_stop_after_the_first_batch() {
+        assert_eq!(example(true).batches.len(), 1);
+    }
 }
