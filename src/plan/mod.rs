@@ -75,7 +75,6 @@ pub fn plan(
     namespaces: &[Value],
     opts: &Options,
 ) -> Result<Plan, crate::path::FieldError> {
-    let _ = opts;
     let ss = crate::sidecarset::to_v1beta1(sidecar_set)?;
     let set = pods::SetView::new(&ss);
     let mut plan = Plan {
