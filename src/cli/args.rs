@@ -130,18 +130,34 @@ pub struct PlanArgs {
     /// --sidecarset are planned against them.
     #[arg(long, value_name = "PATH")]
     pub from: Vec<String>,
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = TableOutput::Table)]
-    pub output: TableOutput,
-    /// Stop the simulation after this many rounds.
+    /// Output format: table (at most 10 pods per batch), wide (every pod), json, yaml.
+    #[arg(short = 'o', long, value_enum, default_value_t = PlanOutput::Table)]
+    pub output: PlanOutput,
+    /// Stop the simulation after this many rounds (0: no limit).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub max_rounds: usize,
-    /// Assume upgraded pods do not become ready between rounds.
+    /// Assume upgraded pods do not become ready between rounds (a broken
+    /// image): the plan shows where maxUnavailable stalls the rollout.
     #[arg(long)]
     pub no_ready: bool,
+    /// Plan as if updateStrategy.partition were this (an integer or a percentage).
+    #[arg(long, value_name = "N|N%")]
+    pub partition: Option<String>,
+    /// With --from, refuse SidecarSets the validating webhook would reject
+    /// (as kubectl apply --validate); --validate=false plans them anyway.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub validate: bool,
     /// Colour: auto (when standard output is a terminal and NO_COLOR is unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanOutput {
+    Table,
+    Wide,
+    Json,
+    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -80,7 +80,7 @@ fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, C
 }
 
 /// The time every timestamp the tool writes uses.
-fn now() -> Result<i64, CliError> {
+pub(super) fn now() -> Result<i64, CliError> {
     crate::clock::now_epoch().map_err(CliError::Usage)
 }
 

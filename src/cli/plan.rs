@@ -1,31 +1,41 @@
 //! `plan`: the controller's rollout for each SidecarSet, batch by batch.
 
-use super::args::{PlanArgs, TableOutput};
+use super::args::{PlanArgs, PlanOutput};
 use super::error::CliError;
 use super::{input, output};
 use crate::document::{Class, Inputs};
 use crate::policy::{self, Policy};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use table::Style;
+
+mod table;
 
 pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let inputs = input::load(&args.input)?;
     let opts = crate::plan::Options {
         max_rounds: args.max_rounds,
         no_ready: args.no_ready,
+        now: super::now()?,
+        partition: args.partition.as_deref().map(partition_value).transpose()?,
     };
     let namespaces: Vec<Value> = inputs
         .of_class(Class::Namespace)
         .map(|r| inputs.value(r).clone())
         .collect();
     let what_if = !args.from.is_empty();
-    let pods: Vec<Value> = if what_if {
-        synthesized_pods(args, &inputs)?
+    let synthesized;
+    let pods: Vec<&Value> = if what_if {
+        if args.validate {
+            validate(args, &inputs)?;
+        }
+        synthesized = synthesized_pods(args, &inputs)?;
+        synthesized.iter().collect()
     } else {
         inputs
             .of_class(Class::Workload(WorkloadKind::Pod))
-            .map(|r| inputs.value(r).clone())
+            .map(|r| inputs.value(r))
             .collect()
     };
     let mut plans = Vec::new();
@@ -53,15 +63,77 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     if !errors.is_empty() {
         return Err(CliError::Inputs(errors));
     }
-    let doc = serde_json::json!({ "plans": plans });
     let mut buf = Vec::new();
     match args.output {
-        TableOutput::Json => output::write_json_value(&doc, &mut buf)?,
-        TableOutput::Yaml => buf.extend_from_slice(crate::reader::emit_yaml(&doc).as_bytes()),
-        TableOutput::Table => buf.extend_from_slice(table(&plans).as_bytes()),
+        PlanOutput::Json => {
+            output::write_json_value(&serde_json::json!({ "plans": plans }), &mut buf)?;
+        }
+        PlanOutput::Yaml => buf.extend_from_slice(
+            crate::reader::emit_yaml(&serde_json::json!({ "plans": plans })).as_bytes(),
+        ),
+        PlanOutput::Table | PlanOutput::Wide => {
+            let style = Style {
+                color: args.color.enabled(std::io::stdout().is_terminal()),
+                all_pods: args.output == PlanOutput::Wide,
+            };
+            for p in &plans {
+                buf.extend_from_slice(table::render(p, &style).as_bytes());
+            }
+        }
     }
     out.write_all(&buf)?;
     Ok(0)
+}
+
+/// `--partition`: an integer or a percentage, as the API takes it.
+fn partition_value(text: &str) -> Result<Value, CliError> {
+    let valid = match text.strip_suffix('%') {
+        Some(n) => !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()),
+        None => text.parse::<u32>().is_ok(),
+    };
+    if !valid {
+        return Err(CliError::Usage(format!(
+            "--partition {text:?}: expected a non-negative integer or a percentage such as 10%"
+        )));
+    }
+    Ok(match text.parse::<u32>() {
+        Ok(n) => Value::from(n),
+        Err(_) => Value::String(text.to_string()),
+    })
+}
+
+/// A what-if SidecarSet is applied to the cluster first: the validating
+/// webhook's rejections (SSV rules, as UPDATEs of the --from versions)
+/// mean there is no rollout to plan.
+fn validate(args: &PlanArgs, inputs: &Inputs) -> Result<(), CliError> {
+    let old_inputs = input::load_separate(&args.from)?;
+    let old: Vec<Value> = old_inputs
+        .of_class(Class::SidecarSet)
+        .map(|r| old_inputs.value(r).clone())
+        .collect();
+    let refs: Vec<&crate::document::Resource> = inputs.of_class(Class::SidecarSet).collect();
+    let resources: Vec<Value> = refs.iter().map(|r| inputs.value(r).clone()).collect();
+    let findings = crate::lint::lint(&crate::lint::Input {
+        resources: &resources,
+        old_sidecar_sets: &old,
+        gates: input::gates(&args.engine)?,
+    });
+    let Some(f) = findings
+        .iter()
+        .find(|f| f.rule.starts_with("SSV") && f.severity == crate::lint::Severity::Error)
+    else {
+        return Ok(());
+    };
+    let r = refs[f.resource];
+    Err(CliError::Rejected {
+        location: Some(inputs.locate(r, &f.path)),
+        message: format!(
+            "{}: admission webhook \"vsidecarset.kb.io\" denied the request: {} [{}]; nothing would roll out (plan it anyway with --validate=false)",
+            inputs.object_name(r),
+            f.message,
+            f.rule
+        ),
+    })
 }
 
 /// Pods of the workloads in -f as the `--from` SidecarSets injected them.
@@ -83,56 +155,4 @@ fn synthesized_pods(args: &PlanArgs, inputs: &Inputs) -> Result<Vec<Value>, CliE
         &crate::whatif::Assumptions::default(),
     )
     .map_err(super::refused)
-}
-
-/// The plan for a person: status, the next batch in order, and what is held back.
-fn table(plans: &[crate::plan::Plan]) -> String {
-    let mut s = String::new();
-    for p in plans {
-        let st = &p.status;
-        let width = 30usize;
-        let filled = (st.updated_pods * width)
-            .checked_div(st.matched_pods)
-            .unwrap_or(0);
-        s.push_str(&format!(
-            "SidecarSet {}: matched {}, updated {}, ready {}, updated and ready {}\n  [{}{}] {}/{} updated\n",
-            p.sidecar_set,
-            st.matched_pods,
-            st.updated_pods,
-            st.ready_pods,
-            st.updated_ready_pods,
-            "#".repeat(filled),
-            ".".repeat(width - filled),
-            st.updated_pods,
-            st.matched_pods
-        ));
-        s.push_str(&format!("  health (Argo CD): {}\n", p.health));
-        if let Some(why) = &p.stopped {
-            s.push_str(&format!("  no batch: {why}\n"));
-        }
-        for (i, b) in p.batches.iter().enumerate() {
-            s.push_str(&format!("  batch {} ({} pods):\n", i + 1, b.pods.len()));
-            for pod in &b.pods {
-                s.push_str(&format!("    {pod}\n"));
-            }
-        }
-        if let Some(line) = &p.partition {
-            s.push_str(&format!("  ---- {line}\n"));
-        }
-        if p.batches.len() > 1 {
-            s.push_str(&format!("  model: {}\n", p.model));
-        }
-        for n in &p.not_upgradable {
-            s.push_str(&format!("  not upgradable: {}: {}\n", n.pod, n.reason));
-        }
-        for pod in &p.in_flight {
-            s.push_str(&format!(
-                "  in flight: {pod}: its previous in-place update has not completed\n"
-            ));
-        }
-        for n in &p.unmanaged {
-            s.push_str(&format!("  not managed: {}: {}\n", n.pod, n.reason));
-        }
-    }
-    s
 }

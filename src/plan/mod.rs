@@ -8,9 +8,12 @@
 
 mod order;
 mod pods;
+mod simulate;
+mod update;
 
 use serde::Serialize;
 use serde_json::Value;
+use simulate::{End, Rollout};
 
 /// Options of the simulation.
 #[derive(Clone, Debug, Default)]
@@ -19,31 +22,41 @@ pub struct Options {
     pub max_rounds: usize,
     /// Upgraded pods do not become ready between rounds (a broken image).
     pub no_ready: bool,
+    /// Seconds since the epoch of the first round (timestamps the
+    /// controller writes; later rounds are one second apart).
+    pub now: i64,
+    /// Plans as if `updateStrategy.partition` had this value.
+    pub partition: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub sidecar_set: String,
-    /// The status the controller would report.
+    /// The status the controller would report now.
     pub status: Status,
-    /// Why the controller does nothing this round, when it does nothing.
+    /// Why the controller's next reconcile changes no pod, when it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
-    /// The first batch is exactly what the next reconcile upgrades.
+    /// The first batch is exactly what the next reconcile does; later ones
+    /// follow `model`.
     pub batches: Vec<Batch>,
+    /// Why the simulated rollout ends after the last batch.
+    pub end: String,
+    /// The status after the last batch.
+    pub final_status: Status,
     pub not_upgradable: Vec<NotUpgradable>,
     /// Pods given that the controller does not manage, with the reason.
     pub unmanaged: Vec<NotUpgradable>,
     /// Pods whose previous in-place update is still in flight.
     pub in_flight: Vec<String>,
-    /// Waiting pods the partition keeps on the old revision, and what
-    /// lowering it would release.
+    /// Where the partition stops the rollout and what lowering it releases.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub partition: Option<String>,
+    pub partition: Option<Partition>,
+    pub max_unavailable: usize,
     /// The simulation model later batches follow, in words.
     pub model: String,
-    /// Argo CD health from the computed status (the log-collection guide's Lua rule).
+    /// Argo CD health from the current status (the log-collection guide's Lua rule).
     pub health: String,
 }
 
@@ -56,10 +69,44 @@ pub struct Status {
     pub updated_ready_pods: usize,
 }
 
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// Sidecar images are upgraded in place.
+    #[default]
+    Upgrade,
+    /// Hot upgrade finished: idle twins are reset to the empty image, and
+    /// the controller upgrades nothing else in that round.
+    Flip,
+}
+
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
 pub struct Batch {
-    /// `namespace/name` of each pod, in the controller's order.
+    /// The reconcile round, from 1.
+    pub round: usize,
+    pub action: Action,
+    /// `namespace/name` of each pod upgraded, in the controller's order.
     pub pods: Vec<String>,
+    /// Pods whose idle hot-upgrade twins are reset (flip rounds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flipped: Vec<String>,
+    /// With a scatterStrategy: how many pods of the batch carry each value
+    /// of the scatter keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spread: Vec<Spread>,
+    /// Updated pods that were unavailable when the round started.
+    pub unavailable_before: usize,
+    /// Updated pods after this round (running total) of `matched`.
+    pub updated: usize,
+    pub matched: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Spread {
+    /// `key=value` of a scatter key.
+    pub label: String,
+    pub pods: usize,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -68,10 +115,24 @@ pub struct NotUpgradable {
     pub reason: String,
 }
 
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Partition {
+    /// `updateStrategy.partition` resolved against the matched pods.
+    pub value: usize,
+    /// Waiting pods the partition keeps on the old revision, in the order
+    /// lowering the partition releases them (first released first).
+    pub held: Vec<String>,
+    /// The rounds that follow if the partition is set to 0.
+    pub release: Vec<Batch>,
+    /// What lowering it releases, in words.
+    pub message: String,
+}
+
 /// Plans `sidecar_set` (stored form) against `pods` (live Pods, status included).
 pub fn plan(
     sidecar_set: &Value,
-    pods: &[Value],
+    pods: &[&Value],
     namespaces: &[Value],
     opts: &Options,
 ) -> Result<Plan, crate::path::FieldError> {
@@ -91,118 +152,101 @@ pub fn plan(
             }),
         }
     }
+    let strategy = ss.pointer("/spec/updateStrategy");
     let total = matched.len();
-    let mut unavailable = 0usize;
-    for p in &matched {
-        let updated = set.is_updated(p);
-        let consistent = set.consistent(p, None);
-        let ready = set.is_ready(p);
-        plan.status.updated_pods += usize::from(updated);
-        plan.status.ready_pods += usize::from(consistent && ready);
-        plan.status.updated_ready_pods += usize::from(updated && consistent && ready);
-        if updated && !(consistent && ready) {
-            unavailable += 1;
-        }
-    }
-    plan.status.matched_pods = total;
-    plan.health = health(&plan.status, set.paused).into();
-    if set.not_update {
-        plan.stopped =
-            Some("updateStrategy.type is NotUpdate: the controller never updates pods".into());
-        return Ok(plan);
-    }
-    if set.paused {
-        plan.stopped = Some("updateStrategy.paused is true".into());
-        return Ok(plan);
-    }
-    if plan.status.updated_pods >= total {
-        plan.stopped = Some("every matched pod is updated".into());
-        return Ok(plan);
-    }
-    let mut waiting: Vec<&Value> = Vec::new();
-    for p in &matched {
-        if set.is_updated(p) || !set.canary_selects(p) {
-            continue;
-        }
-        match set.upgradable(p) {
-            pods::Upgradable::No(reason) => plan.not_upgradable.push(NotUpgradable {
-                pod: pods::key(p),
-                reason,
-            }),
-            pods::Upgradable::InFlight => plan.in_flight.push(pods::key(p)),
-            pods::Upgradable::Yes => waiting.push(p),
-        }
-    }
-    waiting.sort_by(|a, b| order::active_pods_cmp(a, b));
-    order::by_priority(
-        &mut waiting,
-        ss.pointer("/spec/updateStrategy/priorityStrategy"),
+    let partition = pods::partition(
+        opts.partition
+            .as_ref()
+            .or_else(|| strategy.and_then(|s| s.get("partition"))),
+        total,
     );
-    if let Some(terms) = ss
-        .pointer("/spec/updateStrategy/scatterStrategy")
-        .and_then(Value::as_array)
-        .filter(|t| !t.is_empty())
-    {
-        waiting = order::scatter(waiting, &matched, terms);
-    }
-    let partition = pods::partition(ss.pointer("/spec/updateStrategy/partition"), total);
-    let keep = waiting.len().saturating_sub(partition);
-    let max_unavailable =
-        pods::max_unavailable(ss.pointer("/spec/updateStrategy/maxUnavailable"), total);
-    let held = waiting.len() - keep;
-    if held > 0 {
-        plan.partition = Some(format!(
-            "partition {partition} keeps {held} waiting pod(s) on the old revision; lowering it to {} would release {}",
-            partition.saturating_sub(held),
-            held
-        ));
-    }
-    // Round 1 is exactly the controller's next reconcile. Later rounds follow
-    // the stated model: upgraded pods become ready before the next round, and
-    // the remaining pods keep round 1's order.
+    let mut rollout = Rollout::new(&set, strategy, matched, !opts.no_ready, opts.now);
+    plan.status = status(&rollout.counts);
+    plan.health = health(&plan.status, set.paused).into();
+    plan.max_unavailable = rollout.max_unavailable;
+    plan.not_upgradable = std::mem::take(&mut rollout.not_upgradable);
+    plan.in_flight = std::mem::take(&mut rollout.in_flight);
     plan.model = if opts.no_ready {
-        "upgraded pods stay unavailable: only the first batch happens".into()
+        "batch 1 is the controller's next reconcile; after it, upgraded sidecars never become ready (a broken image), so the rollout stalls once maxUnavailable is used up"
     } else {
-        "batch 1 is the controller's next reconcile; later batches assume upgraded pods become ready before the next round and keep batch 1's order (the live controller works as a sliding window)".into()
-    };
-    let base_unavailable = unavailable;
-    let mut queue = waiting.into_iter().take(keep).peekable();
-    let mut round = 0usize;
-    while queue.peek().is_some() && (opts.max_rounds == 0 || round < opts.max_rounds) {
-        let mut batch = Vec::new();
-        let mut used = if round == 0 {
-            unavailable
-        } else {
-            base_unavailable
-        };
-        while let Some(p) = queue.peek() {
-            if !set.is_ready(p) {
-                batch.push(pods::key(p));
-                queue.next();
-                continue;
-            }
-            if used >= max_unavailable {
-                break;
-            }
-            batch.push(pods::key(p));
-            used += 1;
-            queue.next();
-        }
-        if batch.is_empty() {
-            break;
-        }
-        plan.batches.push(Batch { pods: batch });
-        round += 1;
-        if opts.no_ready {
-            break;
-        }
+        "batch 1 is the controller's next reconcile; each later batch is the reconcile after the pods of the previous one restarted their sidecars with the new image and became ready again (the live controller works as a sliding window: it starts a new pod as soon as one becomes available)"
     }
+    .into();
+    let gate = if set.not_update {
+        Some("updateStrategy.type is NotUpdate: the controller never updates pods")
+    } else if set.paused {
+        Some("updateStrategy.paused is true: the controller updates no pod until it is unpaused")
+    } else {
+        None
+    };
+    if let Some(why) = gate {
+        plan.stopped = Some(why.into());
+        plan.end = why.into();
+        plan.final_status = plan.status.clone();
+        return Ok(plan);
+    }
+    let limit = match opts.max_rounds {
+        0 => usize::MAX,
+        n => n,
+    };
+    let end = rollout.run(partition, limit, &mut plan.batches);
+    plan.end = describe(&end, &rollout, partition, opts);
+    plan.final_status = status(&rollout.counts);
     if plan.batches.is_empty() {
-        plan.stopped = Some(format!(
-            "nothing to upgrade this round (partition {partition} of {total}, maxUnavailable {max_unavailable}, {unavailable} unavailable)"
-        ));
+        plan.stopped = Some(plan.end.clone());
+    }
+    if end == End::Partition {
+        let held: Vec<String> = rollout
+            .waiting_order()
+            .into_iter()
+            .map(|i| rollout.key(i))
+            .collect();
+        let message = format!(
+            "partition {partition} keeps {} waiting pod(s) on the old revision; lowering it to N releases the first {}-N of them in the order listed",
+            held.len(),
+            held.len()
+        );
+        let mut release = Vec::new();
+        rollout.run(0, limit, &mut release);
+        plan.partition = Some(Partition {
+            value: partition,
+            held,
+            release,
+            message,
+        });
     }
     Ok(plan)
+}
+
+fn status(c: &simulate::Counts) -> Status {
+    Status {
+        matched_pods: c.matched,
+        updated_pods: c.updated,
+        ready_pods: c.ready,
+        updated_ready_pods: c.updated_ready,
+    }
+}
+
+fn describe(end: &End, r: &Rollout, partition: usize, opts: &Options) -> String {
+    match end {
+        End::Complete => "every matched pod is updated".into(),
+        End::Partition => format!(
+            "partition {partition}: the remaining {} waiting pod(s) stay on the old revision",
+            r.counts.matched - r.counts.updated
+        ),
+        End::Budget => format!(
+            "maxUnavailable {} is used up: {} updated pod(s) are unavailable{}",
+            r.max_unavailable,
+            r.counts.unavailable,
+            if opts.no_ready {
+                " and, under this model, stay so"
+            } else {
+                ""
+            }
+        ),
+        End::NoCandidates => r.counts.no_candidates(),
+        End::RoundLimit => format!("stopped after {} round(s) (--max-rounds)", opts.max_rounds),
+    }
 }
 
 /// Argo CD's health rule for SidecarSets from the OpenKruise log-collection
@@ -252,13 +296,14 @@ mod tests {
                     "containerStatuses": [{"name": "log", "image": "log:1", "imageID": "x", "ready": true}]}
             }))
             .collect();
+        let refs: Vec<&Value> = pods.iter().collect();
         plan(
             &ss,
-            &pods,
+            &refs,
             &[],
             &Options {
-                max_rounds: 0,
                 no_ready,
+                ..Options::default()
             },
         )
         .expect("plans")
@@ -286,15 +331,25 @@ mod tests {
                 vec!["web-3"]
             ]
         );
-        assert!(p
-            .partition
-            .as_deref()
-            .is_some_and(|l| l.contains("keeps 3")));
+        let pt = p.partition.as_ref().expect("partition stops the rollout");
+        assert_eq!(pt.value, 3);
+        // Lowering the partition releases the oldest pods last.
+        assert_eq!(pt.held, ["default/web-2", "default/web-1", "default/web-0"]);
+        let release: Vec<&Vec<String>> = pt.release.iter().map(|b| &b.pods).collect();
+        assert_eq!(
+            release,
+            [
+                &vec!["default/web-2".to_string(), "default/web-1".to_string()],
+                &vec!["default/web-0".to_string()]
+            ]
+        );
         assert_eq!(p.health, "Progressing");
     }
 
     #[test]
     fn stuck_pods_stop_after_the_first_batch() {
-        assert_eq!(example(true).batches.len(), 1);
+        let p = example(true);
+        assert_eq!(p.batches.len(), 1);
+        assert!(p.end.contains("maxUnavailable 2 is used up"), "{}", p.end);
     }
 }

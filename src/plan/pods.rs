@@ -23,10 +23,11 @@ fn s<'a>(v: &'a Value, p: &str) -> &'a str {
 }
 
 /// One sidecar container of the SidecarSet, as the controller sees it.
-struct Sidecar {
-    name: String,
-    hot: bool,
-    empty_image: String,
+pub struct Sidecar {
+    pub name: String,
+    pub image: String,
+    pub hot: bool,
+    pub empty_image: String,
 }
 
 pub enum Upgradable {
@@ -40,8 +41,12 @@ pub struct SetView {
     pub name: String,
     hash: String,
     hash_no_img: String,
-    sidecars: Vec<Sidecar>,
+    pub sidecars: Vec<Sidecar>,
     containers: Vec<Value>,
+    /// Sorted names of every sidecar (init and regular) the pod records.
+    pub sidecar_list: Vec<String>,
+    pub resource_version: String,
+    pub latest_revision: String,
     selector: Option<crate::selector::Selector>,
     namespace_selector: Option<crate::selector::Selector>,
     canary: Option<crate::selector::Selector>,
@@ -80,11 +85,28 @@ impl SetView {
                 .iter()
                 .map(|c| Sidecar {
                     name: s(c, "/name").to_string(),
+                    image: s(c, "/image").to_string(),
                     hot: s(c, "/upgradeStrategy/upgradeType") == "HotUpgrade",
                     empty_image: s(c, "/upgradeStrategy/hotUpgradeEmptyImage").to_string(),
                 })
                 .collect(),
+            sidecar_list: {
+                let mut names: Vec<String> = ss
+                    .pointer("/spec/initContainers")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| s(c, "/restartPolicy") == "Always")
+                    .chain(containers.iter())
+                    .map(|c| s(c, "/name").to_string())
+                    .collect();
+                names.sort();
+                names.dedup();
+                names
+            },
             containers,
+            resource_version: s(ss, "/metadata/resourceVersion").to_string(),
+            latest_revision: s(ss, "/status/latestRevision").to_string(),
             selector: sel("/spec/selector"),
             namespace_selector: sel("/spec/namespaceSelector"),
             canary: sel("/spec/updateStrategy/selector"),
@@ -177,6 +199,11 @@ impl SetView {
             Some(e) => s(e, "/hash").to_string(),
             None => String::new(),
         }
+    }
+
+    /// The SidecarSet's `kruise.io/sidecarset-hash`.
+    pub fn hash(&self) -> &str {
+        &self.hash
     }
 
     pub fn is_updated(&self, p: &Value) -> bool {
@@ -307,6 +334,55 @@ impl SetView {
                 .is_none_or(Value::is_null)
     }
 
+    pub fn has_hot_upgrade(&self) -> bool {
+        self.sidecars.iter().any(|sc| sc.hot)
+    }
+
+    /// Whether some hot-upgrade sidecar's idle twin still runs a real image
+    /// (`isPodSidecarInHotUpgrading`).
+    fn in_hot_upgrading(&self, p: &Value) -> bool {
+        self.sidecars.iter().filter(|sc| sc.hot).any(|sc| {
+            let (_, idle) = twins(p, &sc.name);
+            container_image(p, &idle) != sc.empty_image
+        })
+    }
+
+    /// Step 5 of `UpdateSidecarSet`: the pod's hot upgrade finished and its
+    /// idle twin is due to be reset to the empty image.
+    pub fn needs_flip(&self, p: &Value) -> bool {
+        if !self.has_hot_upgrade() || !self.in_hot_upgrading(p) {
+            return false;
+        }
+        let idle: Vec<String> = self
+            .sidecars
+            .iter()
+            .filter(|sc| sc.hot)
+            .map(|sc| twins(p, &sc.name).1)
+            .collect();
+        let names: Vec<String> = self
+            .sidecar_names()
+            .into_iter()
+            .filter(|n| !idle.contains(n))
+            .collect();
+        if !self.consistent(p, Some(&names)) {
+            return false;
+        }
+        // isHotUpgradingReady
+        if s(p, "/status/phase") == "Running"
+            && super::order::is_ready_condition(p)
+            && p.pointer("/metadata/deletionTimestamp")
+                .is_none_or(Value::is_null)
+        {
+            return true;
+        }
+        p.pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|st| !idle.iter().any(|n| n == s(st, "/name")))
+            .all(|st| st.get("ready").and_then(Value::as_bool) == Some(true))
+    }
+
     /// `IsSidecarSetUpgradable`, with the reason in words when it is not.
     pub fn upgradable(&self, p: &Value) -> Upgradable {
         let recorded = self.recorded(p, crate::sidecarset::HASH_WITHOUT_IMAGE_ANNOTATION);
@@ -386,6 +462,27 @@ fn working_map(p: &Value) -> serde_json::Map<String, Value> {
         "/metadata/annotations/kruise.io~1sidecarset-working-hotupgrade-container",
     ))
     .unwrap_or_default()
+}
+
+/// `GetPodHotUpgradeContainers`: (working, idle) twin names of `sidecar`.
+pub fn twins(p: &Value, sidecar: &str) -> (String, String) {
+    let one = format!("{sidecar}-1");
+    let two = format!("{sidecar}-2");
+    if working_map(p).get(sidecar).and_then(Value::as_str) == Some(one.as_str()) {
+        (one, two)
+    } else {
+        (two, one)
+    }
+}
+
+pub fn container_image<'a>(p: &'a Value, name: &str) -> &'a str {
+    p.pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|c| s(c, "/name") == name)
+        .map(|c| s(c, "/image"))
+        .unwrap_or("")
 }
 
 fn has_container(p: &Value, name: &str) -> bool {

@@ -1,0 +1,422 @@
+//! Reconcile rounds of the SidecarSet controller, one after another
+//! (rollout.md §1, §4–§7, and the §10 model between rounds).
+//!
+//! Every round is decided by the same predicates on the pods as they would
+//! be after the previous rounds: upgraded pods carry the annotations the
+//! controller wrote and the status the model gives them. Per-pod facts are
+//! kept in `Flags` and only recomputed for pods a round changed, so a whole
+//! plan costs one evaluation per pod plus the work of each round.
+
+use super::pods::{self, SetView, Upgradable};
+use super::update;
+use super::{Action, Batch, NotUpgradable, Spread};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Flags {
+    updated: bool,
+    consistent: bool,
+    ready: bool,
+    selected: bool,
+    waiting: bool,
+    in_flight: bool,
+    not_upgradable: bool,
+    flip: bool,
+}
+
+impl Flags {
+    fn available(&self) -> bool {
+        self.consistent && self.ready
+    }
+}
+
+/// The status counters of `calculateStatus`, plus the unavailable count of
+/// `calculateUpgradeCount`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub matched: usize,
+    pub updated: usize,
+    pub ready: usize,
+    pub updated_ready: usize,
+    pub unavailable: usize,
+    waiting: usize,
+    not_selected: usize,
+    not_upgradable: usize,
+    in_flight: usize,
+}
+
+impl Counts {
+    fn apply(&mut self, f: &Flags, add: bool) {
+        let bump = |n: &mut usize, on: bool| {
+            if on {
+                if add {
+                    *n += 1;
+                } else {
+                    *n -= 1;
+                }
+            }
+        };
+        bump(&mut self.updated, f.updated);
+        bump(&mut self.ready, f.available());
+        bump(&mut self.updated_ready, f.updated && f.available());
+        bump(&mut self.unavailable, f.updated && !f.available());
+        bump(&mut self.waiting, f.waiting);
+        bump(&mut self.not_selected, !f.updated && !f.selected);
+        bump(&mut self.not_upgradable, f.not_upgradable);
+        bump(&mut self.in_flight, f.in_flight);
+    }
+}
+
+/// Why a run of rounds ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum End {
+    Complete,
+    Partition,
+    Budget,
+    NoCandidates,
+    RoundLimit,
+}
+
+pub struct Rollout<'a> {
+    set: &'a SetView,
+    scatter: Option<&'a [Value]>,
+    pods: Vec<Cow<'a, Value>>,
+    originals: Vec<&'a Value>,
+    flags: Vec<Flags>,
+    pub counts: Counts,
+    flips: BTreeSet<usize>,
+    /// Waiting pods in default-then-priority order; removing pods keeps the
+    /// order of the rest, so it is computed once.
+    order: Vec<usize>,
+    cursor: usize,
+    /// Pod address -> index, to map the scatter order back.
+    index_of: HashMap<usize, usize>,
+    pub max_unavailable: usize,
+    healthy: bool,
+    start: i64,
+    pub round: usize,
+    pub not_upgradable: Vec<NotUpgradable>,
+    pub in_flight: Vec<String>,
+}
+
+fn addr(v: &Value) -> usize {
+    std::ptr::from_ref(v) as usize
+}
+
+impl<'a> Rollout<'a> {
+    pub fn new(
+        set: &'a SetView,
+        strategy: Option<&'a Value>,
+        matched: Vec<&'a Value>,
+        healthy: bool,
+        start: i64,
+    ) -> Rollout<'a> {
+        let mut r = Rollout {
+            set,
+            scatter: strategy
+                .and_then(|s| s.get("scatterStrategy"))
+                .and_then(Value::as_array)
+                .filter(|t| !t.is_empty())
+                .map(Vec::as_slice),
+            pods: matched.iter().map(|p| Cow::Borrowed(*p)).collect(),
+            flags: Vec::with_capacity(matched.len()),
+            counts: Counts {
+                matched: matched.len(),
+                ..Counts::default()
+            },
+            flips: BTreeSet::new(),
+            order: Vec::new(),
+            cursor: 0,
+            index_of: HashMap::new(),
+            max_unavailable: pods::max_unavailable(
+                strategy.and_then(|s| s.get("maxUnavailable")),
+                matched.len(),
+            ),
+            healthy,
+            start,
+            round: 0,
+            not_upgradable: Vec::new(),
+            in_flight: Vec::new(),
+            originals: matched,
+        };
+        for i in 0..r.originals.len() {
+            let p = r.originals[i];
+            let (f, reason) = evaluate(set, p);
+            if let Some(reason) = reason {
+                r.not_upgradable.push(NotUpgradable {
+                    pod: pods::key(p),
+                    reason,
+                });
+            }
+            if f.in_flight {
+                r.in_flight.push(pods::key(p));
+            }
+            r.counts.apply(&f, true);
+            if f.flip {
+                r.flips.insert(i);
+            }
+            r.flags.push(f);
+        }
+        let mut order: Vec<usize> = (0..r.flags.len()).filter(|&i| r.flags[i].waiting).collect();
+        order.sort_by(|&a, &b| super::order::active_pods_cmp(r.originals[a], r.originals[b]));
+        let mut refs: Vec<&Value> = order.iter().map(|&i| r.originals[i]).collect();
+        super::order::by_priority(&mut refs, strategy.and_then(|s| s.get("priorityStrategy")));
+        r.index_of = r
+            .originals
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (addr(p), i))
+            .collect();
+        r.order = refs
+            .iter()
+            .filter_map(|p| r.index_of.get(&addr(p)).copied())
+            .collect();
+        r
+    }
+
+    pub fn key(&self, i: usize) -> String {
+        pods::key(self.originals[i])
+    }
+
+    fn advance(&mut self) {
+        while self.cursor < self.order.len() && !self.flags[self.order[self.cursor]].waiting {
+            self.cursor += 1;
+        }
+    }
+
+    /// `calculateUpgradeCount`'s walk over the first `kept` waiting pods:
+    /// not-ready pods cost nothing, ready ones one unit of maxUnavailable.
+    fn walk(&self, order: impl Iterator<Item = usize>, kept: usize) -> Vec<usize> {
+        let mut unavailable = self.counts.unavailable;
+        let mut take = Vec::new();
+        for i in order.take(kept) {
+            if !self.flags[i].ready {
+                take.push(i);
+                continue;
+            }
+            if unavailable >= self.max_unavailable {
+                break;
+            }
+            take.push(i);
+            unavailable += 1;
+        }
+        take
+    }
+
+    /// The waiting pods in the order this round's controller sorts them.
+    pub fn waiting_order(&mut self) -> Vec<usize> {
+        self.advance();
+        let rest = self.order[self.cursor..]
+            .iter()
+            .copied()
+            .filter(|&i| self.flags[i].waiting);
+        match self.scatter {
+            None => rest.collect(),
+            Some(terms) => {
+                let waiting: Vec<&Value> = rest.map(|i| self.originals[i]).collect();
+                super::order::scatter(waiting, &self.originals, terms)
+                    .into_iter()
+                    .filter_map(|p| self.index_of.get(&addr(p)).copied())
+                    .collect()
+            }
+        }
+    }
+
+    fn now(&self) -> String {
+        crate::clock::rfc3339(self.start + self.round as i64)
+    }
+
+    fn change(&mut self, i: usize, flip: bool) {
+        let now = self.now();
+        let set = self.set;
+        let pod = self.pods[i].to_mut();
+        let changed = if flip {
+            update::flip(pod, set, &now)
+        } else {
+            update::upgrade(pod, set, &now)
+        };
+        // An idle twin goes back to the empty image, which always starts.
+        update::settle(pod, &changed, self.healthy || flip, &now);
+        let (f, _) = evaluate(set, &self.pods[i]);
+        let old = self.flags[i];
+        self.counts.apply(&old, false);
+        self.counts.apply(&f, true);
+        if f.flip {
+            self.flips.insert(i);
+        } else {
+            self.flips.remove(&i);
+        }
+        self.flags[i] = f;
+    }
+
+    /// Runs rounds until one changes nothing or `limit` rounds were run.
+    pub fn run(&mut self, partition: usize, limit: usize, batches: &mut Vec<Batch>) -> End {
+        loop {
+            if self.round >= limit {
+                return End::RoundLimit;
+            }
+            if !self.flips.is_empty() {
+                self.round += 1;
+                let pods: Vec<usize> = self.flips.iter().copied().collect();
+                let before = self.counts;
+                for &i in &pods {
+                    self.change(i, true);
+                }
+                batches.push(self.batch(Action::Flip, &pods, before));
+                continue;
+            }
+            if self.counts.updated >= self.counts.matched {
+                return End::Complete;
+            }
+            if self.counts.waiting == 0 {
+                return End::NoCandidates;
+            }
+            let kept = self.counts.waiting.saturating_sub(partition);
+            if kept == 0 {
+                return End::Partition;
+            }
+            let take = if self.scatter.is_some() {
+                let order = self.waiting_order();
+                self.walk(order.into_iter(), kept)
+            } else {
+                // Without scatter the order is fixed: walk it lazily from
+                // the first pod still waiting.
+                self.advance();
+                let rest = self.order[self.cursor..]
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.flags[i].waiting);
+                self.walk(rest, kept)
+            };
+            if take.is_empty() {
+                return End::Budget;
+            }
+            self.round += 1;
+            let before = self.counts;
+            for &i in &take {
+                self.change(i, false);
+            }
+            batches.push(self.batch(Action::Upgrade, &take, before));
+        }
+    }
+
+    /// How a batch spreads over the scatter keys' label values.
+    fn spread(&self, terms: &[Value], pods: &[usize]) -> Vec<Spread> {
+        let mut keys: Vec<&str> = Vec::new();
+        for t in terms {
+            if let Some(k) = t.get("key").and_then(Value::as_str) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let mut out: Vec<Spread> = Vec::new();
+        for k in keys {
+            for &i in pods {
+                let v = self.originals[i]
+                    .pointer("/metadata/labels")
+                    .and_then(|l| l.get(k))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let label = format!("{k}={v}");
+                match out.iter_mut().find(|s| s.label == label) {
+                    Some(s) => s.pods += 1,
+                    None => out.push(Spread { label, pods: 1 }),
+                }
+            }
+        }
+        // Terms' order first (the order the SidecarSet lists them).
+        let rank = |label: &str| {
+            terms
+                .iter()
+                .position(|t| {
+                    format!(
+                        "{}={}",
+                        t.get("key").and_then(Value::as_str).unwrap_or(""),
+                        t.get("value").and_then(Value::as_str).unwrap_or("")
+                    ) == label
+                })
+                .unwrap_or(usize::MAX)
+        };
+        out.sort_by_key(|s| rank(&s.label));
+        out
+    }
+
+    fn batch(&self, action: Action, pods_idx: &[usize], before: Counts) -> Batch {
+        let keys: Vec<String> = pods_idx.iter().map(|&i| self.key(i)).collect();
+        let (pods, flipped) = match action {
+            Action::Upgrade => (keys, Vec::new()),
+            Action::Flip => (Vec::new(), keys),
+        };
+        let spread = match (self.scatter, action) {
+            (Some(terms), Action::Upgrade) => self.spread(terms, pods_idx),
+            _ => Vec::new(),
+        };
+        Batch {
+            round: self.round,
+            action,
+            pods,
+            flipped,
+            spread,
+            unavailable_before: before.unavailable,
+            updated: self.counts.updated,
+            matched: self.counts.matched,
+        }
+    }
+}
+
+/// Everything a round asks of one pod, and the not-upgradable reason.
+fn evaluate(set: &SetView, p: &Value) -> (Flags, Option<String>) {
+    let updated = set.is_updated(p);
+    let selected = set.canary_selects(p);
+    let mut f = Flags {
+        updated,
+        consistent: set.consistent(p, None),
+        ready: set.is_ready(p),
+        selected,
+        flip: set.needs_flip(p),
+        ..Flags::default()
+    };
+    let mut reason = None;
+    if !updated && selected {
+        match set.upgradable(p) {
+            Upgradable::Yes => f.waiting = true,
+            Upgradable::InFlight => f.in_flight = true,
+            Upgradable::No(why) => {
+                f.not_upgradable = true;
+                reason = Some(why);
+            }
+        }
+    }
+    (f, reason)
+}
+
+impl Counts {
+    /// Why no pod is waiting although not every pod is updated.
+    pub fn no_candidates(&self) -> String {
+        let mut parts = Vec::new();
+        if self.not_selected > 0 {
+            parts.push(format!(
+                "{} not selected by updateStrategy.selector",
+                self.not_selected
+            ));
+        }
+        if self.not_upgradable > 0 {
+            parts.push(format!("{} not upgradable in place", self.not_upgradable));
+        }
+        if self.in_flight > 0 {
+            parts.push(format!(
+                "{} with an earlier in-place update in flight",
+                self.in_flight
+            ));
+        }
+        format!(
+            "no pod is left to upgrade: {} of {} pods are not updated ({})",
+            self.matched - self.updated,
+            self.matched,
+            parts.join(", ")
+        )
+    }
+}

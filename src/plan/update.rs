@@ -1,0 +1,264 @@
+//! What the controller writes to a pod it upgrades or flips (rollout.md §7,
+//! §7.1), and the simulation model of what the kubelet reports afterwards
+//! (§10.3). The simulated rounds run the same predicates on the pods these
+//! functions produce, so a later batch is decided exactly as the first.
+
+use super::pods::{self, SetView};
+use serde_json::{json, Map, Value};
+
+const HASH: &str = "kruise.io/sidecarset-hash";
+const STATE: &str = "kruise.io/sidecarset-inplace-update-state";
+const WORKING: &str = "kruise.io/sidecarset-working-hotupgrade-container";
+
+/// A container whose image the controller changed: its name and new image.
+pub type Changed = Vec<(String, String)>;
+
+fn annotations(pod: &mut Value) -> Option<&mut Map<String, Value>> {
+    let md = pod.as_object_mut()?.entry("metadata").or_insert(json!({}));
+    let ann = md
+        .as_object_mut()?
+        .entry("annotations")
+        .or_insert(json!({}));
+    if !ann.is_object() {
+        *ann = json!({});
+    }
+    ann.as_object_mut()
+}
+
+fn annotation(pod: &Value, key: &str) -> String {
+    pod.get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+fn set_annotation(pod: &mut Value, key: &str, value: String) {
+    if let Some(a) = annotations(pod) {
+        a.insert(key.to_string(), Value::String(value));
+    }
+}
+
+fn set_image(pod: &mut Value, name: &str, image: &str) {
+    if let Some(c) = pod
+        .pointer_mut("/spec/containers")
+        .and_then(Value::as_array_mut)
+        .and_then(|cs| {
+            cs.iter_mut()
+                .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+        })
+    {
+        c["image"] = Value::String(image.to_string());
+    }
+}
+
+fn status_of<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
+    pod.pointer("/status/containerStatuses")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|st| st.get("name").and_then(Value::as_str) == Some(name))
+}
+
+fn ready_status(pod: &Value, name: &str) -> bool {
+    status_of(pod, name)
+        .and_then(|st| st.get("ready"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+/// `UpdatePodAnnotationsInUpgrade`: remember each changed container's image
+/// ID so that the controller can tell when the kubelet has replaced it.
+fn record_in_place_state(pod: &mut Value, set: &SetView, changed: &Changed, now: &str) {
+    let mut states: Map<String, Value> =
+        serde_json::from_str(&annotation(pod, STATE)).unwrap_or_default();
+    let entry = states.entry(set.name.clone()).or_insert_with(
+        || json!({"revision": set.hash(), "updateTimestamp": now, "lastContainerStatuses": {}}),
+    );
+    if !entry
+        .get("lastContainerStatuses")
+        .is_some_and(Value::is_object)
+    {
+        entry["lastContainerStatuses"] = json!({});
+    }
+    for (name, _) in changed {
+        let id = status_of(pod, name)
+            .and_then(|st| st.get("imageID"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        entry["lastContainerStatuses"][name] = json!({ "imageID": id });
+    }
+    set_annotation(pod, STATE, Value::Object(states).to_string());
+}
+
+/// `UpdatePodSidecarSetHash`.
+fn record_hash(pod: &mut Value, set: &SetView, now: &str) {
+    let mut hashes: Map<String, Value> = match serde_json::from_str::<Value>(&annotation(pod, HASH))
+    {
+        Ok(Value::Object(m)) => m
+            .into_iter()
+            .map(|(k, v)| match v {
+                // The legacy `{name: hash}` form, converted as the controller does.
+                Value::String(h) => (
+                    k,
+                    json!({"hash": h, "updateTimestamp": now, "sidecarSetName": set.name}),
+                ),
+                other => (k, other),
+            })
+            .collect(),
+        _ => Map::new(),
+    };
+    hashes.insert(
+        set.name.clone(),
+        json!({
+            "updateTimestamp": now,
+            "hash": set.hash(),
+            "sidecarSetName": set.name,
+            "sidecarList": set.sidecar_list,
+            "controllerRevision": set.latest_revision,
+        }),
+    );
+    set_annotation(pod, HASH, Value::Object(hashes).to_string());
+}
+
+/// `findContainerToHotUpgrade`: (twin to upgrade, other twin).
+fn twin_to_upgrade(set: &SetView, pod: &Value, sidecar: &pods::Sidecar) -> (String, String) {
+    let one = format!("{}-1", sidecar.name);
+    let two = format!("{}-2", sidecar.name);
+    if pods::container_image(pod, &one) == sidecar.empty_image {
+        return (one, two);
+    }
+    if pods::container_image(pod, &two) == sidecar.empty_image {
+        return (two, one);
+    }
+    let ready =
+        |n: &String| ready_status(pod, n) && set.consistent(pod, Some(std::slice::from_ref(n)));
+    match (ready(&one), ready(&two)) {
+        (true, false) => return (two, one),
+        (false, true) => return (one, two),
+        _ => {}
+    }
+    let (working, idle) = pods::twins(pod, &sidecar.name);
+    (idle, working)
+}
+
+/// `updatePodSidecarAndHash` without the API write: new images for the
+/// sidecars (only images; Kubernetes forbids changing anything else of a
+/// running container), hot-upgrade bookkeeping and the hash annotations.
+pub fn upgrade(pod: &mut Value, set: &SetView, now: &str) -> Changed {
+    let mut changed = Vec::new();
+    for sc in &set.sidecars {
+        let (target, other) = if sc.hot {
+            twin_to_upgrade(set, pod, sc)
+        } else {
+            (sc.name.clone(), sc.name.clone())
+        };
+        if pods::container_image(pod, &other) == sc.image {
+            continue;
+        }
+        set_image(pod, &target, &sc.image);
+        changed.push((target.clone(), sc.image.clone()));
+        if sc.hot {
+            let mut working: Map<String, Value> =
+                serde_json::from_str(&annotation(pod, WORKING)).unwrap_or_default();
+            working.insert(sc.name.clone(), Value::String(target.clone()));
+            set_annotation(pod, WORKING, Value::Object(working).to_string());
+            let version = |c: &str| format!("version.sidecarset.kruise.io/{c}");
+            let alt = |c: &str| format!("versionalt.sidecarset.kruise.io/{c}");
+            let previous = annotation(pod, &version(&other));
+            set_annotation(pod, &version(&target), set.resource_version.clone());
+            set_annotation(pod, &alt(&target), previous);
+            set_annotation(pod, &alt(&other), set.resource_version.clone());
+        }
+    }
+    record_hash(pod, set, now);
+    record_in_place_state(pod, set, &changed, now);
+    changed
+}
+
+/// `flipPodSidecarContainerDo`: the idle twins go back to the empty image.
+pub fn flip(pod: &mut Value, set: &SetView, now: &str) -> Changed {
+    let mut changed = Vec::new();
+    for sc in set.sidecars.iter().filter(|sc| sc.hot) {
+        let (working, idle) = pods::twins(pod, &sc.name);
+        if pods::container_image(pod, &idle) == sc.empty_image {
+            continue;
+        }
+        set_image(pod, &idle, &sc.empty_image);
+        changed.push((idle.clone(), sc.empty_image.clone()));
+        set_annotation(
+            pod,
+            &format!("version.sidecarset.kruise.io/{idle}"),
+            "0".into(),
+        );
+        set_annotation(
+            pod,
+            &format!("versionalt.sidecarset.kruise.io/{working}"),
+            "0".into(),
+        );
+    }
+    record_in_place_state(pod, set, &changed, now);
+    changed
+}
+
+/// The model between rounds: the kubelet restarts each changed container
+/// with its new image. `healthy` containers come up ready (a new image ID,
+/// one more restart) and the pod becomes Ready again once every container
+/// is; unhealthy ones (a broken image) stay not ready and so does the pod.
+pub fn settle(pod: &mut Value, changed: &Changed, healthy: bool, now: &str) {
+    if changed.is_empty() {
+        return;
+    }
+    if let Some(statuses) = pod
+        .pointer_mut("/status/containerStatuses")
+        .and_then(Value::as_array_mut)
+    {
+        for st in statuses.iter_mut() {
+            let name = st.get("name").and_then(Value::as_str).unwrap_or("");
+            let Some((_, image)) = changed.iter().find(|(n, _)| n == name) else {
+                continue;
+            };
+            if healthy {
+                let restarts = st.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
+                st["image"] = Value::String(image.clone());
+                st["imageID"] = Value::String(crate::whatif::image_id(image));
+                st["restartCount"] = json!(restarts + 1);
+                st["ready"] = Value::Bool(true);
+            } else {
+                st["ready"] = Value::Bool(false);
+            }
+        }
+    }
+    let all_ready = pod
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .is_some_and(|sts| {
+            sts.iter()
+                .all(|st| st.get("ready").and_then(Value::as_bool) == Some(true))
+        });
+    let running = pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running");
+    let ready = if healthy && all_ready && running {
+        "True"
+    } else if healthy {
+        return;
+    } else {
+        "False"
+    };
+    let Some(conditions) = pod
+        .pointer_mut("/status")
+        .and_then(Value::as_object_mut)
+        .map(|st| st.entry("conditions").or_insert(json!([])))
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    let cond = json!({"type": "Ready", "status": ready, "lastTransitionTime": now});
+    match conditions
+        .iter_mut()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
+    {
+        Some(c) => *c = cond,
+        None => conditions.push(cond),
+    }
+}
