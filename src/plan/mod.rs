@@ -8,6 +8,8 @@
 
 mod order;
 mod pods;
+#[cfg(test)]
+mod vectors;
 
 use serde::Serialize;
 use serde_json::Value;
