@@ -10,6 +10,8 @@ mod order;
 mod pods;
 mod simulate;
 mod update;
+#[cfg(test)]
+mod vectors;
 
 use serde::Serialize;
 use serde_json::Value;
