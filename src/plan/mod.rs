@@ -272,6 +272,22 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn example_pod(i: usize) -> Value {
+        json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": format!("web-{i}"), "namespace": "default", "labels": {"app": "web"},
+            "creationTimestamp": format!("2024-01-01T00:00:{i:02}Z"),
+            "annotations": {
+                "kruise.io/sidecarset-injected-list": "s",
+                "kruise.io/sidecarset-hash": "{\"s\":{\"hash\":\"old\"}}",
+                "kruise.io/sidecarset-hash-without-image": "{\"s\":{\"hash\":\"same\"}}"}},
+        "spec": {"nodeName": "n", "containers": [{"name": "log", "image": "log:1"}]},
+        "status": {"phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T00:00:00Z"}],
+            "containerStatuses": [{"name": "log", "image": "log:1", "imageID": "x", "ready": true}]}
+            })
+    }
+
     /// rollout.md §10.5: 10 ready pods web-0..web-9 (web-0 oldest), image-only
     /// change, maxUnavailable 2, partition 3.
     fn example(no_ready: bool) -> Plan {
@@ -283,21 +299,7 @@ mod tests {
                 "containers": [{"name": "log", "image": "log:2"}],
                 "updateStrategy": {"type": "RollingUpdate", "partition": 3, "maxUnavailable": 2}}
         });
-        let pods: Vec<Value> = (0..10)
-            .map(|i| json!({
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": format!("web-{i}"), "namespace": "default", "labels": {"app": "web"},
-                    "creationTimestamp": format!("2024-01-01T00:00:{i:02}Z"),
-                    "annotations": {
-                        "kruise.io/sidecarset-injected-list": "s",
-                        "kruise.io/sidecarset-hash": "{\"s\":{\"hash\":\"old\"}}",
-                        "kruise.io/sidecarset-hash-without-image": "{\"s\":{\"hash\":\"same\"}}"}},
-                "spec": {"nodeName": "n", "containers": [{"name": "log", "image": "log:1"}]},
-                "status": {"phase": "Running",
-                    "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T00:00:00Z"}],
-                    "containerStatuses": [{"name": "log", "image": "log:1", "imageID": "x", "ready": true}]}
-            }))
-            .collect();
+        let pods: Vec<Value> = (0..10).map(example_pod).collect();
         let refs: Vec<&Value> = pods.iter().collect();
         plan(
             &ss,
@@ -353,5 +355,152 @@ mod tests {
         let p = example(true);
         assert_eq!(p.batches.len(), 1);
         assert!(p.end.contains("maxUnavailable 2 is used up"), "{}", p.end);
+    }
+
+    fn hot_pod(i: usize, working: &str, images: [&str; 2], updated: bool) -> Value {
+        let container = |n: &str, image: &str| json!({"name": n, "image": image});
+        let status = |n: &str, image: &str| json!({"name": n, "image": image, "imageID": crate::whatif::image_id(image), "ready": true});
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": format!("mesh-{i}"), "namespace": "default", "labels": {"app": "web"},
+                "creationTimestamp": format!("2024-01-01T00:00:{i:02}Z"),
+                "annotations": {
+                    "kruise.io/sidecarset-injected-list": "s",
+                    "kruise.io/sidecarset-hash": format!("{{\"s\":{{\"hash\":\"{}\"}}}}", if updated {"new"} else {"old"}),
+                    "kruise.io/sidecarset-hash-without-image": "{\"s\":{\"hash\":\"same\"}}",
+                    "kruise.io/sidecarset-working-hotupgrade-container": format!("{{\"mesh\":\"{working}\"}}")}},
+            "spec": {"nodeName": "n", "containers": [
+                container("app", "app:1"), container("mesh-1", images[0]), container("mesh-2", images[1])]},
+            "status": {"phase": "Running",
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T00:00:00Z"}],
+                "containerStatuses": [status("app", "app:1"), status("mesh-1", images[0]), status("mesh-2", images[1])]}
+        })
+    }
+
+    fn hot_set() -> Value {
+        json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "s", "resourceVersion": "7", "annotations": {
+                "kruise.io/sidecarset-hash": "new", "kruise.io/sidecarset-hash-without-image": "same"}},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                "containers": [{"name": "mesh", "image": "mesh:2",
+                    "upgradeStrategy": {"upgradeType": "HotUpgrade", "hotUpgradeEmptyImage": "empty:1"}}],
+                "updateStrategy": {"type": "RollingUpdate", "maxUnavailable": 1}}
+        })
+    }
+
+    fn rounds(p: &Plan) -> Vec<(Action, Vec<String>)> {
+        p.batches
+            .iter()
+            .map(|b| {
+                let pods = if b.action == Action::Flip {
+                    &b.flipped
+                } else {
+                    &b.pods
+                };
+                (
+                    b.action,
+                    pods.iter()
+                        .map(|k| k.trim_start_matches("default/").to_string())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// rollout.md §7.1: every hot upgrade is followed by a round that only
+    /// resets the idle twin; the next pod is upgraded the round after.
+    #[test]
+    fn hot_upgrade_alternates_upgrade_and_flip_rounds() {
+        let pods: Vec<Value> = (0..3)
+            .map(|i| hot_pod(i, "mesh-1", ["mesh:1", "empty:1"], false))
+            .collect();
+        let refs: Vec<&Value> = pods.iter().collect();
+        let p = plan(&hot_set(), &refs, &[], &Options::default()).expect("plans");
+        let up = |n: &str| (Action::Upgrade, vec![n.to_string()]);
+        let flip = |n: &str| (Action::Flip, vec![n.to_string()]);
+        assert_eq!(
+            rounds(&p),
+            [
+                up("mesh-2"),
+                flip("mesh-2"),
+                up("mesh-1"),
+                flip("mesh-1"),
+                up("mesh-0"),
+                flip("mesh-0")
+            ]
+        );
+        assert_eq!(p.end, "every matched pod is updated");
+        assert_eq!(p.final_status.updated_ready_pods, 3);
+    }
+
+    /// A pod whose hot upgrade has finished is flipped first, and the
+    /// controller upgrades nothing in that reconcile.
+    #[test]
+    fn pending_flip_is_the_whole_next_reconcile() {
+        let pods = [
+            hot_pod(0, "mesh-1", ["mesh:1", "empty:1"], false),
+            // Upgraded: mesh-2 runs mesh:2, the old twin still runs mesh:1.
+            hot_pod(1, "mesh-2", ["mesh:1", "mesh:2"], true),
+        ];
+        let refs: Vec<&Value> = pods.iter().collect();
+        let p = plan(&hot_set(), &refs, &[], &Options::default()).expect("plans");
+        assert!(p.batches[0].pods.is_empty());
+        assert_eq!(
+            rounds(&p),
+            [
+                (Action::Flip, vec!["mesh-1".to_string()]),
+                (Action::Upgrade, vec!["mesh-0".to_string()]),
+                (Action::Flip, vec!["mesh-0".to_string()])
+            ]
+        );
+        // The upgraded twin of mesh-0 is mesh-2, the one holding the empty image.
+        assert_eq!(p.status.updated_pods, 1);
+    }
+
+    /// Scatter is recomputed every round from the pods still waiting.
+    #[test]
+    fn later_rounds_rescatter_the_remaining_pods() {
+        let ss = json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "s", "annotations": {
+                "kruise.io/sidecarset-hash": "new", "kruise.io/sidecarset-hash-without-image": "same"}},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                "containers": [{"name": "log", "image": "log:2"}],
+                "updateStrategy": {"type": "RollingUpdate", "maxUnavailable": 2,
+                    "scatterStrategy": [{"key": "zone", "value": "a"}]}}
+        });
+        let pods: Vec<Value> = (0..8)
+            .map(|i| {
+                let mut p = example_pod(i);
+                p["metadata"]["labels"]["zone"] = json!(if i < 4 { "a" } else { "b" });
+                p
+            })
+            .collect();
+        let refs: Vec<&Value> = pods.iter().collect();
+        let p = plan(&ss, &refs, &[], &Options::default()).expect("plans");
+        let batches: Vec<Vec<&str>> = p
+            .batches
+            .iter()
+            .map(|b| {
+                b.pods
+                    .iter()
+                    .map(|k| k.trim_start_matches("default/"))
+                    .collect()
+            })
+            .collect();
+        // Round 1 scatters [7..0] (zone b = 4..7) to [3,7,2,6,1,5,4,0]. Round 2
+        // re-scatters the six left: the totals over all pods now outweigh the
+        // waiting ratio, so one b pod leads: [6,2,5,1,4,0]. Keeping round 1's
+        // order would have given [2,6] here.
+        assert_eq!(
+            batches,
+            [
+                ["web-3", "web-7"],
+                ["web-6", "web-2"],
+                ["web-5", "web-1"],
+                ["web-4", "web-0"]
+            ]
+        );
     }
 }
