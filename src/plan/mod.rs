@@ -55,7 +55,10 @@ pub struct Plan {
     /// Where the partition stops the rollout and what lowering it releases.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partition>,
+    /// `updateStrategy.maxUnavailable` resolved against the matched pods.
     pub max_unavailable: usize,
+    /// `updateStrategy.partition` resolved against the matched pods.
+    pub resolved_partition: usize,
     /// The simulation model later batches follow, in words.
     pub model: String,
     /// Argo CD health from the current status (the log-collection guide's Lua rule).
@@ -127,6 +130,8 @@ pub struct Partition {
     pub held: Vec<String>,
     /// The rounds that follow if the partition is set to 0.
     pub release: Vec<Batch>,
+    /// Why those rounds end.
+    pub release_end: String,
     /// What lowering it releases, in words.
     pub message: String,
 }
@@ -166,6 +171,7 @@ pub fn plan(
     plan.status = status(&rollout.counts);
     plan.health = health(&plan.status, set.paused).into();
     plan.max_unavailable = rollout.max_unavailable;
+    plan.resolved_partition = partition;
     plan.not_upgradable = std::mem::take(&mut rollout.not_upgradable);
     plan.in_flight = std::mem::take(&mut rollout.in_flight);
     plan.model = if opts.no_ready {
@@ -204,16 +210,18 @@ pub fn plan(
             .map(|i| rollout.key(i))
             .collect();
         let message = format!(
-            "partition {partition} keeps {} waiting pod(s) on the old revision; lowering it to N releases the first {}-N of them in the order listed",
+            "partition {partition} keeps {} waiting pod(s) on the old revision; lowering it to N lets the next {}-N through, in the order of the rounds below (partition.held in -o json lists them)",
             held.len(),
             held.len()
         );
         let mut release = Vec::new();
-        rollout.run(0, limit, &mut release);
+        let release_end = rollout.run(0, limit, &mut release);
+        let release_end = describe(&release_end, &rollout, 0, opts);
         plan.partition = Some(Partition {
             value: partition,
             held,
             release,
+            release_end,
             message,
         });
     }

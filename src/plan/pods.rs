@@ -412,20 +412,27 @@ impl SetView {
         let mut diffs = Vec::new();
         for c in &self.containers {
             let name = s(c, "/name");
+            // A hot-upgrade sidecar is compared with its working twin.
+            let in_pod = if s(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" {
+                twins(p, name).0
+            } else {
+                name.to_string()
+            };
             let Some(podc) = p
                 .pointer("/spec/containers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .find(|pc| s(pc, "/name") == name)
+                .find(|pc| s(pc, "/name") == in_pod)
             else {
                 continue;
             };
-            let mut fields: Vec<&str> = Vec::new();
+            let mut fields: Vec<String> = Vec::new();
             for (k, v) in c.as_object().into_iter().flatten() {
                 if matches!(
                     k.as_str(),
                     "image"
+                        | "name"
                         | "podInjectPolicy"
                         | "upgradeStrategy"
                         | "shareVolumePolicy"
@@ -437,16 +444,82 @@ impl SetView {
                 ) {
                     continue;
                 }
-                if podc.get(k) != Some(v) {
-                    fields.push(k);
+                match podc.get(k) {
+                    Some(old) if old == v => {}
+                    Some(Value::String(old)) if v.is_string() => {
+                        let new = v.as_str().unwrap_or("");
+                        let mut f = format!("{k} {old} -> {new}");
+                        if k == "imagePullPolicy" && new == "Always" {
+                            f.push_str(" (Kubernetes defaults it to Always for a :latest or untagged image; set imagePullPolicy in the SidecarSet to keep the change image-only)");
+                        }
+                        fields.push(f);
+                    }
+                    Some(old) => {
+                        let (o, n) = (old.to_string(), v.to_string());
+                        if o.len() + n.len() <= 120 {
+                            fields.push(format!("{k} {o} -> {n}"));
+                        } else {
+                            fields.push(format!("{k} changed"));
+                        }
+                    }
+                    // The API server fills these in on every pod.
+                    None if matches!(
+                        k.as_str(),
+                        "terminationMessagePath" | "terminationMessagePolicy" | "imagePullPolicy"
+                    ) => {}
+                    None => fields.push(format!("{k} added")),
+                }
+            }
+            for k in [
+                "command",
+                "args",
+                "workingDir",
+                "ports",
+                "livenessProbe",
+                "readinessProbe",
+                "startupProbe",
+                "lifecycle",
+                "securityContext",
+            ] {
+                if c.get(k).is_none() && podc.get(k).is_some() {
+                    fields.push(format!("{k} removed"));
+                }
+            }
+            let pod_list = |key: &str| -> Vec<Value> {
+                podc.get(key)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let pod_env = pod_list("env");
+            for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                let n = s(e, "/name");
+                match pod_env.iter().find(|pe| s(pe, "/name") == n) {
+                    Some(pe) if pe == e => {}
+                    Some(_) => fields.push(format!("env {n} changed")),
+                    None => fields.push(format!("env {n} added")),
+                }
+            }
+            let pod_mounts = pod_list("volumeMounts");
+            for m in c
+                .get("volumeMounts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let at = s(m, "/mountPath");
+                match pod_mounts.iter().find(|pm| s(pm, "/mountPath") == at) {
+                    Some(pm) if pm == m => {}
+                    Some(_) => fields.push(format!("volume mount {at} changed")),
+                    None => fields.push(format!("volume mount {at} added")),
                 }
             }
             if !fields.is_empty() {
-                diffs.push(format!("container {name}: {} changed", fields.join(", ")));
+                diffs.push(format!("container {name}: {}", fields.join(", ")));
             }
         }
         let detail = if diffs.is_empty() {
-            String::from("fields other than the image changed (env, volume mounts or a field not shown on the pod)")
+            String::from("fields other than the image changed (a removed env, volume mount or container, or SidecarSet volumes)")
         } else {
             diffs.join("; ")
         };

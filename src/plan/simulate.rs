@@ -399,12 +399,15 @@ impl Counts {
         let mut parts = Vec::new();
         if self.not_selected > 0 {
             parts.push(format!(
-                "{} not selected by updateStrategy.selector",
+                "{} not selected by updateStrategy.selector: widen or remove it to go on",
                 self.not_selected
             ));
         }
         if self.not_upgradable > 0 {
-            parts.push(format!("{} not upgradable in place", self.not_upgradable));
+            parts.push(format!(
+                "{} not upgradable in place: see below",
+                self.not_upgradable
+            ));
         }
         if self.in_flight > 0 {
             parts.push(format!(

@@ -102,12 +102,8 @@ pub fn render(p: &Plan, style: &Style) -> String {
     );
     let _ = writeln!(
         s,
-        "  maxUnavailable {}{}",
-        p.max_unavailable,
-        p.partition
-            .as_ref()
-            .map(|pt| format!(", partition {}", pt.value))
-            .unwrap_or_default()
+        "  maxUnavailable {} pod(s), partition {} pod(s)",
+        p.max_unavailable, p.resolved_partition
     );
     if let Some(why) = &p.stopped {
         let _ = writeln!(
@@ -136,6 +132,7 @@ pub fn render(p: &Plan, style: &Style) -> String {
             let _ = writeln!(s, "  with partition 0 the rollout would go on:");
             batch_rows(&mut s, &pt.release, style);
         }
+        let _ = writeln!(s, "  then: {}", pt.release_end);
     } else if p.stopped.is_none() {
         let _ = writeln!(s, "  end: {}", p.end);
     }
@@ -148,8 +145,31 @@ pub fn render(p: &Plan, style: &Style) -> String {
                 &format!("not upgradable in place ({}):", p.not_upgradable.len())
             )
         );
+        // Pods of one workload share their reason: say it once.
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
         for n in &p.not_upgradable {
-            let _ = writeln!(s, "    {}: {}", n.pod, n.reason);
+            match groups.iter_mut().find(|(r, _)| *r == n.reason) {
+                Some((_, pods)) => pods.push(&n.pod),
+                None => groups.push((&n.reason, vec![&n.pod])),
+            }
+        }
+        for (reason, pods) in groups {
+            let _ = writeln!(s, "    {reason}");
+            let shown = if style.all_pods {
+                pods.len()
+            } else {
+                SHOWN_PODS.min(pods.len())
+            };
+            for pod in &pods[..shown] {
+                let _ = writeln!(s, "      {pod}");
+            }
+            if shown < pods.len() {
+                let _ = writeln!(
+                    s,
+                    "      ... and {} more (-o wide lists every pod)",
+                    pods.len() - shown
+                );
+            }
         }
     }
     for pod in &p.in_flight {
