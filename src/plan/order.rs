@@ -51,49 +51,76 @@ fn recent_first(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
-pub fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
-    let unscheduled = |p: &Value| s(p, "/spec/nodeName").is_empty();
-    if unscheduled(a) != unscheduled(b) {
-        return if unscheduled(a) {
-            Ordering::Less
-        } else {
-            Ordering::Greater
-        };
+/// What `ActivePods.Less` reads of a pod, read once.
+#[derive(Debug)]
+pub struct ActiveKey<'a> {
+    unscheduled: bool,
+    phase: u8,
+    ready: bool,
+    ready_since: &'a str,
+    restarts: i64,
+    created: &'a str,
+}
+
+impl<'a> ActiveKey<'a> {
+    pub fn of(p: &'a Value) -> ActiveKey<'a> {
+        let ready = is_ready_condition(p);
+        ActiveKey {
+            unscheduled: s(p, "/spec/nodeName").is_empty(),
+            phase: phase_rank(p),
+            ready,
+            ready_since: if ready {
+                ready_condition(p)
+                    .and_then(|c| c.get("lastTransitionTime"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+            } else {
+                ""
+            },
+            restarts: max_restarts(p),
+            created: s(p, "/metadata/creationTimestamp"),
+        }
     }
-    let r = phase_rank(a).cmp(&phase_rank(b));
-    if r != Ordering::Equal {
-        return r;
-    }
-    let (ra, rb) = (is_ready_condition(a), is_ready_condition(b));
-    if ra != rb {
-        return if ra {
-            Ordering::Greater
-        } else {
-            Ordering::Less
-        };
-    }
-    if ra && rb {
-        let t = |p: &Value| {
-            ready_condition(p)
-                .and_then(|c| c.get("lastTransitionTime"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
-        let o = recent_first(&t(a), &t(b));
+
+    /// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
+    pub fn cmp(&self, b: &ActiveKey) -> Ordering {
+        let a = self;
+        if a.unscheduled != b.unscheduled {
+            return if a.unscheduled {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let r = a.phase.cmp(&b.phase);
+        if r != Ordering::Equal {
+            return r;
+        }
+        if a.ready != b.ready {
+            return if a.ready {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+        }
+        if a.ready {
+            let o = recent_first(a.ready_since, b.ready_since);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        let o = b.restarts.cmp(&a.restarts);
         if o != Ordering::Equal {
             return o;
         }
+        recent_first(a.created, b.created)
     }
-    let o = max_restarts(b).cmp(&max_restarts(a));
-    if o != Ordering::Equal {
-        return o;
-    }
-    recent_first(
-        s(a, "/metadata/creationTimestamp"),
-        s(b, "/metadata/creationTimestamp"),
-    )
+}
+
+/// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
+#[cfg(test)]
+pub fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
+    ActiveKey::of(a).cmp(&ActiveKey::of(b))
 }
 
 fn labels(p: &Value) -> Option<&serde_json::Map<String, Value>> {
@@ -121,20 +148,27 @@ pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
         .and_then(Value::as_array)
         .filter(|t| !t.is_empty())
     {
-        let score = |p: &Value| -> i64 {
-            terms
-                .iter()
-                .filter(|t| {
+        // Selectors are compiled once, keys computed once per pod.
+        let compiled: Vec<(Option<crate::selector::Selector>, i64)> = terms
+            .iter()
+            .map(|t| {
+                let sel =
                     LabelSelector::decode(t.get("matchSelector"), &crate::path::JsonPath::root())
                         .ok()
                         .flatten()
-                        .and_then(|ls| ls.to_selector().ok())
-                        .is_some_and(|sel| sel.matches(labels(p)))
-                })
-                .filter_map(|t| t.get("weight").and_then(Value::as_i64))
+                        .and_then(|ls| ls.to_selector().ok());
+                (sel, t.get("weight").and_then(Value::as_i64).unwrap_or(0))
+            })
+            .collect();
+        let score = |p: &Value| -> i64 {
+            compiled
+                .iter()
+                .filter(|(sel, _)| sel.as_ref().is_some_and(|sel| sel.matches(labels(p))))
+                .map(|(_, w)| w)
                 .sum()
         };
-        pods.sort_by_key(|p| std::cmp::Reverse(score(p)));
+        // Stable, like sort.SliceStable.
+        pods.sort_by_cached_key(|p| std::cmp::Reverse(score(p)));
     } else if let Some(terms) = st
         .get("orderPriority")
         .and_then(Value::as_array)
@@ -153,7 +187,7 @@ pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
             }
             (-1, std::cmp::Reverse(0))
         };
-        pods.sort_by_key(|p| key(p));
+        pods.sort_by_cached_key(|p| key(p));
     }
 }
 
@@ -239,49 +273,54 @@ fn scatter_one<'a>(w: Vec<&'a Value>, all: &[&Value], key: &str, value: &str) ->
 /// §5.3: term expansion, ordering, then each term in turn.
 pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&Value], terms: &[Value]) -> Vec<&'a Value> {
     let mut expanded: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    let mut push = |term: (String, String), expanded: &mut Vec<(String, String)>| {
+        if seen.insert(term.clone()) {
+            expanded.push(term);
+        }
+    };
     for t in terms {
-        let key = t
-            .get("key")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let value = t
-            .get("value")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        let value = t.get("value").and_then(Value::as_str).unwrap_or("");
         if value == "*" {
             for p in all {
-                if let Some(v) = labels(p).and_then(|l| l.get(&key)).and_then(Value::as_str) {
-                    let term = (key.clone(), v.to_string());
-                    if !expanded.contains(&term) {
-                        expanded.push(term);
-                    }
+                if let Some(v) = labels(p).and_then(|l| l.get(key)).and_then(Value::as_str) {
+                    push((key.to_string(), v.to_string()), &mut expanded);
                 }
             }
-        } else if !expanded.contains(&(key.clone(), value.clone())) {
-            expanded.push((key, value));
+        } else {
+            push((key.to_string(), value.to_string()), &mut expanded);
         }
     }
     if expanded.len() > 1 {
-        let count = |(k, v): &(String, String)| {
-            waiting
-                .iter()
-                .filter(|p| {
-                    labels(p).and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v.as_str())
-                })
-                .count()
-        };
-        let mut counted: Vec<((String, String), usize)> = expanded
-            .into_iter()
-            .map(|t| {
-                let c = count(&t);
-                (t, c)
+        // Waiting pods per (key, value), one pass per distinct key.
+        let mut counts: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
+        let mut keys: Vec<&str> = expanded.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            for p in &waiting {
+                if let Some(v) = labels(p).and_then(|l| l.get(k)).and_then(Value::as_str) {
+                    *counts.entry((k, v)).or_default() += 1;
+                }
+            }
+        }
+        let mut counted: Vec<(usize, usize)> = expanded
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| {
+                (
+                    i,
+                    counts.get(&(k.as_str(), v.as_str())).copied().unwrap_or(0),
+                )
             })
             .filter(|(_, c)| *c > 0)
             .collect();
         counted.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
-        expanded = counted.into_iter().map(|(t, _)| t).collect();
+        let kept: Vec<(String, String)> =
+            counted.iter().map(|(i, _)| expanded[*i].clone()).collect();
+        expanded = kept;
     }
     let mut w = waiting;
     for (k, v) in &expanded {
@@ -335,5 +374,70 @@ mod tests {
             Some(&json!({"orderPriority": [{"orderedKey": "k"}]})),
         );
         assert_eq!(v, vec![&b, &a, &c]);
+    }
+
+    /// controller_utils.go ActivePods.Less, one rule at a time; the pods
+    /// differ in exactly the field the rule reads.
+    #[test]
+    fn active_pods_order_rule_by_rule() {
+        let pod = |node: &str, phase: &str, ready: Option<&str>, restarts: i64, created: &str| {
+            let mut conditions = vec![];
+            if let Some(t) = ready {
+                conditions
+                    .push(json!({"type": "Ready", "status": "True", "lastTransitionTime": t}));
+            }
+            json!({"metadata": {"creationTimestamp": created},
+                "spec": {"nodeName": node},
+                "status": {"phase": phase, "conditions": conditions,
+                    "containerStatuses": [{"name": "a", "restartCount": restarts}]}})
+        };
+        let t0 = "2024-01-01T00:00:00Z";
+        let t1 = "2024-01-02T00:00:00Z";
+        let cases = [
+            // unscheduled first
+            (
+                pod("", "Running", Some(t0), 0, t0),
+                pod("n", "Running", Some(t0), 0, t0),
+            ),
+            // Pending < Unknown < Running
+            (
+                pod("n", "Pending", None, 0, t0),
+                pod("n", "Unknown", None, 0, t0),
+            ),
+            (
+                pod("n", "Unknown", None, 0, t0),
+                pod("n", "Running", None, 0, t0),
+            ),
+            // not ready first
+            (
+                pod("n", "Running", None, 0, t0),
+                pod("n", "Running", Some(t0), 0, t0),
+            ),
+            // both ready: more recently ready first
+            (
+                pod("n", "Running", Some(t1), 0, t0),
+                pod("n", "Running", Some(t0), 0, t0),
+            ),
+            // more restarts first
+            (
+                pod("n", "Running", Some(t0), 3, t0),
+                pod("n", "Running", Some(t0), 1, t0),
+            ),
+            // newer first
+            (
+                pod("n", "Running", Some(t0), 0, t1),
+                pod("n", "Running", Some(t0), 0, t0),
+            ),
+        ];
+        for (i, (first, second)) in cases.iter().enumerate() {
+            assert_eq!(active_pods_cmp(first, second), Ordering::Less, "case {i}");
+            assert_eq!(
+                active_pods_cmp(second, first),
+                Ordering::Greater,
+                "case {i}"
+            );
+        }
+        let a = pod("n", "Running", Some(t0), 0, t0);
+        assert_eq!(active_pods_cmp(&a, &a.clone()), Ordering::Equal);
     }
 }

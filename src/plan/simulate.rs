@@ -160,7 +160,12 @@ impl<'a> Rollout<'a> {
             r.flags.push(f);
         }
         let mut order: Vec<usize> = (0..r.flags.len()).filter(|&i| r.flags[i].waiting).collect();
-        order.sort_by(|&a, &b| super::order::active_pods_cmp(r.originals[a], r.originals[b]));
+        let keys: Vec<super::order::ActiveKey> = r
+            .originals
+            .iter()
+            .map(|p| super::order::ActiveKey::of(p))
+            .collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         let mut refs: Vec<&Value> = order.iter().map(|&i| r.originals[i]).collect();
         super::order::by_priority(&mut refs, strategy.and_then(|s| s.get("priorityStrategy")));
         r.index_of = r
