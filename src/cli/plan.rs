@@ -82,6 +82,11 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         }
     }
     out.write_all(&buf)?;
+    // The process ends here: freeing every parsed pod one by one would cost
+    // a tenth of the run on 100,000 pods for nothing.
+    drop(plans);
+    drop(pods);
+    std::mem::forget(inputs);
     Ok(0)
 }
 

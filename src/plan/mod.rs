@@ -13,6 +13,7 @@ mod update;
 #[cfg(test)]
 mod vectors;
 
+use crate::value::At;
 use serde::Serialize;
 use serde_json::Value;
 use simulate::{End, Rollout};
@@ -159,7 +160,7 @@ pub fn plan(
             }),
         }
     }
-    let strategy = ss.pointer("/spec/updateStrategy");
+    let strategy = ss.at("/spec/updateStrategy");
     let total = matched.len();
     let partition = pods::partition(
         opts.partition

@@ -2,15 +2,16 @@
 //! `ActivePods` order, then priority, then scatter, each a stable reordering.
 
 use crate::selector::LabelSelector;
+use crate::value::At;
 use serde_json::Value;
 use std::cmp::Ordering;
 
 fn s<'a>(v: &'a Value, p: &str) -> &'a str {
-    v.pointer(p).and_then(Value::as_str).unwrap_or("")
+    v.at(p).and_then(Value::as_str).unwrap_or("")
 }
 
 fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.pointer("/status/conditions")
+    pod.at("/status/conditions")
         .and_then(Value::as_array)?
         .iter()
         .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
@@ -32,7 +33,7 @@ fn phase_rank(pod: &Value) -> u8 {
 }
 
 fn max_restarts(pod: &Value) -> i64 {
-    pod.pointer("/status/containerStatuses")
+    pod.at("/status/containerStatuses")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -124,7 +125,7 @@ pub fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
 }
 
 fn labels(p: &Value) -> Option<&serde_json::Map<String, Value>> {
-    p.pointer("/metadata/labels").and_then(Value::as_object)
+    p.at("/metadata/labels").and_then(Value::as_object)
 }
 
 /// Trailing ASCII digits of a label value as an integer (`sts-10` -> 10).
@@ -191,13 +192,6 @@ pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
     }
 }
 
-fn label<'a>(p: &'a Value, k: &str) -> &'a str {
-    labels(p)
-        .and_then(|l| l.get(k))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-}
-
 /// Go's math.Round on float64: half away from zero.
 fn round(x: f64) -> usize {
     x.round() as usize
@@ -212,13 +206,20 @@ fn group(m: usize, u: usize) -> (usize, usize, usize) {
 }
 
 /// §5.3 scatter, one term.
-fn scatter_one<'a>(w: Vec<&'a Value>, all: &[&Value], key: &str, value: &str) -> Vec<&'a Value> {
-    let (mut matched, unmatched): (Vec<&Value>, Vec<&Value>) =
-        w.iter().partition(|p| label(p, key) == value);
+fn scatter_one<'s, T: Copy>(
+    w: Vec<T>,
+    all: &[T],
+    key: &str,
+    value: &str,
+    label: &impl Fn(T, &str) -> Option<&'s str>,
+) -> Vec<T> {
+    let label = |p: T, k: &str| label(p, k).unwrap_or("");
+    let (mut matched, unmatched): (Vec<T>, Vec<T>) =
+        w.iter().partition(|p| label(**p, key) == value);
     if matched.len() <= 1 || unmatched.len() <= 1 {
         return w;
     }
-    let tm_all = all.iter().filter(|p| label(p, key) == value).count();
+    let tm_all = all.iter().filter(|p| label(**p, key) == value).count();
     let tu = all.len() - tm_all;
     let last = matched.pop();
     let tm = tm_all.saturating_sub(1);
@@ -271,7 +272,20 @@ fn scatter_one<'a>(w: Vec<&'a Value>, all: &[&Value], key: &str, value: &str) ->
 }
 
 /// §5.3: term expansion, ordering, then each term in turn.
-pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&Value], terms: &[Value]) -> Vec<&'a Value> {
+#[cfg(test)]
+pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&'a Value], terms: &[Value]) -> Vec<&'a Value> {
+    scatter_by(waiting, all, terms, &|p: &'a Value, k: &str| {
+        labels(p).and_then(|l| l.get(k)).and_then(Value::as_str)
+    })
+}
+
+/// [`scatter`] over any pod handle, given how to read a pod's label.
+pub fn scatter_by<'s, T: Copy>(
+    waiting: Vec<T>,
+    all: &[T],
+    terms: &[Value],
+    label: &impl Fn(T, &str) -> Option<&'s str>,
+) -> Vec<T> {
     let mut expanded: Vec<(String, String)> = Vec::new();
     let mut seen: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut push = |term: (String, String), expanded: &mut Vec<(String, String)>| {
@@ -284,7 +298,7 @@ pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&Value], terms: &[Value]) -> 
         let value = t.get("value").and_then(Value::as_str).unwrap_or("");
         if value == "*" {
             for p in all {
-                if let Some(v) = labels(p).and_then(|l| l.get(key)).and_then(Value::as_str) {
+                if let Some(v) = label(*p, key) {
                     push((key.to_string(), v.to_string()), &mut expanded);
                 }
             }
@@ -301,7 +315,7 @@ pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&Value], terms: &[Value]) -> 
         keys.dedup();
         for k in keys {
             for p in &waiting {
-                if let Some(v) = labels(p).and_then(|l| l.get(k)).and_then(Value::as_str) {
+                if let Some(v) = label(*p, k) {
                     *counts.entry((k, v)).or_default() += 1;
                 }
             }
@@ -324,7 +338,7 @@ pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&Value], terms: &[Value]) -> 
     }
     let mut w = waiting;
     for (k, v) in &expanded {
-        w = scatter_one(w, all, k, v);
+        w = scatter_one(w, all, k, v, label);
     }
     w
 }
@@ -354,11 +368,7 @@ mod tests {
         );
         let names: Vec<i64> = out
             .iter()
-            .map(|p| {
-                p.pointer("/metadata/name")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(-1)
-            })
+            .map(|p| p.at("/metadata/name").and_then(Value::as_i64).unwrap_or(-1))
             .collect();
         assert_eq!(names, [4, 0, 1, 2, 3, 5]);
     }

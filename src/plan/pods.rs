@@ -2,24 +2,23 @@
 //! matching.md §3) and the partition / maxUnavailable arithmetic (§6).
 
 use crate::selector::LabelSelector;
+use crate::value::At;
 use serde_json::Value;
 
 pub fn key(p: &Value) -> String {
     let ns = p
-        .pointer("/metadata/namespace")
+        .at("/metadata/namespace")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .unwrap_or("default");
     format!(
         "{ns}/{}",
-        p.pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        p.at("/metadata/name").and_then(Value::as_str).unwrap_or("")
     )
 }
 
 fn s<'a>(v: &'a Value, p: &str) -> &'a str {
-    v.pointer(p).and_then(Value::as_str).unwrap_or("")
+    v.at(p).and_then(Value::as_str).unwrap_or("")
 }
 
 /// One sidecar container of the SidecarSet, as the controller sees it.
@@ -64,7 +63,7 @@ impl SetView {
             .to_string()
         };
         let sel = |p: &str| {
-            LabelSelector::decode(ss.pointer(p), &crate::path::JsonPath::root())
+            LabelSelector::decode(ss.at(p), &crate::path::JsonPath::root())
                 .ok()
                 .flatten()
                 .map(|l| {
@@ -73,7 +72,7 @@ impl SetView {
                 })
         };
         let containers: Vec<Value> = ss
-            .pointer("/spec/containers")
+            .at("/spec/containers")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -92,7 +91,7 @@ impl SetView {
                 .collect(),
             sidecar_list: {
                 let mut names: Vec<String> = ss
-                    .pointer("/spec/initContainers")
+                    .at("/spec/initContainers")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
@@ -112,7 +111,7 @@ impl SetView {
             canary: sel("/spec/updateStrategy/selector"),
             not_update: s(ss, "/spec/updateStrategy/type") == "NotUpdate",
             paused: ss
-                .pointer("/spec/updateStrategy/paused")
+                .at("/spec/updateStrategy/paused")
                 .and_then(Value::as_bool)
                 == Some(true),
         }
@@ -125,11 +124,7 @@ impl SetView {
             let labels = namespaces
                 .iter()
                 .find(|n| s(n, "/metadata/name") == ns)
-                .and_then(|n| {
-                    n.pointer("/metadata/labels")
-                        .and_then(Value::as_object)
-                        .cloned()
-                })
+                .and_then(|n| n.at("/metadata/labels").and_then(Value::as_object).cloned())
                 .unwrap_or_else(|| {
                     let mut m = serde_json::Map::new();
                     m.insert(
@@ -144,7 +139,7 @@ impl SetView {
                 ));
             }
         }
-        let labels = p.pointer("/metadata/labels").and_then(Value::as_object);
+        let labels = p.at("/metadata/labels").and_then(Value::as_object);
         if !self
             .selector
             .as_ref()
@@ -155,7 +150,7 @@ impl SetView {
         let phase = s(p, "/status/phase");
         if phase == "Succeeded"
             || phase == "Failed"
-            || p.pointer("/metadata/deletionTimestamp")
+            || p.at("/metadata/deletionTimestamp")
                 .is_some_and(|v| !v.is_null())
         {
             return Err(format!("the pod is not active (phase {phase})"));
@@ -213,7 +208,7 @@ impl SetView {
     pub fn canary_selects(&self, p: &Value) -> bool {
         self.canary
             .as_ref()
-            .is_none_or(|sel| sel.matches(p.pointer("/metadata/labels").and_then(Value::as_object)))
+            .is_none_or(|sel| sel.matches(p.at("/metadata/labels").and_then(Value::as_object)))
     }
 
     fn sidecar_names(&self) -> Vec<String> {
@@ -234,11 +229,11 @@ impl SetView {
         let all = self.sidecar_names();
         let names = names.unwrap_or(&all);
         let containers = p
-            .pointer("/spec/containers")
+            .at("/spec/containers")
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         let statuses = p
-            .pointer("/status/containerStatuses")
+            .at("/status/containerStatuses")
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         if containers.len() != statuses.len() {
@@ -277,7 +272,7 @@ impl SetView {
         let Ok(state) = serde_json::from_str::<Value>(state) else {
             return false;
         };
-        let last = state.pointer(&format!(
+        let last = state.at(&format!(
             "/{}/lastContainerStatuses",
             self.name.replace('~', "~0").replace('/', "~1")
         ));
@@ -317,7 +312,7 @@ impl SetView {
                 format!("{}-1", sc.name)
             };
             let idle_image = p
-                .pointer("/spec/containers")
+                .at("/spec/containers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -330,7 +325,7 @@ impl SetView {
         }
         s(p, "/status/phase") == "Running"
             && super::order::is_ready_condition(p)
-            && p.pointer("/metadata/deletionTimestamp")
+            && p.at("/metadata/deletionTimestamp")
                 .is_none_or(Value::is_null)
     }
 
@@ -370,12 +365,12 @@ impl SetView {
         // isHotUpgradingReady
         if s(p, "/status/phase") == "Running"
             && super::order::is_ready_condition(p)
-            && p.pointer("/metadata/deletionTimestamp")
+            && p.at("/metadata/deletionTimestamp")
                 .is_none_or(Value::is_null)
         {
             return true;
         }
-        p.pointer("/status/containerStatuses")
+        p.at("/status/containerStatuses")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -392,7 +387,7 @@ impl SetView {
         let mut names = self.sidecar_names();
         names.sort();
         let statuses = p
-            .pointer("/status/containerStatuses")
+            .at("/status/containerStatuses")
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         for n in &names {
@@ -419,7 +414,7 @@ impl SetView {
                 name.to_string()
             };
             let Some(podc) = p
-                .pointer("/spec/containers")
+                .at("/spec/containers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -549,7 +544,7 @@ pub fn twins(p: &Value, sidecar: &str) -> (String, String) {
 }
 
 pub fn container_image<'a>(p: &'a Value, name: &str) -> &'a str {
-    p.pointer("/spec/containers")
+    p.at("/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -562,7 +557,7 @@ fn has_container(p: &Value, name: &str) -> bool {
     ["/spec/containers", "/spec/initContainers"]
         .iter()
         .any(|k| {
-            p.pointer(k)
+            p.at(k)
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()

@@ -10,6 +10,7 @@
 use super::pods::{self, SetView, Upgradable};
 use super::update;
 use super::{Action, Batch, NotUpgradable, Spread};
+use crate::value::At;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -91,8 +92,10 @@ pub struct Rollout<'a> {
     /// order of the rest, so it is computed once.
     order: Vec<usize>,
     cursor: usize,
-    /// Pod address -> index, to map the scatter order back.
+    /// Pod address -> index, to map the priority order back.
     index_of: HashMap<usize, usize>,
+    /// Every pod's value of each scatter key, read once (labels never change).
+    scatter_labels: Vec<(String, Vec<Option<&'a str>>)>,
     pub max_unavailable: usize,
     healthy: bool,
     start: i64,
@@ -130,6 +133,7 @@ impl<'a> Rollout<'a> {
             order: Vec::new(),
             cursor: 0,
             index_of: HashMap::new(),
+            scatter_labels: Vec::new(),
             max_unavailable: pods::max_unavailable(
                 strategy.and_then(|s| s.get("maxUnavailable")),
                 matched.len(),
@@ -168,6 +172,27 @@ impl<'a> Rollout<'a> {
         order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         let mut refs: Vec<&Value> = order.iter().map(|&i| r.originals[i]).collect();
         super::order::by_priority(&mut refs, strategy.and_then(|s| s.get("priorityStrategy")));
+        if let Some(terms) = r.scatter {
+            for t in terms {
+                let Some(k) = t.get("key").and_then(Value::as_str) else {
+                    continue;
+                };
+                if r.scatter_labels.iter().any(|(key, _)| key == k) {
+                    continue;
+                }
+                let col = r
+                    .originals
+                    .iter()
+                    .map(|p| {
+                        p.get("metadata")
+                            .and_then(|m| m.get("labels"))
+                            .and_then(|l| l.get(k))
+                            .and_then(Value::as_str)
+                    })
+                    .collect();
+                r.scatter_labels.push((k.to_string(), col));
+            }
+        }
         r.index_of = r
             .originals
             .iter()
@@ -220,11 +245,16 @@ impl<'a> Rollout<'a> {
         match self.scatter {
             None => rest.collect(),
             Some(terms) => {
-                let waiting: Vec<&Value> = rest.map(|i| self.originals[i]).collect();
-                super::order::scatter(waiting, &self.originals, terms)
-                    .into_iter()
-                    .filter_map(|p| self.index_of.get(&addr(p)).copied())
-                    .collect()
+                let waiting: Vec<usize> = rest.collect();
+                let all: Vec<usize> = (0..self.originals.len()).collect();
+                let columns = &self.scatter_labels;
+                let label = |i: usize, k: &str| -> Option<&'a str> {
+                    columns
+                        .iter()
+                        .find(|(key, _)| key == k)
+                        .and_then(|(_, col)| col[i])
+                };
+                super::order::scatter_by(waiting, &all, terms, &label)
             }
         }
     }
@@ -321,7 +351,7 @@ impl<'a> Rollout<'a> {
         for k in keys {
             for &i in pods {
                 let v = self.originals[i]
-                    .pointer("/metadata/labels")
+                    .at("/metadata/labels")
                     .and_then(|l| l.get(k))
                     .and_then(Value::as_str)
                     .unwrap_or("");

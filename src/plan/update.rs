@@ -4,6 +4,7 @@
 //! functions produce, so a later batch is decided exactly as the first.
 
 use super::pods::{self, SetView};
+use crate::value::At;
 use serde_json::{json, Map, Value};
 
 const HASH: &str = "kruise.io/sidecarset-hash";
@@ -54,7 +55,7 @@ fn set_image(pod: &mut Value, name: &str, image: &str) {
 }
 
 fn status_of<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
-    pod.pointer("/status/containerStatuses")
+    pod.at("/status/containerStatuses")
         .and_then(Value::as_array)?
         .iter()
         .find(|st| st.get("name").and_then(Value::as_str) == Some(name))
@@ -231,13 +232,13 @@ pub fn settle(pod: &mut Value, changed: &Changed, healthy: bool, now: &str) {
         }
     }
     let all_ready = pod
-        .pointer("/status/containerStatuses")
+        .at("/status/containerStatuses")
         .and_then(Value::as_array)
         .is_some_and(|sts| {
             sts.iter()
                 .all(|st| st.get("ready").and_then(Value::as_bool) == Some(true))
         });
-    let running = pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running");
+    let running = pod.at("/status/phase").and_then(Value::as_str) == Some("Running");
     let ready = if healthy && all_ready && running {
         "True"
     } else if healthy {
