@@ -442,7 +442,10 @@ fn working_copy(p: &Value) -> Value {
     );
     out.insert(
         "status".into(),
-        pick(p.get("status"), &["phase", "conditions", "containerStatuses"]),
+        pick(
+            p.get("status"),
+            &["phase", "conditions", "containerStatuses"],
+        ),
     );
     Value::Object(out)
 }
