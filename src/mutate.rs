@@ -106,7 +106,7 @@ pub fn inject_all(
                 let changed = pod != before;
                 if changed {
                     if let Some(w) = inputs.value_mut(&r) {
-                        workload::write_back(w, &site, &before, &pod);
+                        workload::write_back(w, &site, &before, pod);
                     }
                 }
                 (report, changed)

@@ -44,7 +44,9 @@ impl Positions {
         };
         for seg in &path.0 {
             let next = match (seg, &node.children) {
-                (Seg::Key(k), PosChildren::Map(m)) => m.get(k),
+                (Seg::Key(k), PosChildren::Map(m)) => {
+                    m.iter().find(|(mk, _)| mk == k).map(|(_, n)| n)
+                }
                 (Seg::Index(i), PosChildren::Seq(s)) => s.get(*i),
                 _ => None,
             };
@@ -114,7 +116,7 @@ fn shift(p: &mut PosNode, by: usize) {
     match &mut p.children {
         PosChildren::Leaf => {}
         PosChildren::Seq(s) => s.iter_mut().for_each(|c| shift(c, by)),
-        PosChildren::Map(m) => m.values_mut().for_each(|c| shift(c, by)),
+        PosChildren::Map(m) => m.iter_mut().for_each(|(_, c)| shift(c, by)),
     }
 }
 

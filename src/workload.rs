@@ -330,30 +330,34 @@ pub fn pod_from_template(workload: &Value, site: &TemplateSite) -> Result<Value,
 /// Copies what the webhook changed in `pod` back into the template at `site`:
 /// labels, annotations and spec. Fields of the template the webhook does not
 /// touch keep their place and value.
-pub fn write_back(workload: &mut Value, site: &TemplateSite, before: &Value, pod: &Value) {
+pub fn write_back(workload: &mut Value, site: &TemplateSite, before: &Value, mut pod: Value) {
     let Some(Value::Object(tmpl)) = lookup_mut(workload, &site.path) else {
         return;
     };
-    for key in ["labels", "annotations"] {
+    // The injected pod is moved into the template, not copied.
+    let mut take = |pointer: &str| pod.pointer_mut(pointer).map(Value::take);
+    let mut new_meta = [
+        ("labels", take("/metadata/labels")),
+        ("annotations", take("/metadata/annotations")),
+    ];
+    let new_spec = take("/spec");
+    for (key, new) in &mut new_meta {
         let old = before.pointer(&format!("/metadata/{key}"));
-        let new = pod.pointer(&format!("/metadata/{key}"));
-        if old != new {
+        if old != new.as_ref() {
             let meta = crate::value::ensure_obj(tmpl, "metadata");
-            match new {
+            match new.take() {
                 Some(v) => {
-                    meta.insert(key.into(), v.clone());
+                    meta.insert((*key).into(), v);
                 }
                 None => {
-                    meta.remove(key);
+                    meta.remove(*key);
                 }
             }
         }
     }
-    let old_spec = before.get("spec");
-    let new_spec = pod.get("spec");
-    if old_spec != new_spec {
+    if before.get("spec") != new_spec.as_ref() {
         if let Some(spec) = new_spec {
-            tmpl.insert("spec".into(), spec.clone());
+            tmpl.insert("spec".into(), spec);
         }
     }
 }
@@ -420,7 +424,7 @@ mod tests {
         let before = pod_from_template(&d, site).expect("pod");
         let mut after = before.clone();
         after["metadata"]["annotations"] = json!({"a": "b"});
-        write_back(&mut d, site, &before, &after);
+        write_back(&mut d, site, &before, after);
         assert_eq!(
             d["spec"]["template"]["metadata"],
             json!({"labels": {"app": "web"}, "x": 1, "annotations": {"a": "b"}})

@@ -31,6 +31,9 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     if !args.quiet {
         eprint!("{}", summary(&outcome));
     }
+    // The process ends here: freeing every parsed document one by one costs
+    // a sixth of a run over thousands of workloads for nothing.
+    std::mem::forget(inputs);
     Ok(0)
 }
 

@@ -198,7 +198,9 @@ fn inject_sidecar_sets(
             },
         });
     }
-    let mut matched: Vec<(Value, Option<String>)> = Vec::new();
+    // Borrowed unless a pinned revision had to be restored: the SidecarSet
+    // is read, never changed, for each pod.
+    let mut matched: Vec<(std::borrow::Cow<Value>, Option<String>)> = Vec::new();
     // splitmix64 from --seed: the Partial policy's uniform draw, reproducible.
     let mut state = ctx.seed;
     let mut draw = move || {
@@ -229,9 +231,9 @@ fn inject_sidecar_sets(
                                 .pointer("/status/latestRevision")
                                 .and_then(Value::as_str)
                                 .map(str::to_string);
-                            (r, rev)
+                            (std::borrow::Cow::Owned(r), rev)
                         }
-                        None => ((*s).clone(), None),
+                        None => (std::borrow::Cow::Borrowed(*s), None),
                     };
                     report.decisions.push(Decision {
                         sidecar_set: name_of(s),

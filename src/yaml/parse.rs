@@ -18,8 +18,10 @@ pub enum PosChildren {
     #[default]
     Leaf,
     Seq(Vec<PosNode>),
-    /// Entries in value order; keys are unique.
-    Map(HashMap<String, PosNode>),
+    /// Entries in value order; keys are unique. A Vec, not a map: it is
+    /// built for every mapping of every document but only searched when an
+    /// error or finding needs a line.
+    Map(Vec<(String, PosNode)>),
 }
 
 /// A syntax or typing error, 1-based position within the parsed text.
@@ -129,7 +131,7 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor, _) => {
                 let mut map = Map::new();
-                let mut positions: HashMap<String, PosNode> = HashMap::new();
+                let mut positions: Vec<(String, PosNode)> = Vec::new();
                 let mut merged: Vec<(Value, PosNode)> = Vec::new();
                 loop {
                     let (kev, ksp) = self.next()?;
@@ -147,21 +149,25 @@ impl<'a> Builder<'a> {
                     }
                     let key = key_string(&kv)
                         .ok_or_else(|| err_at(&ksp, "a mapping key must be a scalar"))?;
-                    if let Some(prev) = positions.get(&key) {
+                    if map.contains_key(&key) {
+                        let prev = positions
+                            .iter()
+                            .find(|(k, _)| *k == key)
+                            .map_or(0, |(_, p)| p.line);
                         return Err(err_at(
                             &ksp,
-                            format!("mapping key {key:?} already defined at line {}", prev.line),
+                            format!("mapping key {key:?} already defined at line {prev}"),
                         ));
                     }
                     let (kl, kc) = pos(&ksp);
-                    positions.insert(
+                    positions.push((
                         key.clone(),
                         PosNode {
                             line: kl,
                             column: kc,
                             children: p.children,
                         },
-                    );
+                    ));
                     map.insert(key, v);
                 }
                 // `<<` merge keys: entries the mapping does not define itself.
@@ -189,14 +195,14 @@ impl<'a> Builder<'a> {
                         };
                         for (k, v) in m {
                             if !map.contains_key(&k) {
-                                positions.insert(
+                                positions.push((
                                     k.clone(),
                                     PosNode {
                                         line: sp.line,
                                         column: sp.column,
                                         children: PosChildren::Leaf,
                                     },
-                                );
+                                ));
                                 map.insert(k, v);
                             }
                         }
@@ -296,7 +302,7 @@ mod tests {
         let PosChildren::Map(m) = &p.children else {
             panic!("map")
         };
-        let b = &m["b"];
+        let b = &m.iter().find(|(k, _)| k == "b").expect("b").1;
         assert_eq!((b.line, b.column), (2, 1));
         let PosChildren::Seq(items) = &b.children else {
             panic!("seq")
