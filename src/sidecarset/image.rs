@@ -23,7 +23,8 @@ fn reference_regex() -> Option<&'static Regex> {
         let host = format!("(?:{domain_name}|\\[(?:[a-fA-F0-9:]+)\\])");
         let domain_and_port = format!("{host}(?::[0-9]+)?");
         let name = format!("(?:{domain_and_port}/)?{path_component}(?:/{path_component})*");
-        let tag = "[\\w][\\w.-]{0,127}";
+        // Go's \w is ASCII; the regex crate's is Unicode.
+        let tag = "[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}";
         let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][[:xdigit:]]{32,}";
         let full = format!("^({name})(?::({tag}))?(?:@({digest}))?$");
         // A constant pattern: the unit tests catch it failing to compile.
@@ -141,5 +142,12 @@ mod tests {
         }
         let r = parse("envoyproxy/envoy:v1.30.1").expect("valid");
         assert_eq!(r.tag.as_deref(), Some("v1.30.1"));
+    }
+
+    #[test]
+    fn tags_are_ascii_as_in_go() {
+        // distribution/reference's tag pattern uses Go's ASCII-only \w.
+        assert!(parse("nginx:v1_2.3-rc").is_some());
+        assert!(parse("nginx:v\u{e9}1").is_none());
     }
 }
