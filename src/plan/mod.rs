@@ -240,6 +240,9 @@ fn status(c: &simulate::Counts) -> Status {
 
 fn describe(end: &End, r: &Rollout, partition: usize, opts: &Options) -> String {
     match end {
+        End::Complete if r.counts.matched == 0 => {
+            "no pod is managed by this SidecarSet: nothing to upgrade".into()
+        }
         End::Complete => "every matched pod is updated".into(),
         End::Partition => format!(
             "partition {partition}: the remaining {} waiting pod(s) stay on the old revision",
