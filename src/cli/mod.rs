@@ -75,7 +75,17 @@ fn kustomize_plugin_args(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsS
 
 fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, CliError> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "kubectl-sidecarset", out);
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "kubectl-sidecarset", &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete names the subcommand states of a hyphenated binary
+        // two ways (`kubectl__sidecarset__subcmd__plan` where it walks the
+        // words, `kubectl__subcmd__sidecarset__subcmd__plan` in the case
+        // arms), so nothing after the subcommand completed. One spelling.
+        script = script.replace("kubectl__subcmd__sidecarset", "kubectl__sidecarset");
+    }
+    out.write_all(script.as_bytes())?;
     Ok(0)
 }
 
