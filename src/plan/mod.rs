@@ -515,4 +515,35 @@ mod tests {
             ]
         );
     }
+
+    /// Pinned (digest) images: a pod counts as consistent only when the
+    /// kubelet reports exactly the digest asked for, so the model must too.
+    #[test]
+    fn digest_images_converge_between_rounds() {
+        let old = format!("log@sha256:{}", "a".repeat(64));
+        let new = format!("log@sha256:{}", "b".repeat(64));
+        let ss = json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "s", "annotations": {
+                "kruise.io/sidecarset-hash": "new", "kruise.io/sidecarset-hash-without-image": "same"}},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                "containers": [{"name": "log", "image": new}],
+                "updateStrategy": {"type": "RollingUpdate", "maxUnavailable": 2}}
+        });
+        let pods: Vec<Value> = (0..4)
+            .map(|i| {
+                let mut p = example_pod(i);
+                p["spec"]["containers"][0]["image"] = json!(old);
+                p["status"]["containerStatuses"][0]["image"] = json!(old);
+                p["status"]["containerStatuses"][0]["imageID"] =
+                    json!(format!("docker-pullable://{old}"));
+                p
+            })
+            .collect();
+        let refs: Vec<&Value> = pods.iter().collect();
+        let p = plan(&ss, &refs, &[], &Options::default()).expect("plans");
+        assert_eq!(p.batches.len(), 2, "{:?}", p.batches);
+        assert_eq!(p.end, "every matched pod is updated");
+        assert_eq!(p.final_status.updated_ready_pods, 4);
+    }
 }
