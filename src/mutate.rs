@@ -92,21 +92,21 @@ pub fn inject_all(
                 (report, changed)
             } else {
                 let workload_value = inputs.value(&r);
-                let before = workload::pod_from_template(workload_value, &site).map_err(|e| {
+                let mut pod = workload::pod_from_template(workload_value, &site).map_err(|e| {
                     refuse(Rejection {
                         message: e.to_string(),
                         path: Some(site.path.clone().join(&e.path)),
                     })
                 })?;
-                let mut pod = before.clone();
                 let mut report = inject::inject_pod(&mut pod, &ctx).map_err(refuse)?;
                 report
                     .warnings
                     .extend(template_warnings(kind, workload_value, &pod));
-                let changed = pod != before;
+                let changes = workload::template_changes(workload_value, &site, &pod);
+                let changed = changes.any();
                 if changed {
                     if let Some(w) = inputs.value_mut(&r) {
-                        workload::write_back(w, &site, &before, pod);
+                        workload::write_back(w, &site, changes, pod);
                     }
                 }
                 (report, changed)

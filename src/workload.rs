@@ -327,36 +327,70 @@ pub fn pod_from_template(workload: &Value, site: &TemplateSite) -> Result<Value,
     Ok(Value::Object(pod))
 }
 
-/// Copies what the webhook changed in `pod` back into the template at `site`:
-/// labels, annotations and spec. Fields of the template the webhook does not
-/// touch keep their place and value.
-pub fn write_back(workload: &mut Value, site: &TemplateSite, before: &Value, mut pod: Value) {
+/// Which of the parts a pod takes from its template (labels, annotations,
+/// spec) differ between the template at `site` and `pod`: compared with the
+/// template in place, so no copy of the pod is kept to find out.
+pub fn template_changes(workload: &Value, site: &TemplateSite, pod: &Value) -> TemplateChanges {
+    let tmpl = lookup(workload, &site.path);
+    let meta = |key: &str| {
+        tmpl.and_then(|t| t.get("metadata"))
+            .and_then(|m| m.get(key))
+            .filter(|v| !v.is_null())
+    };
+    let empty = json!({});
+    let old_spec = tmpl.and_then(|t| t.get("spec")).unwrap_or(&empty);
+    TemplateChanges {
+        labels: meta("labels") != pod.pointer("/metadata/labels"),
+        annotations: meta("annotations") != pod.pointer("/metadata/annotations"),
+        spec: Some(old_spec) != pod.get("spec"),
+    }
+}
+
+/// What [`template_changes`] found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TemplateChanges {
+    pub labels: bool,
+    pub annotations: bool,
+    pub spec: bool,
+}
+
+impl TemplateChanges {
+    pub fn any(&self) -> bool {
+        self.labels || self.annotations || self.spec
+    }
+}
+
+/// Moves what the webhook changed in `pod` into the template at `site`,
+/// touching only the changed parts so that the rest keeps its order.
+pub fn write_back(
+    workload: &mut Value,
+    site: &TemplateSite,
+    changes: TemplateChanges,
+    mut pod: Value,
+) {
     let Some(Value::Object(tmpl)) = lookup_mut(workload, &site.path) else {
         return;
     };
-    // The injected pod is moved into the template, not copied.
     let mut take = |pointer: &str| pod.pointer_mut(pointer).map(Value::take);
-    let mut new_meta = [
-        ("labels", take("/metadata/labels")),
-        ("annotations", take("/metadata/annotations")),
-    ];
-    let new_spec = take("/spec");
-    for (key, new) in &mut new_meta {
-        let old = before.pointer(&format!("/metadata/{key}"));
-        if old != new.as_ref() {
-            let meta = crate::value::ensure_obj(tmpl, "metadata");
-            match new.take() {
-                Some(v) => {
-                    meta.insert((*key).into(), v);
-                }
-                None => {
-                    meta.remove(*key);
-                }
+    for (key, changed) in [
+        ("labels", changes.labels),
+        ("annotations", changes.annotations),
+    ] {
+        if !changed {
+            continue;
+        }
+        let meta = crate::value::ensure_obj(tmpl, "metadata");
+        match take(&format!("/metadata/{key}")) {
+            Some(v) => {
+                meta.insert(key.into(), v);
+            }
+            None => {
+                meta.remove(key);
             }
         }
     }
-    if before.get("spec") != new_spec.as_ref() {
-        if let Some(spec) = new_spec {
+    if changes.spec {
+        if let Some(spec) = take("/spec") {
             tmpl.insert("spec".into(), spec);
         }
     }
@@ -421,10 +455,18 @@ mod tests {
             "spec": {"template": {"metadata": {"labels": {"app": "web"}, "x": 1}, "spec": {"containers": []}}}
         });
         let site = &template_sites(WorkloadKind::Deployment, &d)[0];
-        let before = pod_from_template(&d, site).expect("pod");
-        let mut after = before.clone();
+        let mut after = pod_from_template(&d, site).expect("pod");
+        assert!(!template_changes(&d, site, &after).any());
         after["metadata"]["annotations"] = json!({"a": "b"});
-        write_back(&mut d, site, &before, after);
+        let changes = template_changes(&d, site, &after);
+        assert_eq!(
+            changes,
+            TemplateChanges {
+                annotations: true,
+                ..TemplateChanges::default()
+            }
+        );
+        write_back(&mut d, site, changes, after);
         assert_eq!(
             d["spec"]["template"]["metadata"],
             json!({"labels": {"app": "web"}, "x": 1, "annotations": {"a": "b"}})
