@@ -58,6 +58,9 @@ pub struct Document {
     pub positions: crate::reader::Positions,
     /// From a policy-only input (`--sidecarset`, `--from`): never echoed.
     pub policy_only: bool,
+    /// The comments of the document as read, taken before the tool first
+    /// changes it (see [`Inputs::keep_comments`]).
+    pub comments: Option<crate::yaml::comments::Comments>,
 }
 
 /// One Kubernetes object.
@@ -163,6 +166,7 @@ impl Inputs {
                 value: chunk.value,
                 positions: chunk.positions,
                 policy_only,
+                comments: None,
             };
             self.docs.push(doc);
             self.classify(doc_idx, policy_only)?;
@@ -224,6 +228,7 @@ impl Inputs {
             value: Some(value),
             positions: crate::reader::Positions::default(),
             policy_only: true,
+            comments: None,
         });
         self.resources.push(Resource {
             doc,
@@ -244,6 +249,25 @@ impl Inputs {
     }
 
     /// The object of a resource, mutable.
+    /// Reads the comments of `doc` while its value is still the one parsed,
+    /// so that a re-emitted document can have them back. Only YAML documents
+    /// with a `#` pay for it.
+    pub fn keep_comments(&mut self, doc: usize) {
+        let Some(d) = self.docs.get(doc) else { return };
+        if d.comments.is_some() || d.format != Format::Yaml {
+            return;
+        }
+        let (Some(value), Some(root), Some(file)) =
+            (d.value.as_ref(), d.positions.root(), self.files.get(d.file))
+        else {
+            return;
+        };
+        let text = &file.text[d.range.clone()];
+        let comments =
+            crate::yaml::comments::collect(text, d.line, value, root, &d.positions.scalar_lines);
+        self.docs[doc].comments = Some(comments);
+    }
+
     pub fn value_mut(&mut self, r: &Resource) -> Option<&mut Value> {
         let doc = self.docs[r.doc].value.as_mut()?;
         match r.item {

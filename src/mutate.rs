@@ -83,6 +83,8 @@ pub fn inject_all(
                 rejection,
             };
             let (report, changed) = if kind == WorkloadKind::Pod {
+                // The pod is injected in place: its comments are read first.
+                inputs.keep_comments(r.doc);
                 let Some(pod) = inputs.value_mut(&r) else {
                     continue;
                 };
@@ -105,6 +107,7 @@ pub fn inject_all(
                 let changes = workload::template_changes(workload_value, &site, &pod);
                 let changed = changes.any();
                 if changed {
+                    inputs.keep_comments(r.doc);
                     if let Some(w) = inputs.value_mut(&r) {
                         workload::write_back(w, &site, changes, pod);
                     }

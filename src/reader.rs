@@ -33,9 +33,15 @@ pub struct ParseError {
 pub struct Positions {
     root: Option<PosNode>,
     start_line: usize,
+    /// Stream lines (inclusive) covered by multi-line scalars.
+    pub scalar_lines: Vec<(usize, usize)>,
 }
 
 impl Positions {
+    pub fn root(&self) -> Option<&PosNode> {
+        self.root.as_ref()
+    }
+
     /// Line and column of the node at `path`, or of its deepest existing
     /// ancestor (so an error about a missing field points at its parent).
     pub fn locate(&self, path: &JsonPath) -> Option<(usize, usize)> {
@@ -85,17 +91,21 @@ pub fn parse_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
 
 fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
     let body = &text[range.clone()];
-    let parsed = crate::yaml::parse_document(body).map_err(|e| ParseError {
+    let parsed = crate::yaml::parse_document_lines(body).map_err(|e| ParseError {
         line: line + e.line.saturating_sub(1),
         column: e.column,
         message: e.message,
     })?;
-    let (value, root) = match parsed {
+    let (value, root, scalar_lines) = match parsed {
         // `---` with nothing after it is an empty (null) document; kubectl skips it.
-        Some((Value::Null, _)) | None => (None, None),
-        Some((v, mut p)) => {
+        Some((Value::Null, _, _)) | None => (None, None, Vec::new()),
+        Some((v, mut p, lines)) => {
             shift(&mut p, line - 1);
-            (Some(v), Some(p))
+            let lines = lines
+                .into_iter()
+                .map(|(a, b)| (a + line - 1, b + line - 1))
+                .collect();
+            (Some(v), Some(p), lines)
         }
     };
     Ok(Chunk {
@@ -106,6 +116,7 @@ fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chun
         positions: Positions {
             root,
             start_line: line,
+            scalar_lines,
         },
     })
 }

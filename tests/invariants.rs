@@ -229,3 +229,41 @@ spec:
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(run.stdout, stream);
 }
+
+/// The YAML `inject` prints (comments put back included) reads as exactly
+/// the objects `-o json` prints.
+#[test]
+fn yaml_output_reads_back_as_the_json_output() {
+    let flatten = |vs: Vec<Value>| -> Vec<Value> { vs.into_iter().flat_map(items).collect() };
+    let mut checked = 0;
+    for case in support::golden_cases(root()) {
+        let is_yaml_inject = case.args.first().is_some_and(|a| a == "inject")
+            && !case
+                .args
+                .iter()
+                .any(|a| a == "-o" || a.starts_with("--output"));
+        if !is_yaml_inject || support::read_expected(&case).status != 0 {
+            continue;
+        }
+        let yaml = support::run_case(root(), &case);
+        let docs: Vec<Value> = kubectl_sidecarset::reader::parse_stream(&yaml.stdout)
+            .expect("the YAML output parses")
+            .into_iter()
+            .filter_map(|c| c.value)
+            .collect();
+        let mut args = case.args.clone();
+        args.extend(["-o".to_string(), "json".to_string()]);
+        let stdin = std::fs::read(case.dir.join("stdin")).ok();
+        let json = support::run(&case.dir, &args, stdin.as_deref());
+        assert_eq!(json.status, 0, "{}: {}", case.name, json.stderr);
+        let json: Value = serde_json::from_str(&json.stdout).expect("JSON output");
+        assert_eq!(
+            flatten(docs),
+            flatten(vec![json]),
+            "{}: YAML and JSON outputs differ",
+            case.name
+        );
+        checked += 1;
+    }
+    assert!(checked > 1, "no golden inject case to check");
+}

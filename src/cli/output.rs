@@ -42,7 +42,9 @@ pub fn write_yaml_stream(
             }
         }
         let value = doc.value.as_ref().unwrap_or(&Value::Null);
-        let body = crate::reader::emit_yaml(value);
+        // Comments of the input document go back next to the nodes they annotate.
+        let comments = doc.comments.as_ref();
+        let body = crate::yaml::to_yaml_commented(value, comments);
         out.write_all(body.as_bytes())?;
         need_newline = !body.ends_with('\n');
     }

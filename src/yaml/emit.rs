@@ -2,25 +2,80 @@
 //! sequences under a key not indented, and every string that YAML 1.1 would
 //! read as something else quoted.
 
+use super::comments::{names_unique, Comments, Path};
 use super::resolve::needs_quotes;
 use serde_json::Value;
 
 /// The YAML text of `value`, ending with a newline.
 pub fn to_yaml(value: &Value) -> String {
+    to_yaml_commented(value, None)
+}
+
+/// [`to_yaml`], putting `comments` back where they belong.
+pub fn to_yaml_commented(value: &Value, comments: Option<&Comments>) -> String {
     let mut out = String::new();
+    let mut cx = Cx {
+        comments: comments.filter(|c| !c.is_empty()),
+        path: Path::default(),
+    };
+    cx.before(0, &mut out);
     match value {
-        Value::Object(m) if !m.is_empty() => write_map(m, 0, &mut out, false),
-        Value::Array(a) if !a.is_empty() => write_seq(a, 0, &mut out, false),
+        Value::Object(m) if !m.is_empty() => write_map(m, 0, &mut out, false, &mut cx),
+        Value::Array(a) if !a.is_empty() => write_seq(a, 0, &mut out, false, &mut cx),
         other => {
             write_scalar(other, 0, &mut out);
+            out.push('\n');
+        }
+    }
+    if let Some(c) = cx.comments {
+        for line in &c.end {
+            out.push_str(line);
             out.push('\n');
         }
     }
     out
 }
 
+/// Where the emitter is, for comments.
+struct Cx<'c> {
+    comments: Option<&'c Comments>,
+    path: Path,
+}
+
+impl Cx<'_> {
+    fn before(&self, indent: usize, out: &mut String) {
+        if let Some(c) = self.comments {
+            for line in c.before(&self.path) {
+                pad(out, indent);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+
+    fn trailing(&self, out: &mut String) {
+        if let Some(t) = self.comments.and_then(|c| c.trailing(&self.path)) {
+            out.push(' ');
+            out.push_str(t);
+        }
+    }
+
+    /// A comment that cannot follow a block scalar's header goes above it.
+    fn trailing_above(&self, indent: usize, out: &mut String) {
+        if let Some(t) = self.comments.and_then(|c| c.trailing(&self.path)) {
+            pad(out, indent);
+            out.push_str(t);
+            out.push('\n');
+        }
+    }
+}
+
 fn pad(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn is_block_string(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s.contains('\n') && literal_ok(s))
 }
 
 fn write_map(
@@ -28,44 +83,71 @@ fn write_map(
     indent: usize,
     out: &mut String,
     inline_first: bool,
+    cx: &mut Cx,
 ) {
     for (i, (k, v)) in m.iter().enumerate() {
-        if i > 0 || !inline_first {
+        let at = cx.comments.map(|_| cx.path.push_key(k));
+        let inline = i == 0 && inline_first;
+        if !inline {
+            cx.before(indent, out);
+        }
+        if is_block_string(v) && !inline {
+            cx.trailing_above(indent, out);
+        }
+        if !inline {
             pad(out, indent);
         }
         write_string(k, indent, out, false);
         out.push(':');
         match v {
             Value::Object(c) if !c.is_empty() => {
+                cx.trailing(out);
                 out.push('\n');
-                write_map(c, indent + 2, out, false);
+                write_map(c, indent + 2, out, false, cx);
             }
             Value::Array(a) if !a.is_empty() => {
+                cx.trailing(out);
                 out.push('\n');
-                write_seq(a, indent, out, false);
+                write_seq(a, indent, out, false, cx);
             }
             other => {
                 out.push(' ');
                 write_scalar(other, indent + 2, out);
+                if !is_block_string(other) {
+                    cx.trailing(out);
+                }
                 out.push('\n');
             }
+        }
+        if let Some(at) = at {
+            cx.path.pop(at);
         }
     }
 }
 
-fn write_seq(a: &[Value], indent: usize, out: &mut String, inline_first: bool) {
+fn write_seq(a: &[Value], indent: usize, out: &mut String, inline_first: bool, cx: &mut Cx) {
+    let unique = cx.comments.is_some() && names_unique(a);
     for (i, v) in a.iter().enumerate() {
-        if i > 0 || !inline_first {
+        let at = cx.comments.map(|_| cx.path.push_item(a, i, unique));
+        let inline = i == 0 && inline_first;
+        if !inline {
+            cx.before(indent, out);
             pad(out, indent);
         }
         out.push_str("- ");
         match v {
-            Value::Object(c) if !c.is_empty() => write_map(c, indent + 2, out, true),
-            Value::Array(s) if !s.is_empty() => write_seq(s, indent + 2, out, true),
+            Value::Object(c) if !c.is_empty() => write_map(c, indent + 2, out, true, cx),
+            Value::Array(s) if !s.is_empty() => write_seq(s, indent + 2, out, true, cx),
             other => {
                 write_scalar(other, indent + 2, out);
+                if !is_block_string(other) {
+                    cx.trailing(out);
+                }
                 out.push('\n');
             }
+        }
+        if let Some(at) = at {
+            cx.path.pop(at);
         }
     }
 }

@@ -37,6 +37,9 @@ const MAX_DEPTH: usize = 512;
 struct Builder<'a> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, (Value, PosNode)>,
+    /// Lines (1-based, inclusive) that scalars spanning several lines
+    /// cover: a `#` there is content, not a comment.
+    scalar_lines: Vec<(usize, usize)>,
 }
 
 fn pos(span: &Span) -> (usize, usize) {
@@ -92,6 +95,14 @@ impl<'a> Builder<'a> {
         };
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
+                if span.end.line() > span.start.line() {
+                    let end = if span.end.col() == 0 {
+                        span.end.line() - 1
+                    } else {
+                        span.end.line()
+                    };
+                    self.scalar_lines.push((span.start.line(), end));
+                }
                 let value = scalar(&text, style, tag.as_deref()).map_err(|m| err_at(&span, m))?;
                 let out = leaf(value);
                 if anchor > 0 {
@@ -264,9 +275,17 @@ fn scalar(
 
 /// Parses one document (the whole of `text`). `None` when it is empty.
 pub fn parse_document(text: &str) -> Result<Option<(Value, PosNode)>, YamlError> {
+    Ok(parse_document_lines(text)?.map(|(v, p, _)| (v, p)))
+}
+
+/// [`parse_document`], plus the line ranges multi-line scalars cover.
+pub type ParsedLines = (Value, PosNode, Vec<(usize, usize)>);
+
+pub fn parse_document_lines(text: &str) -> Result<Option<ParsedLines>, YamlError> {
     let mut b = Builder {
         events: Parser::new_from_str(text),
         anchors: HashMap::new(),
+        scalar_lines: Vec::new(),
     };
     let mut result = None;
     loop {
@@ -285,7 +304,7 @@ pub fn parse_document(text: &str) -> Result<Option<(Value, PosNode)>, YamlError>
             }
         }
     }
-    Ok(result)
+    Ok(result.map(|(v, p)| (v, p, b.scalar_lines)))
 }
 
 #[cfg(test)]
