@@ -449,6 +449,31 @@ pub fn evaluate(expr: &str, variable: &str, value: Val) -> Result<Val, String> {
     }
 }
 
+/// The number words of `expr` that do not parse as a float: the evaluator
+/// silently takes them as 0 (e.g. `2X`, `2e`, `50%m`).
+pub fn malformed_numbers(expr: &str) -> Vec<String> {
+    let mut lex = Lexer {
+        b: expr.as_bytes(),
+        pos: 0,
+    };
+    let mut out = Vec::new();
+    loop {
+        match lex.next() {
+            Tok::Eof => return out,
+            Tok::Number(n) => {
+                let ok = match n.strip_suffix('%') {
+                    Some(x) => x.parse::<f64>().is_ok(),
+                    None => n.parse::<f64>().is_ok(),
+                };
+                if !ok {
+                    out.push(n);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

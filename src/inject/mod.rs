@@ -74,7 +74,7 @@ impl std::fmt::Display for Rejection {
 }
 
 mod build;
-mod matching;
+pub(crate) mod matching;
 mod metadata;
 mod resources;
 

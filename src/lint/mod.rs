@@ -22,6 +22,7 @@ mod overlap;
 pub mod registry;
 pub mod render;
 mod ssl;
+mod ssl_more;
 mod ssv;
 
 pub use registry::{Rule, RULES};

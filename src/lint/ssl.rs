@@ -51,23 +51,23 @@ fn has_terminator_env(c: &Value) -> bool {
         || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !s(e, "value").is_empty())
 }
 
-fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
+pub(super) fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
     ss.stored.as_ref().ok().and_then(|v| v.get("spec"))
 }
 
-struct Ctx<'o> {
+pub(super) struct Ctx<'o> {
     out: &'o mut Vec<Finding>,
     /// Resources that are SidecarSets.
     sidecar_sets: HashSet<usize>,
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, rule: &str, resource: usize, path: JsonPath, message: String) {
+    pub(super) fn push(&mut self, rule: &str, resource: usize, path: JsonPath, message: String) {
         let f = finding(rule, resource, path, message);
         self.emit(f);
     }
 
-    fn push_sev(
+    pub(super) fn push_sev(
         &mut self,
         rule: &str,
         sev: Severity,
@@ -91,7 +91,7 @@ impl Ctx<'_> {
     }
 }
 
-pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
+pub fn check(world: &World<'_>, input: &Input<'_>, out: &mut Vec<Finding>) {
     let mut cx = Ctx {
         out,
         sidecar_sets: world.sidecar_sets.iter().map(|s| s.resource).collect(),
@@ -99,6 +99,7 @@ pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
     for ss in &world.sidecar_sets {
         let Some(spec) = spec_of(ss) else { continue };
         sidecar_set_rules(&mut cx, ss, spec);
+        super::ssl_more::sidecar_set(&mut cx, world, ss, spec);
         if let Some(old) = world.old.get(ss.name()) {
             in_place(&mut cx, ss, old);
         }
@@ -117,7 +118,10 @@ pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
             template_rules(&mut cx, t, &matched);
         }
         template_volumes(&mut cx, t, &matched);
+        super::ssl_more::template(&mut cx, world, input, t, &matched);
     }
+    super::ssl_more::names_across_sets(&mut cx, world);
+    super::ssl_more::partitions(&mut cx, world, input);
     // SSL-050 on the SidecarSet itself when no workload of the input shows
     // whether its pods are ordered.
     for (ss, used) in world.sidecar_sets.iter().zip(used) {
@@ -132,14 +136,18 @@ pub fn check(world: &World<'_>, _input: &Input<'_>, out: &mut Vec<Finding>) {
 
 /// Whether pods from `t` are injected by a SidecarSet with spec `sp`
 /// (matching.md: not paused, namespace, selector).
-fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
-    if sp
-        .pointer("/injectionStrategy/paused")
+pub(super) fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
+    !paused(sp) && selected(world, sp, t)
+}
+
+fn paused(sp: &Value) -> bool {
+    sp.pointer("/injectionStrategy/paused")
         .and_then(Value::as_bool)
         == Some(true)
-    {
-        return false;
-    }
+}
+
+/// The controller's view: namespace and selector, pause ignored.
+pub(super) fn selected(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
     if let Some(ns) = sp.get("namespaceSelector").filter(|v| !v.is_null()) {
         let synthesized: Map<String, Value> = [(
             "kubernetes.io/metadata.name".to_string(),
@@ -167,7 +175,7 @@ fn selects(sel: &Value, labels: Option<&Map<String, Value>>) -> bool {
         .is_some_and(|s| s.matches(labels))
 }
 
-fn ctr_path(list: &str, i: usize) -> JsonPath {
+pub(super) fn ctr_path(list: &str, i: usize) -> JsonPath {
     JsonPath::keys(&["spec", list]).index(i)
 }
 
@@ -678,7 +686,7 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
 }
 
 /// Compare two volumes ignoring the defaults the API server fills in.
-fn same_volume(a: &Value, b: &Value) -> bool {
+pub(super) fn same_volume(a: &Value, b: &Value) -> bool {
     let norm = |v: &Value| {
         let mut v = v.clone();
         for src in ["configMap", "secret", "downwardAPI", "projected"] {

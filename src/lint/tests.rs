@@ -71,6 +71,35 @@ fn revision(name: &str) -> Value {
            "metadata": {"name": name, "namespace": "kruise-system"}})
 }
 
+fn live_pod(patch: Value) -> Value {
+    let mut v = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "web-1", "namespace": "default", "uid": "u-1", "labels": {"app": "web"}},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running"}
+    });
+    json_patch::merge(&mut v, &patch);
+    v
+}
+
+fn share_ss() -> Value {
+    ss(
+        json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "shareVolumePolicy": {"type": "enabled"}}]}}),
+    )
+}
+
+/// A Deployment patch: the app container mounts `mount` of pod volume `volume`.
+fn app_mount(mount: Value, volume: Value) -> Value {
+    json!({"spec": {"template": {"spec": {"volumes": [volume],
+        "containers": [{"name": "app", "image": "nginx:1.27", "volumeMounts": [mount]}]}}}})
+}
+
+fn guaranteed() -> Value {
+    json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+        "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]}}}})
+}
+
 fn rules_of(resources: &[Value], old: &[Value]) -> Vec<Finding> {
     lint(&Input {
         resources,
@@ -611,6 +640,24 @@ fn cases() -> Vec<Case> {
             ],
             vec![base_ss(), deploy(json!({}))],
         ),
+        // An init container of one SidecarSet named like another's container.
+        case(
+            "SSL-012",
+            vec![
+                base_ss(),
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "initContainers": [{"name": "side", "image": "x:1"}]}}),
+                ),
+                deploy(json!({})),
+            ],
+            vec![
+                base_ss(),
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "initContainers": [{"name": "init", "image": "x:1"}]}}),
+                ),
+                deploy(json!({})),
+            ],
+        ),
         case(
             "SSL-013",
             vec![env_ss(json!([{"name": "IS_INJECTED", "value": "true"}]))],
@@ -669,12 +716,43 @@ fn cases() -> Vec<Case> {
             )],
         ),
         case(
+            "SSL-027",
+            vec![
+                ss(json!({"spec": {"updateStrategy": {"partition": "99%"}}})),
+                deploy(json!({"spec": {"replicas": 5}})),
+            ],
+            vec![
+                ss(json!({"spec": {"updateStrategy": {"partition": 0}}})),
+                deploy(json!({"spec": {"replicas": 5}})),
+            ],
+        ),
+        case(
+            "SSL-028",
+            vec![
+                prio(json!({"orderPriority": [{"orderedKey": "tier"}]})),
+                deploy(json!({})),
+            ],
+            vec![
+                prio(json!({"orderPriority": [{"orderedKey": "tier"}]})),
+                deploy(json!({"spec": {"template": {"metadata": {"labels": {"tier": "1"}}}}})),
+            ],
+        ),
+        case(
             "SSL-029",
             vec![ss(
                 json!({"spec": {"updateStrategy": {"type": "Notupdate"}}}),
             )],
             vec![ss(
                 json!({"spec": {"updateStrategy": {"type": "NotUpdate"}}}),
+            )],
+        ),
+        case(
+            "SSL-030",
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"type": "NotUpdate"}, "initContainers": [init_native.clone()]}}),
+            )],
+            vec![ss(
+                json!({"spec": {"updateStrategy": {"type": "NotUpdate"}, "initContainers": [{"name": "init", "image": "busybox:1.36"}]}}),
             )],
         ),
         case(
@@ -700,6 +778,29 @@ fn cases() -> Vec<Case> {
             vec![ss(
                 json!({"spec": {"injectionStrategy": {"revision": {"customVersion": "version-2"}}}}),
             )],
+        ),
+        case(
+            "SSL-032",
+            vec![
+                ss(json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r2"}}}})),
+                revision("r1"),
+                deploy(json!({})),
+            ],
+            vec![
+                ss(json!({"spec": {"injectionStrategy": {"revision": {"revisionName": "r1"}}}})),
+                revision("r1"),
+                deploy(json!({})),
+            ],
+        ),
+        case(
+            "SSL-034",
+            vec![base_ss(), live_pod(json!({}))],
+            vec![
+                base_ss(),
+                live_pod(
+                    json!({"metadata": {"annotations": {"kruise.io/sidecarset-injected-list": "s"}}}),
+                ),
+            ],
         ),
         case(
             "SSL-040",
@@ -730,6 +831,54 @@ fn cases() -> Vec<Case> {
                 ss(json!({"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "app"}}]}})),
                 deploy(
                     json!({"spec": {"template": {"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "app"}}]}}}}),
+                ),
+            ],
+        ),
+        case(
+            "SSL-042",
+            vec![
+                share_ss(),
+                deploy(app_mount(
+                    json!({"name": "cred", "mountPath": "/cred"}),
+                    json!({"name": "cred", "secret": {"secretName": "db"}}),
+                )),
+            ],
+            vec![
+                share_ss(),
+                deploy(app_mount(
+                    json!({"name": "data", "mountPath": "/data"}),
+                    json!({"name": "data", "emptyDir": {}}),
+                )),
+            ],
+        ),
+        case(
+            "SSL-043",
+            vec![
+                share_ss(),
+                deploy(app_mount(
+                    json!({"name": "data", "mountPath": "/data", "subPathExpr": "$(POD_NAME)"}),
+                    json!({"name": "data", "emptyDir": {}}),
+                )),
+            ],
+            vec![
+                share_ss(),
+                deploy(json!({"spec": {"template": {"spec": {
+                "volumes": [{"name": "data", "emptyDir": {}}],
+                "containers": [{"name": "app", "image": "nginx:1.27",
+                    "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+                    "volumeMounts": [{"name": "data", "mountPath": "/data", "subPathExpr": "$(POD_NAME)"}]}]}}}})),
+            ],
+        ),
+        case(
+            "SSL-045",
+            vec![
+                base_ss(),
+                deploy(json!({"spec": {"template": {"spec": {"serviceAccountName": "operator"}}}})),
+            ],
+            vec![
+                base_ss(),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"serviceAccountName": "operator", "automountServiceAccountToken": false}}}}),
                 ),
             ],
         ),
@@ -784,6 +933,73 @@ fn cases() -> Vec<Case> {
             ],
         ),
         case(
+            "SSL-060",
+            vec![base_ss(), deploy(guaranteed())],
+            vec![
+                ss(
+                    json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "resources": {"limits": {"cpu": "100m", "memory": "64Mi"}}}]}}),
+                ),
+                deploy(guaranteed()),
+            ],
+        ),
+        // malformed number word
+        case(
+            "SSL-062",
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"limits": {"cpu": "cpu*2X"}}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"limits": {"cpu": "cpu*2"}}}),
+            ))],
+        ),
+        // plain number in a memory expression
+        case(
+            "SSL-062",
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"requests": {"memory": "max(0.5, 1)"}}}),
+            ))],
+            vec![ss(policy(
+                json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"requests": {"memory": "max(memory*0.5, 64Mi)"}}}),
+            ))],
+        ),
+        // unanchored regex, and limits dropped because the target has none
+        case(
+            "SSL-062",
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "app", "resourcesExpr": {"requests": {"cpu": "cpu"}}}),
+                )),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"containers": [{"name": "my-app-debug", "image": "nginx:1.27", "resources": {"requests": {"cpu": "1"}}}]}}}}),
+                ),
+            ],
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"requests": {"cpu": "cpu"}}}),
+                )),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27", "resources": {"requests": {"cpu": "1"}}}]}}}}),
+                ),
+            ],
+        ),
+        case(
+            "SSL-062",
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+                )),
+                deploy(json!({})),
+            ],
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"limits": {"cpu": "cpu"}}}),
+                )),
+                deploy(
+                    json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27", "resources": {"limits": {"cpu": "1"}}}]}}}}),
+                ),
+            ],
+        ),
+        case(
             "SSL-070",
             vec![
                 ss(patch(json!({"foo": "x"}), "MergePatchJson")),
@@ -794,6 +1010,49 @@ fn cases() -> Vec<Case> {
                 whitelist(&[".*"], Value::Null),
             ],
         ),
+        case(
+            "SSL-071",
+            vec![
+                ss(patch(json!({"foo": "{\"a\":1}"}), "MergePatchJson")),
+                whitelist(&[".*"], Value::Null),
+                deploy(
+                    json!({"spec": {"template": {"metadata": {"annotations": {"foo": "plain"}}}}}),
+                ),
+            ],
+            vec![
+                ss(patch(json!({"foo": "{\"a\":1}"}), "MergePatchJson")),
+                whitelist(&[".*"], Value::Null),
+                deploy(
+                    json!({"spec": {"template": {"metadata": {"annotations": {"foo": "{\"b\":2}"}}}}}),
+                ),
+            ],
+        ),
+        case(
+            "SSL-072",
+            vec![
+                ss(patch(json!({"foo": "x"}), "Merge")),
+                whitelist(&[".*"], Value::Null),
+            ],
+            vec![
+                ss(patch(json!({"foo": "x"}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        Case {
+            rule: "SSL-073",
+            fail: vec![
+                ss(patch(json!({"foo": "y"}), "Overwrite")),
+                whitelist(&[".*"], Value::Null),
+            ],
+            pass: vec![
+                ss(
+                    json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.37"}], "patchPodMetadata": [{"annotations": {"foo": "y"}, "patchPolicy": "Overwrite"}]}}),
+                ),
+                whitelist(&[".*"], Value::Null),
+            ],
+            old_fail: vec![ss(patch(json!({"foo": "x"}), "Overwrite"))],
+            old_pass: vec![ss(patch(json!({"foo": "x"}), "Overwrite"))],
+        },
         case(
             "SSL-074",
             vec![
@@ -806,6 +1065,21 @@ fn cases() -> Vec<Case> {
             vec![
                 ss(patch(json!({"foo": "x"}), "Overwrite")),
                 whitelist(&[".*"], Value::Null),
+            ],
+        ),
+        case(
+            "SSL-080",
+            vec![
+                base_ss(),
+                other(json!({"spec": {"containers": [{"name": "o", "image": "x:1"}]}})),
+                deploy(json!({})),
+            ],
+            vec![
+                base_ss(),
+                other(
+                    json!({"spec": {"containers": [{"name": "o", "image": "x:1", "podInjectPolicy": "AfterAppContainer"}]}}),
+                ),
+                deploy(json!({})),
             ],
         ),
         case(

@@ -7,7 +7,7 @@
 //! PLAN object of `../shared/cli-contract.md`.
 
 mod order;
-mod pods;
+pub(crate) mod pods;
 mod simulate;
 mod update;
 #[cfg(test)]
