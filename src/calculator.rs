@@ -479,6 +479,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn malformed_number_words() {
+        assert_eq!(
+            malformed_numbers("cpu*2X + 50%m - 2e"),
+            vec!["2X", "50%m", "2e"]
+        );
+        assert!(malformed_numbers("max(cpu*0.5, 50m) + 30% + 1e3").is_empty());
+    }
+
+    #[test]
     fn accepted() {
         for e in [
             "cpu*50%",

@@ -121,6 +121,14 @@ fn metadata_change(cx: &mut Ctx<'_>, ss: &SidecarSet<'_>, sp: &Value, old: &Valu
         cx.push("SSL-073", ss.resource, p, format!("patchPodMetadata of SidecarSet {} changed but its containers did not: existing pods get annotations again only with an in-place sidecar upgrade, so only new pods see this change", ss.name()));
         return;
     }
+    let without_image = (
+        crate::sidecarset::hash_without_image(old),
+        crate::sidecarset::hash_without_image(new),
+    );
+    if matches!(&without_image, (Ok(a), Ok(b)) if a != b) {
+        cx.push("SSL-073", ss.resource, p, format!("patchPodMetadata of SidecarSet {} changed together with more than images: existing pods are not upgradable in place (SSL-020), so they get the new annotations only when recreated", ss.name()));
+        return;
+    }
     // Upgraded pods are patched again, but Retain never changes a present key.
     let old_retained: HashSet<(&str, &Value)> = old_l
         .iter()
@@ -653,8 +661,18 @@ fn resources_policy(
                 }
             }
             if let Some(e) = expr("requests") {
-                if !targets.iter().any(|a| has(a, "requests")) {
-                    cx.push_sev("SSL-062", Severity::Info, t.resource, tp.clone(), format!("requests.{r} expression {} of sidecar {name} (SidecarSet {ssn}) is evaluated with 0 for these pods: no target has a {r} request", q(e)));
+                let var = if mentions_memory(e) { "memory" } else { "cpu" };
+                let zero = crate::calculator::Val::Qty(crate::quantity::Quantity::new(
+                    0,
+                    crate::quantity::Format::DecimalSI,
+                ));
+                let is_zero = match crate::calculator::evaluate(e, var, zero) {
+                    Ok(crate::calculator::Val::Qty(q)) => q.is_zero(),
+                    Ok(crate::calculator::Val::Num(n)) => n == 0.0,
+                    Err(_) => false,
+                };
+                if is_zero && !targets.iter().any(|a| has(a, "requests")) {
+                    cx.push_sev("SSL-062", Severity::Info, t.resource, tp.clone(), format!("requests.{r} expression {} of sidecar {name} (SidecarSet {ssn}) evaluates to 0 for these pods: no target has a {r} request", q(e)));
                 }
             }
         }
@@ -876,5 +894,56 @@ fn replicas(input: &Input<'_>, t: &Template<'_>) -> Option<usize> {
         | WorkloadKind::AdvancedStatefulSet => count(obj.pointer("/spec/replicas")),
         WorkloadKind::Job => count(obj.pointer("/spec/parallelism")),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn qos_classes() {
+        let pod = |containers: Value| json!({"containers": containers});
+        let r = |res: Value| json!({"name": "c", "resources": res});
+        assert_eq!(qos_class(&pod(json!([{"name": "c"}]))), "BestEffort");
+        // Limits only: requests default to them.
+        let g = r(json!({"limits": {"cpu": "1", "memory": "1Gi"}}));
+        assert_eq!(qos_class(&pod(json!([g]))), "Guaranteed");
+        let eq = r(
+            json!({"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1000m", "memory": "1Gi"}}),
+        );
+        assert_eq!(qos_class(&pod(json!([eq]))), "Guaranteed");
+        let lower =
+            r(json!({"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "500m"}}));
+        assert_eq!(qos_class(&pod(json!([lower]))), "Burstable");
+        let cpu_only = r(json!({"limits": {"cpu": "1"}}));
+        assert_eq!(qos_class(&pod(json!([cpu_only]))), "Burstable");
+        // Init containers count; zero requests do not.
+        let spec = json!({"containers": [g.clone()], "initContainers": [{"name": "i"}]});
+        assert_eq!(qos_class(&spec), "Burstable");
+        assert_eq!(
+            qos_class(&pod(json!([r(json!({"requests": {"cpu": "0"}}))]))),
+            "BestEffort"
+        );
+    }
+
+    #[test]
+    fn subpath_variables() {
+        assert_eq!(subpath_vars("a/$(POD_NAME)/$(NS)x"), vec!["POD_NAME", "NS"]);
+        assert_eq!(
+            subpath_vars("$(1BAD) $(ok.name-1) $(unclosed"),
+            vec!["ok.name-1"]
+        );
+        assert!(subpath_vars("").is_empty());
+    }
+
+    #[test]
+    fn memory_word() {
+        assert!(mentions_memory("memory*2"));
+        assert!(mentions_memory("max(memory, 1Gi)"));
+        assert!(!mentions_memory("MEMORY*2"));
+        assert!(!mentions_memory("memory_x"));
+        assert!(!mentions_memory("0.5"));
     }
 }

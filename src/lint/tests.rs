@@ -999,6 +999,22 @@ fn cases() -> Vec<Case> {
                 ),
             ],
         ),
+        // requests evaluated with an absent aggregate give 0
+        case(
+            "SSL-062",
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"requests": {"cpu": "cpu*50%"}}}),
+                )),
+                deploy(json!({})),
+            ],
+            vec![
+                ss(policy(
+                    json!({"targetContainersMode": "sum", "targetContainersNameRegex": "^app$", "resourcesExpr": {"requests": {"cpu": "max(cpu*50%, 50m)"}}}),
+                )),
+                deploy(json!({})),
+            ],
+        ),
         case(
             "SSL-070",
             vec![
@@ -1228,4 +1244,206 @@ fn best_practices_are_errors_only_on_workloads() {
         .collect();
     assert_eq!(on_deploy.len(), 1, "{with:?}");
     assert_eq!(on_deploy[0].severity, Severity::Error);
+}
+
+fn findings_of<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    f.iter().filter(|f| f.rule == rule).collect()
+}
+
+#[test]
+fn init_and_regular_names_clash_on_sidecar_sets_without_workloads() {
+    let other = {
+        let mut o = ss(
+            json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "initContainers": [{"name": "side", "image": "x:1"}]}}),
+        );
+        o["metadata"]["name"] = json!("other");
+        o
+    };
+    let f = rules_of(&[base_ss(), other], &[]);
+    let hits = findings_of(&f, "SSL-012");
+    assert_eq!(hits.len(), 1, "{f:?}");
+    assert_eq!(hits[0].resource, 1);
+    assert_eq!(
+        hits[0].severity,
+        Severity::Warning,
+        "capped on a SidecarSet"
+    );
+    assert!(
+        hits[0].message.contains("SidecarSet s"),
+        "{}",
+        hits[0].message
+    );
+}
+
+#[test]
+fn partition_counts_round_up() {
+    let f = rules_of(
+        &[
+            ss(json!({"spec": {"updateStrategy": {"partition": "99%"}}})),
+            deploy(json!({"spec": {"replicas": 5}})),
+        ],
+        &[],
+    );
+    let hits = findings_of(&f, "SSL-027");
+    assert_eq!(hits.len(), 1, "{f:?}");
+    assert!(
+        hits[0].message.contains(
+            "over 5 matched pods (deployment web: 5) keeps 4 on the current sidecar and updates 1"
+        ),
+        "{}",
+        hits[0].message
+    );
+    let big = rules_of(
+        &[
+            ss(json!({"spec": {"updateStrategy": {"partition": 7}}})),
+            deploy(json!({"spec": {"replicas": 5}})),
+        ],
+        &[],
+    );
+    let hits = findings_of(&big, "SSL-027");
+    assert!(
+        hits[0].message.contains("updates 0") && hits[0].message.contains("updates nothing"),
+        "{}",
+        hits[0].message
+    );
+}
+
+#[test]
+fn pods_to_be_created_are_not_unmanaged() {
+    // A Pod manifest without status/uid is yet to be created: the webhook injects it.
+    let mut pod = live_pod(json!({}));
+    if let Some(o) = pod.as_object_mut() {
+        o.remove("status");
+    }
+    pod["metadata"].as_object_mut().map(|m| m.remove("uid"));
+    let f = rules_of(&[base_ss(), pod], &[]);
+    assert!(findings_of(&f, "SSL-034").is_empty(), "{f:?}");
+}
+
+#[test]
+fn shared_mounts_bidirectional_and_skipped() {
+    let bidi = app_mount(
+        json!({"name": "data", "mountPath": "/data", "mountPropagation": "Bidirectional"}),
+        json!({"name": "data", "emptyDir": {}}),
+    );
+    let f = rules_of(&[share_ss(), deploy(bidi.clone())], &[]);
+    let hits = findings_of(&f, "SSL-042");
+    assert_eq!(hits.len(), 1, "{f:?}");
+    assert_eq!(hits[0].severity, Severity::Error);
+    let privileged = ss(
+        json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36",
+        "securityContext": {"privileged": true}, "shareVolumePolicy": {"type": "enabled"}}]}}),
+    );
+    let f = rules_of(&[privileged, deploy(bidi)], &[]);
+    assert!(findings_of(&f, "SSL-042").is_empty(), "{f:?}");
+    // The sidecar's own mount on the same path wins; the app's is skipped.
+    let own = ss(
+        json!({"spec": {"volumes": [{"name": "own", "emptyDir": {}}], "containers": [{"name": "side", "image": "busybox:1.36",
+        "volumeMounts": [{"name": "own", "mountPath": "/data"}], "shareVolumePolicy": {"type": "enabled"}}]}}),
+    );
+    let f = rules_of(
+        &[
+            own,
+            deploy(app_mount(
+                json!({"name": "data", "mountPath": "/data"}),
+                json!({"name": "data", "emptyDir": {}}),
+            )),
+        ],
+        &[],
+    );
+    let hits = findings_of(&f, "SSL-042");
+    assert_eq!(hits.len(), 1, "{f:?}");
+    assert_eq!(hits[0].severity, Severity::Info);
+    assert!(
+        hits[0].message.contains("/data of container app"),
+        "{}",
+        hits[0].message
+    );
+}
+
+#[test]
+fn qos_change_from_guaranteed() {
+    let f = rules_of(&[base_ss(), deploy(guaranteed())], &[]);
+    let hits = findings_of(&f, "SSL-060");
+    assert_eq!(hits.len(), 1, "{f:?}");
+    assert!(
+        hits[0]
+            .message
+            .contains("Guaranteed pods Burstable: sidecar(s) side"),
+        "{}",
+        hits[0].message
+    );
+    // Burstable pods stay Burstable whatever the sidecar.
+    let burstable = deploy(
+        json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+        "resources": {"requests": {"cpu": "1"}}}]}}}}),
+    );
+    assert!(findings_of(&rules_of(&[base_ss(), burstable], &[]), "SSL-060").is_empty());
+    // BestEffort pods become Burstable with a sidecar that requests anything.
+    let req = ss(
+        json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "resources": {"requests": {"memory": "16Mi"}}}]}}),
+    );
+    let hits = rules_of(&[req, deploy(json!({}))], &[]);
+    assert!(
+        findings_of(&hits, "SSL-060")[0]
+            .message
+            .contains("BestEffort pods Burstable"),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn metadata_change_with_non_image_change_and_retain() {
+    let wl = whitelist(&[".*"], Value::Null);
+    // Env changed too: not upgradable in place at all.
+    let new = ss(
+        json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.36", "env": [{"name": "A", "value": "1"}]}],
+        "patchPodMetadata": [{"annotations": {"foo": "y"}, "patchPolicy": "Overwrite"}]}}),
+    );
+    let old = ss(
+        json!({"spec": {"patchPodMetadata": [{"annotations": {"foo": "x"}, "patchPolicy": "Overwrite"}]}}),
+    );
+    let f = rules_of(&[new, wl.clone()], std::slice::from_ref(&old));
+    assert!(
+        findings_of(&f, "SSL-073")[0].message.contains("recreated"),
+        "{f:?}"
+    );
+    // Image upgrade with a changed Retain value: pods keep the old one.
+    let new = ss(
+        json!({"spec": {"containers": [{"name": "side", "image": "busybox:1.37"}],
+        "patchPodMetadata": [{"annotations": {"foo": "y"}, "patchPolicy": "Retain"}]}}),
+    );
+    let old = ss(
+        json!({"spec": {"patchPodMetadata": [{"annotations": {"foo": "x"}, "patchPolicy": "Retain"}]}}),
+    );
+    let f = rules_of(&[new, wl], &[old]);
+    let hits = findings_of(&f, "SSL-073");
+    assert_eq!(hits.len(), 1, "{f:?}");
+    assert!(
+        hits[0].message.contains("Retain annotation(s) foo"),
+        "{}",
+        hits[0].message
+    );
+}
+
+#[test]
+fn injection_order_is_deterministic_with_the_gate() {
+    let other = {
+        let mut o = ss(json!({"spec": {"containers": [{"name": "o", "image": "x:1"}]}}));
+        o["metadata"]["name"] = json!("other");
+        o
+    };
+    let resources = [base_ss(), other, deploy(json!({}))];
+    let mut gates = crate::features::FeatureGates::default();
+    assert!(!findings_of(&rules_of(&resources, &[]), "SSL-080").is_empty());
+    gates.sort_sidecar_container_by_name = true;
+    let f = lint(&Input {
+        resources: &resources,
+        gates,
+        ..Default::default()
+    });
+    assert!(findings_of(&f, "SSL-080").is_empty(), "{f:?}");
+    // Two versions of one SidecarSet are not two SidecarSets.
+    let f = rules_of(&[base_ss(), base_ss(), deploy(json!({}))], &[]);
+    assert!(findings_of(&f, "SSL-080").is_empty(), "{f:?}");
 }
