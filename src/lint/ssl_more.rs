@@ -438,8 +438,12 @@ fn shares(c: &Value) -> bool {
     str_at(c, "/shareVolumePolicy/type") == "enabled"
 }
 
-/// An app container and one of its mounts.
-type AppMount<'t> = (&'t Value, &'t Value);
+/// An app container and one of its mounts, with their indices.
+struct AppMount<'t> {
+    app: &'t Value,
+    mount: &'t Value,
+    at: (usize, usize),
+}
 
 /// The mounts `shareVolumePolicy` copies into sidecar `c` (injection.md
 /// §7.1): (app container, mount), and the ones skipped for their path.
@@ -454,18 +458,23 @@ fn shared_mounts<'t>(t: &'t Template<'_>, c: &Value) -> (Vec<AppMount<'t>>, Vec<
         )
         .collect();
     let (mut copied, mut skipped) = (Vec::new(), Vec::new());
-    for app in t.list("containers") {
+    for (i, app) in t.list("containers").iter().enumerate() {
         let injected = arr(app, "env")
             .iter()
             .any(|e| s(e, "name") == "IS_INJECTED" && s(e, "value") == "true");
         if injected {
             continue;
         }
-        for m in arr(app, "volumeMounts") {
-            if used.insert(s(m, "mountPath").to_string()) {
-                copied.push((app, m));
+        for (j, mount) in arr(app, "volumeMounts").iter().enumerate() {
+            let am = AppMount {
+                app,
+                mount,
+                at: (i, j),
+            };
+            if used.insert(s(mount, "mountPath").to_string()) {
+                copied.push(am);
             } else {
-                skipped.push((app, m));
+                skipped.push(am);
             }
         }
     }
@@ -513,11 +522,17 @@ fn share_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
         == Some(true);
     let (copied, skipped) = shared_mounts(t, c);
     let mut flagged = Vec::new();
-    for (app, m) in &copied {
+    for AppMount { app, mount: m, at } in &copied {
+        let mp = tp
+            .clone()
+            .key("containers")
+            .index(at.0)
+            .key("volumeMounts")
+            .index(at.1);
         let path = s(m, "mountPath");
         let vname = s(m, "name");
         if s(m, "mountPropagation") == "Bidirectional" && !privileged {
-            cx.push_sev("SSL-042", Severity::Error, t.resource, tp.clone(), format!("sidecar {name} of SidecarSet {ssn} gets the Bidirectional mount {path} of container {} but is not privileged: the pod is rejected", s(app, "name")));
+            cx.push_sev("SSL-042", Severity::Error, t.resource, mp.clone().key("mountPropagation"), format!("sidecar {name} of SidecarSet {ssn} gets the Bidirectional mount {path} of container {} but is not privileged: the pod is rejected", s(app, "name")));
         }
         let v = vols.get(vname);
         let kind = if v.is_some_and(|v| v.get("hostPath").is_some()) {
@@ -546,7 +561,7 @@ fn share_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
             let in_app = arr(app, "env").iter().any(|e| s(e, "name") == var);
             let in_sidecar = arr(c, "env").iter().any(|e| s(e, "name") == var);
             if !in_app && !in_sidecar {
-                cx.push("SSL-043", t.resource, tp.clone(), format!("sidecar {name} of SidecarSet {ssn} gets mount {path} of container {} whose subPathExpr uses $({var}), but {} does not define {var} in env: the variable is not copied and stays unresolved in the sidecar", s(app, "name"), s(app, "name")));
+                cx.push("SSL-043", t.resource, mp.clone().key("subPathExpr"), format!("sidecar {name} of SidecarSet {ssn} gets mount {path} of container {} whose subPathExpr uses $({var}), but {} does not define {var} in env: the variable is not copied and stays unresolved in the sidecar", s(app, "name"), s(app, "name")));
             }
         }
     }
@@ -556,7 +571,13 @@ fn share_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
     if !skipped.is_empty() {
         let list: Vec<String> = skipped
             .iter()
-            .map(|(app, m)| format!("{} of container {}", s(m, "mountPath"), s(app, "name")))
+            .map(|am| {
+                format!(
+                    "{} of container {}",
+                    s(am.mount, "mountPath"),
+                    s(am.app, "name")
+                )
+            })
             .collect();
         cx.push_sev("SSL-042", Severity::Info, t.resource, tp, format!("sidecar {name} of SidecarSet {ssn} does not get the app mount(s) {}: the path is already used, so they are skipped silently", list.join(", ")));
     }
