@@ -200,8 +200,30 @@ pub fn collect(
     scalar_lines: &[(usize, usize)],
 ) -> Comments {
     let mut comments = Comments::default();
-    // Cheap exit for the common case.
-    if !text.contains('#') {
+    // Cheap exits for the common cases: no `#` at all, or only full-line
+    // comments above the first node (a header), which all belong to the root.
+    let Some(first_hash) = text.find('#') else {
+        return comments;
+    };
+    let header_end = text
+        .split('\n')
+        .take(root.line.saturating_sub(first_line))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    if first_hash < header_end && !text[header_end.min(text.len())..].contains('#') {
+        for (i, raw) in text[..header_end.min(text.len())].split('\n').enumerate() {
+            let line = raw.trim_end_matches('\r');
+            if i == 0 && line.starts_with("---") {
+                continue;
+            }
+            if line.trim_start().starts_with('#') {
+                comments
+                    .before
+                    .entry(String::new())
+                    .or_default()
+                    .push(line.trim_start().to_string());
+            }
+        }
         return comments;
     }
     let mut nodes = Vec::new();
@@ -310,6 +332,16 @@ mod tests {
         .expect("parses")
         .expect("doc");
         assert_eq!(back, plain);
+    }
+
+    #[test]
+    fn a_header_comment_belongs_to_the_root() {
+        let text = "--- # sep\n# about\n\n# this\na: 1\n";
+        let out = reemit(text, |v| v["b"] = serde_json::json!(2));
+        assert_eq!(out, "# about\n# this\na: 1\nb: 2\n");
+        // And the same through the general path (a comment further down).
+        let out = reemit("# about\na: 1 # one\n", |v| v["b"] = serde_json::json!(2));
+        assert_eq!(out, "# about\na: 1 # one\nb: 2\n");
     }
 
     #[test]
