@@ -128,6 +128,12 @@ pub fn render(p: &Plan, style: &Style) -> String {
         );
         let _ = writeln!(s, "  {}", style.paint("33", &line));
         let _ = writeln!(s, "  {}", pt.message);
+        if style.all_pods {
+            let _ = writeln!(s, "  held, in release order:");
+            for pod in &pt.held {
+                let _ = writeln!(s, "         {pod}");
+            }
+        }
         if !pt.release.is_empty() {
             let _ = writeln!(s, "  with partition 0 the rollout would go on:");
             batch_rows(&mut s, &pt.release, style);
