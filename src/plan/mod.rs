@@ -260,6 +260,7 @@ fn describe(end: &End, r: &Rollout, partition: usize, opts: &Options) -> String 
         ),
         End::NoCandidates => r.counts.no_candidates(),
         End::RoundLimit => format!("stopped after {} round(s) (--max-rounds)", opts.max_rounds),
+        End::FlipStuck => "a hot-upgrade flip resets no idle twin of these pods (is the twin missing from spec.containers?); the controller would retry it every reconcile".into(),
     }
 }
 
@@ -545,5 +546,24 @@ mod tests {
         assert_eq!(p.batches.len(), 2, "{:?}", p.batches);
         assert_eq!(p.end, "every matched pod is updated");
         assert_eq!(p.final_status.updated_ready_pods, 4);
+    }
+
+    /// A twin the flip cannot reach must not make the simulation loop.
+    #[test]
+    fn a_flip_that_changes_nothing_ends_the_plan() {
+        let mut pod = hot_pod(0, "mesh-1", ["mesh:2", "mesh:1"], true);
+        let twin = pod["spec"]["containers"][2].take();
+        pod["spec"]["containers"]
+            .as_array_mut()
+            .expect("containers")
+            .truncate(2);
+        pod["spec"]["initContainers"] = json!([twin]);
+        pod["status"]["containerStatuses"]
+            .as_array_mut()
+            .expect("statuses")
+            .truncate(2);
+        let p = plan(&hot_set(), &[&pod], &[], &Options::default()).expect("plans");
+        assert_eq!(p.batches.len(), 1);
+        assert!(p.end.contains("flip resets no idle twin"), "{}", p.end);
     }
 }

@@ -78,6 +78,7 @@ pub enum End {
     Budget,
     NoCandidates,
     RoundLimit,
+    FlipStuck,
 }
 
 pub struct Rollout<'a> {
@@ -303,6 +304,11 @@ impl<'a> Rollout<'a> {
                     self.change(i, true);
                 }
                 batches.push(self.batch(Action::Flip, &pods, before));
+                if pods.iter().all(|i| self.flips.contains(i)) {
+                    // The flip could not reset any twin (a malformed pod):
+                    // the controller would repeat it forever.
+                    return End::FlipStuck;
+                }
                 continue;
             }
             if self.counts.updated >= self.counts.matched {
