@@ -427,6 +427,15 @@ fn working_copy(p: &Value) -> Value {
         }
         Value::Object(out)
     }
+    // Containers and their statuses keep only what the rollout reads:
+    // names, images, image IDs, readiness, restarts.
+    fn slim(list: Option<&Value>, keys: &[&str]) -> Value {
+        Value::Array(
+            list.and_then(Value::as_array)
+                .map(|items| items.iter().map(|c| pick(Some(c), keys)).collect())
+                .unwrap_or_default(),
+        )
+    }
     let mut out = serde_json::Map::new();
     out.insert(
         "metadata".into(),
@@ -442,17 +451,15 @@ fn working_copy(p: &Value) -> Value {
             ],
         ),
     );
-    out.insert(
-        "spec".into(),
-        pick(p.get("spec"), &["nodeName", "containers", "initContainers"]),
+    let mut spec = pick(p.get("spec"), &["nodeName"]);
+    spec["containers"] = slim(p.at("/spec/containers"), &["name", "image"]);
+    out.insert("spec".into(), spec);
+    let mut status = pick(p.get("status"), &["phase", "conditions"]);
+    status["containerStatuses"] = slim(
+        p.at("/status/containerStatuses"),
+        &["name", "image", "imageID", "ready", "restartCount"],
     );
-    out.insert(
-        "status".into(),
-        pick(
-            p.get("status"),
-            &["phase", "conditions", "containerStatuses"],
-        ),
-    );
+    out.insert("status".into(), status);
     Value::Object(out)
 }
 
