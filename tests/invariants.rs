@@ -38,17 +38,21 @@ fn policy_args(args: &[String]) -> Vec<String> {
     out
 }
 
+/// An `inject` case printing YAML (the default output).
+fn is_yaml_inject(case: &support::Case) -> bool {
+    case.args.first().is_some_and(|a| a == "inject")
+        && !case
+            .args
+            .iter()
+            .any(|a| a == "-o" || a.starts_with("--output"))
+}
+
 #[test]
 fn injecting_twice_changes_nothing() {
     let mut checked = 0;
     for case in support::golden_cases(root()) {
-        let is_yaml_inject = case.args.first().is_some_and(|a| a == "inject")
-            && !case
-                .args
-                .iter()
-                .any(|a| a == "-o" || a.starts_with("--output"));
         let want = support::read_expected(&case);
-        if !is_yaml_inject || want.status != 0 {
+        if !is_yaml_inject(&case) || want.status != 0 {
             continue;
         }
         let once = support::run_case(root(), &case);
@@ -237,12 +241,7 @@ fn yaml_output_reads_back_as_the_json_output() {
     let flatten = |vs: Vec<Value>| -> Vec<Value> { vs.into_iter().flat_map(items).collect() };
     let mut checked = 0;
     for case in support::golden_cases(root()) {
-        let is_yaml_inject = case.args.first().is_some_and(|a| a == "inject")
-            && !case
-                .args
-                .iter()
-                .any(|a| a == "-o" || a.starts_with("--output"));
-        if !is_yaml_inject || support::read_expected(&case).status != 0 {
+        if !is_yaml_inject(&case) || support::read_expected(&case).status != 0 {
             continue;
         }
         let yaml = support::run_case(root(), &case);

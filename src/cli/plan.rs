@@ -27,10 +27,12 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let what_if = !args.from.is_empty();
     let synthesized;
     let pods: Vec<&Value> = if what_if {
+        // The current state is read once, for the webhook check and the pods.
+        let current = input::load_separate(&args.from)?;
         if args.validate {
-            validate(args, &inputs)?;
+            validate(args, &inputs, &current)?;
         }
-        synthesized = synthesized_pods(args, &inputs)?;
+        synthesized = synthesized_pods(args, &inputs, current)?;
         synthesized.iter().collect()
     } else {
         inputs
@@ -110,8 +112,7 @@ fn partition_value(text: &str) -> Result<Value, CliError> {
 /// A what-if SidecarSet is applied to the cluster first: the validating
 /// webhook's rejections (SSV rules, as UPDATEs of the --from versions)
 /// mean there is no rollout to plan.
-fn validate(args: &PlanArgs, inputs: &Inputs) -> Result<(), CliError> {
-    let old_inputs = input::load_separate(&args.from)?;
+fn validate(args: &PlanArgs, inputs: &Inputs, old_inputs: &Inputs) -> Result<(), CliError> {
     let old: Vec<Value> = old_inputs
         .of_class(Class::SidecarSet)
         .map(|r| old_inputs.value(r).clone())
@@ -142,8 +143,11 @@ fn validate(args: &PlanArgs, inputs: &Inputs) -> Result<(), CliError> {
 }
 
 /// Pods of the workloads in -f as the `--from` SidecarSets injected them.
-fn synthesized_pods(args: &PlanArgs, inputs: &Inputs) -> Result<Vec<Value>, CliError> {
-    let mut current = input::load_separate(&args.from)?;
+fn synthesized_pods(
+    args: &PlanArgs,
+    inputs: &Inputs,
+    mut current: Inputs,
+) -> Result<Vec<Value>, CliError> {
     // Namespaces and ControllerRevisions of -f count for the current state too.
     for r in &inputs.resources {
         if matches!(r.class, Class::Namespace | Class::ControllerRevision) {

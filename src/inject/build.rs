@@ -108,20 +108,26 @@ fn transfer_envs(pod: &Value, c: &Value) -> Vec<Value> {
     out
 }
 
-fn subpath_vars(expr: &str) -> Vec<String> {
+/// `$(NAME)` references of a subPathExpr, as `SubPathExprEnvReg`
+/// (`\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)`) finds them.
+pub(crate) fn subpath_vars(expr: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = expr;
     while let Some(i) = rest.find("$(") {
         let after = &rest[i + 2..];
-        let Some(end) = after.find(')') else { break };
+        let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+        let end = after.find(|c: char| !ok(c)).unwrap_or(after.len());
         let name = &after[..end];
-        let valid = name.chars().enumerate().all(|(j, ch)| {
-            ch.is_ascii_alphabetic() || "-._".contains(ch) || (j > 0 && ch.is_ascii_digit())
-        });
-        if !name.is_empty() && valid {
-            out.push(name.to_string());
+        let first_ok = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '.' | '_'));
+        if first_ok && after[end..].starts_with(')') {
+            out.push(name);
+            rest = &after[end + 1..];
+        } else {
+            rest = after;
         }
-        rest = &after[end + 1..];
     }
     out
 }
@@ -377,5 +383,7 @@ mod tests {
             vec![json!({"name": "A", "value": "1"}), json!({"name": "B"})]
         );
         assert_eq!(subpath_vars("logs/$(POD_NAME)/$(NS)"), ["POD_NAME", "NS"]);
+        // The regex restarts right after a failed `$(`.
+        assert_eq!(subpath_vars("$(a$(b)"), ["b"]);
     }
 }

@@ -74,6 +74,7 @@ impl std::fmt::Display for Rejection {
 }
 
 mod build;
+pub(crate) use build::subpath_vars;
 pub(crate) mod matching;
 mod metadata;
 mod resources;

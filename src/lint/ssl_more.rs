@@ -481,29 +481,6 @@ fn shared_mounts<'t>(t: &'t Template<'_>, c: &Value) -> (Vec<AppMount<'t>>, Vec<
     (copied, skipped)
 }
 
-/// `$(NAME)` references of a subPathExpr (`SubPathExprEnvReg`).
-fn subpath_vars(expr: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = expr;
-    while let Some(i) = rest.find("$(") {
-        let after = &rest[i + 2..];
-        let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
-        let end = after.find(|c: char| !ok(c)).unwrap_or(after.len());
-        let name = &after[..end];
-        let first_ok = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '.' | '_'));
-        if first_ok && after[end..].starts_with(')') {
-            out.push(name);
-            rest = &after[end + 1..];
-        } else {
-            rest = after;
-        }
-    }
-    out
-}
-
 /// SSL-042 and SSL-043 for one sidecar with `shareVolumePolicy: enabled`.
 fn share_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
     if !shares(c) {
@@ -557,7 +534,7 @@ fn share_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
             flagged.push(format!("{path} (volume {vname}, {kind}{rw})"));
         }
         // SSL-043: variables the webhook does not copy along.
-        for var in subpath_vars(s(m, "subPathExpr")) {
+        for var in crate::inject::subpath_vars(s(m, "subPathExpr")) {
             let in_app = arr(app, "env").iter().any(|e| s(e, "name") == var);
             let in_sidecar = arr(c, "env").iter().any(|e| s(e, "name") == var);
             if !in_app && !in_sidecar {
@@ -951,12 +928,15 @@ mod tests {
 
     #[test]
     fn subpath_variables() {
-        assert_eq!(subpath_vars("a/$(POD_NAME)/$(NS)x"), vec!["POD_NAME", "NS"]);
         assert_eq!(
-            subpath_vars("$(1BAD) $(ok.name-1) $(unclosed"),
+            crate::inject::subpath_vars("a/$(POD_NAME)/$(NS)x"),
+            vec!["POD_NAME", "NS"]
+        );
+        assert_eq!(
+            crate::inject::subpath_vars("$(1BAD) $(ok.name-1) $(unclosed"),
             vec!["ok.name-1"]
         );
-        assert!(subpath_vars("").is_empty());
+        assert!(crate::inject::subpath_vars("").is_empty());
     }
 
     #[test]

@@ -142,7 +142,17 @@ fn suffix_int(v: &str) -> i64 {
 }
 
 /// §5.2 priority, stable.
+#[cfg(test)]
 pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
+    by_priority_of(pods, |p| p, strategy);
+}
+
+/// [`by_priority`] over any pod handle, given how to reach its pod.
+pub fn by_priority_of<'v, T: Copy>(
+    pods: &mut [T],
+    pod: impl Fn(T) -> &'v Value,
+    strategy: Option<&Value>,
+) {
     let Some(st) = strategy else { return };
     if let Some(terms) = st
         .get("weightPriority")
@@ -169,7 +179,7 @@ pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
                 .sum()
         };
         // Stable, like sort.SliceStable.
-        pods.sort_by_cached_key(|p| std::cmp::Reverse(score(p)));
+        pods.sort_by_cached_key(|p| std::cmp::Reverse(score(pod(*p))));
     } else if let Some(terms) = st
         .get("orderPriority")
         .and_then(Value::as_array)
@@ -188,7 +198,7 @@ pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
             }
             (-1, std::cmp::Reverse(0))
         };
-        pods.sort_by_cached_key(|p| key(p));
+        pods.sort_by_cached_key(|p| key(pod(*p)));
     }
 }
 

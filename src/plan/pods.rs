@@ -299,34 +299,12 @@ impl SetView {
 
     /// `IsPodReady` of the control.
     pub fn is_ready(&self, p: &Value) -> bool {
-        let working = working_map(p);
-        for sc in self
+        let idle_not_empty = self
             .sidecars
             .iter()
             .filter(|sc| sc.hot && !sc.empty_image.is_empty())
-        {
-            let work = working.get(&sc.name).and_then(Value::as_str).unwrap_or("");
-            let idle = if work == format!("{}-1", sc.name) {
-                format!("{}-2", sc.name)
-            } else {
-                format!("{}-1", sc.name)
-            };
-            let idle_image = p
-                .at("/spec/containers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .find(|c| s(c, "/name") == idle)
-                .map(|c| s(c, "/image"))
-                .unwrap_or("");
-            if idle_image != sc.empty_image {
-                return false;
-            }
-        }
-        s(p, "/status/phase") == "Running"
-            && super::order::is_ready_condition(p)
-            && p.at("/metadata/deletionTimestamp")
-                .is_none_or(Value::is_null)
+            .any(|sc| container_image(p, &twins(p, &sc.name).1) != sc.empty_image);
+        !idle_not_empty && running_and_ready(p)
     }
 
     pub fn has_hot_upgrade(&self) -> bool {
@@ -363,11 +341,7 @@ impl SetView {
             return false;
         }
         // isHotUpgradingReady
-        if s(p, "/status/phase") == "Running"
-            && super::order::is_ready_condition(p)
-            && p.at("/metadata/deletionTimestamp")
-                .is_none_or(Value::is_null)
-        {
+        if running_and_ready(p) {
             return true;
         }
         p.at("/status/containerStatuses")
@@ -530,6 +504,14 @@ fn working_map(p: &Value) -> serde_json::Map<String, Value> {
         "/metadata/annotations/kruise.io~1sidecarset-working-hotupgrade-container",
     ))
     .unwrap_or_default()
+}
+
+/// `util.IsRunningAndReady`.
+fn running_and_ready(p: &Value) -> bool {
+    s(p, "/status/phase") == "Running"
+        && super::order::is_ready_condition(p)
+        && p.at("/metadata/deletionTimestamp")
+            .is_none_or(Value::is_null)
 }
 
 /// `GetPodHotUpgradeContainers`: (working, idle) twin names of `sidecar`.

@@ -13,7 +13,7 @@ use super::{Action, Batch, NotUpgradable, Spread};
 use crate::value::At;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Flags {
@@ -93,8 +93,8 @@ pub struct Rollout<'a> {
     /// order of the rest, so it is computed once.
     order: Vec<usize>,
     cursor: usize,
-    /// Pod address -> index, to map the priority order back.
-    index_of: HashMap<usize, usize>,
+    /// Every pod's index: the "all pods" scatter counts its totals over.
+    all: Vec<usize>,
     /// Every pod's value of each scatter key, read once (labels never change).
     scatter_labels: Vec<(String, Vec<Option<&'a str>>)>,
     pub max_unavailable: usize,
@@ -103,10 +103,6 @@ pub struct Rollout<'a> {
     pub round: usize,
     pub not_upgradable: Vec<NotUpgradable>,
     pub in_flight: Vec<String>,
-}
-
-fn addr(v: &Value) -> usize {
-    std::ptr::from_ref(v) as usize
 }
 
 impl<'a> Rollout<'a> {
@@ -133,7 +129,7 @@ impl<'a> Rollout<'a> {
             flips: BTreeSet::new(),
             order: Vec::new(),
             cursor: 0,
-            index_of: HashMap::new(),
+            all: Vec::new(),
             scatter_labels: Vec::new(),
             max_unavailable: pods::max_unavailable(
                 strategy.and_then(|s| s.get("maxUnavailable")),
@@ -171,8 +167,12 @@ impl<'a> Rollout<'a> {
             .map(|p| super::order::ActiveKey::of(p))
             .collect();
         order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        let mut refs: Vec<&Value> = order.iter().map(|&i| r.originals[i]).collect();
-        super::order::by_priority(&mut refs, strategy.and_then(|s| s.get("priorityStrategy")));
+        let originals = &r.originals;
+        super::order::by_priority_of(
+            &mut order,
+            |i| originals[i],
+            strategy.and_then(|s| s.get("priorityStrategy")),
+        );
         if let Some(terms) = r.scatter {
             for t in terms {
                 let Some(k) = t.get("key").and_then(Value::as_str) else {
@@ -194,16 +194,10 @@ impl<'a> Rollout<'a> {
                 r.scatter_labels.push((k.to_string(), col));
             }
         }
-        r.index_of = r
-            .originals
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (addr(p), i))
-            .collect();
-        r.order = refs
-            .iter()
-            .filter_map(|p| r.index_of.get(&addr(p)).copied())
-            .collect();
+        if r.scatter.is_some() {
+            r.all = (0..r.originals.len()).collect();
+        }
+        r.order = order;
         r
     }
 
@@ -247,7 +241,6 @@ impl<'a> Rollout<'a> {
             None => rest.collect(),
             Some(terms) => {
                 let waiting: Vec<usize> = rest.collect();
-                let all: Vec<usize> = (0..self.originals.len()).collect();
                 let columns = &self.scatter_labels;
                 let label = |i: usize, k: &str| -> Option<&'a str> {
                     columns
@@ -255,7 +248,7 @@ impl<'a> Rollout<'a> {
                         .find(|(key, _)| key == k)
                         .and_then(|(_, col)| col[i])
                 };
-                super::order::scatter_by(waiting, &all, terms, &label)
+                super::order::scatter_by(waiting, &self.all, terms, &label)
             }
         }
     }

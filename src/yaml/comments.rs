@@ -53,18 +53,25 @@ impl Path {
     }
 
     pub fn push_item(&mut self, seq: &[Value], index: usize, names_unique: bool) -> usize {
+        match item_name(&seq[index]).filter(|_| names_unique) {
+            Some(n) => self.push_name(n),
+            None => self.push_index(index),
+        }
+    }
+
+    fn push_name(&mut self, name: &str) -> usize {
         let at = self.0.len();
         self.0.push('\u{1}');
-        match item_name(&seq[index]).filter(|_| names_unique) {
-            Some(n) => {
-                self.0.push('n');
-                self.0.push_str(n);
-            }
-            None => {
-                self.0.push('i');
-                self.0.push_str(&index.to_string());
-            }
-        }
+        self.0.push('n');
+        self.0.push_str(name);
+        at
+    }
+
+    fn push_index(&mut self, index: usize) -> usize {
+        let at = self.0.len();
+        self.0.push('\u{1}');
+        self.0.push('i');
+        self.0.push_str(&index.to_string());
         at
     }
 
@@ -137,25 +144,16 @@ fn path_of(nodes: &[Node], mut i: usize) -> String {
         segs.push(&nodes[i].seg);
         i = nodes[i].parent;
     }
-    let mut out = String::new();
+    let mut path = Path::default();
     for seg in segs.into_iter().rev() {
         match seg {
-            Seg::Root => {}
-            Seg::Key(k) => {
-                out.push_str("\u{1}k");
-                out.push_str(k);
-            }
-            Seg::Name(n) => {
-                out.push_str("\u{1}n");
-                out.push_str(n);
-            }
-            Seg::Index(i) => {
-                out.push_str("\u{1}i");
-                out.push_str(&i.to_string());
-            }
-        }
+            Seg::Root => 0,
+            Seg::Key(k) => path.push_key(k),
+            Seg::Name(n) => path.push_name(n),
+            Seg::Index(i) => path.push_index(*i),
+        };
     }
-    out
+    path.0
 }
 
 /// Byte offset of a comment starting at or after byte `from` of `line`:
@@ -200,38 +198,12 @@ pub fn collect(
     scalar_lines: &[(usize, usize)],
 ) -> Comments {
     let mut comments = Comments::default();
-    // Cheap exits for the common cases: no `#` at all, or only full-line
-    // comments above the first node (a header), which all belong to the root.
-    let Some(first_hash) = text.find('#') else {
-        return comments;
-    };
-    let header_end = text
-        .split('\n')
-        .take(root.line.saturating_sub(first_line))
-        .map(|l| l.len() + 1)
-        .sum::<usize>();
-    if first_hash < header_end && !text[header_end.min(text.len())..].contains('#') {
-        for (i, raw) in text[..header_end.min(text.len())].split('\n').enumerate() {
-            let line = raw.trim_end_matches('\r');
-            if i == 0 && line.starts_with("---") {
-                continue;
-            }
-            if line.trim_start().starts_with('#') {
-                comments
-                    .before
-                    .entry(String::new())
-                    .or_default()
-                    .push(line.trim_start().to_string());
-            }
-        }
+    if !text.contains('#') {
         return comments;
     }
-    let mut nodes = Vec::new();
-    walk(value, root, usize::MAX, Seg::Root, &mut nodes);
-    // Preorder puts the outer node first among those on one line; `order`
-    // sorts by line without moving nodes, whose parent links are indexes.
-    let mut order: Vec<usize> = (0..nodes.len()).collect();
-    order.sort_by_key(|&i| nodes[i].line);
+    // Nodes in line order, built at the first comment below the header: a
+    // comment above the first node belongs to the root and needs no walk.
+    let mut index: Option<(Vec<Node>, Vec<usize>)> = None;
     // Scalars come in document order; one cursor walks them with the lines.
     let mut ranges = scalar_lines.to_vec();
     ranges.sort_unstable();
@@ -242,26 +214,40 @@ pub fn collect(
         }
         r < ranges.len() && ranges[r].0 <= line
     };
-    let mut next = 0usize;
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = first_line + i;
         let line = raw.trim_end_matches('\r');
-        if i == 0 && line.starts_with("---") {
+        if (i == 0 && line.starts_with("---")) || !line.contains('#') || in_scalar(line_no) {
             continue; // the separator line is copied as it is
         }
-        while next < order.len() && nodes[order[next]].line <= line_no {
-            next += 1;
-        }
-        if in_scalar(line_no) {
+        let trimmed = line.trim_start();
+        if line_no < root.line {
+            if trimmed.starts_with('#') {
+                comments
+                    .before
+                    .entry(String::new())
+                    .or_default()
+                    .push(trimmed.to_string());
+            }
             continue;
         }
-        let trimmed = line.trim_start();
+        let (nodes, order) = index.get_or_insert_with(|| {
+            let mut nodes = Vec::new();
+            walk(value, root, usize::MAX, Seg::Root, &mut nodes);
+            // Preorder puts the outer node first among those on one line;
+            // `order` sorts by line without moving nodes (parents are indexes).
+            let mut order: Vec<usize> = (0..nodes.len()).collect();
+            order.sort_by_key(|&i| nodes[i].line);
+            (nodes, order)
+        });
+        // Nodes starting on or before this line.
+        let next = order.partition_point(|&n| nodes[n].line <= line_no);
         if trimmed.starts_with('#') {
             let c = trimmed.to_string();
             match order.get(next) {
                 Some(&n) => comments
                     .before
-                    .entry(path_of(&nodes, n))
+                    .entry(path_of(nodes, n))
                     .or_default()
                     .push(c),
                 None => comments.end.push(c),
@@ -272,14 +258,11 @@ pub fn collect(
         let Some(&owner) = order[..next].last().filter(|&&n| nodes[n].line == line_no) else {
             continue;
         };
-        if !line.contains('#') {
-            continue;
-        }
         let from = nodes[owner].column.saturating_sub(1);
         if let Some(at) = comment_start(line, from) {
             comments
                 .trailing
-                .insert(path_of(&nodes, owner), line[at..].trim_end().to_string());
+                .insert(path_of(nodes, owner), line[at..].trim_end().to_string());
         }
     }
     comments

@@ -59,21 +59,26 @@ fn batch_rows(s: &mut String, batches: &[Batch], style: &Style) {
                 .collect();
             let _ = writeln!(s, "         spread: {}", parts.join(", "));
         }
-        let shown = if style.all_pods {
-            names.len()
-        } else {
-            SHOWN_PODS.min(names.len())
-        };
-        for pod in &names[..shown] {
-            let _ = writeln!(s, "         {pod}");
-        }
-        if shown < names.len() {
-            let _ = writeln!(
-                s,
-                "         ... and {} more (-o wide lists every pod)",
-                names.len() - shown
-            );
-        }
+        pod_list(s, names, "         ", style);
+    }
+}
+
+/// One pod per line, the first few unless -o wide.
+fn pod_list<P: AsRef<str>>(s: &mut String, pods: &[P], indent: &str, style: &Style) {
+    let shown = if style.all_pods {
+        pods.len()
+    } else {
+        SHOWN_PODS.min(pods.len())
+    };
+    for pod in &pods[..shown] {
+        let _ = writeln!(s, "{indent}{}", pod.as_ref());
+    }
+    if shown < pods.len() {
+        let _ = writeln!(
+            s,
+            "{indent}... and {} more (-o wide lists every pod)",
+            pods.len() - shown
+        );
     }
 }
 
@@ -161,21 +166,7 @@ pub fn render(p: &Plan, style: &Style) -> String {
         }
         for (reason, pods) in groups {
             let _ = writeln!(s, "    {reason}");
-            let shown = if style.all_pods {
-                pods.len()
-            } else {
-                SHOWN_PODS.min(pods.len())
-            };
-            for pod in &pods[..shown] {
-                let _ = writeln!(s, "      {pod}");
-            }
-            if shown < pods.len() {
-                let _ = writeln!(
-                    s,
-                    "      ... and {} more (-o wide lists every pod)",
-                    pods.len() - shown
-                );
-            }
+            pod_list(&mut s, &pods, "      ", style);
         }
     }
     for pod in &p.in_flight {
