@@ -58,9 +58,10 @@ pub struct Document {
     pub positions: crate::reader::Positions,
     /// From a policy-only input (`--sidecarset`, `--from`): never echoed.
     pub policy_only: bool,
-    /// The comments of the document as read, taken before the tool first
-    /// changes it (see [`Inputs::keep_comments`]).
-    pub comments: Option<crate::yaml::comments::Comments>,
+    /// The value as read, kept when the tool first changes the document
+    /// (see [`Inputs::keep_original`]): the writer compares it with the
+    /// changed value to rewrite only what changed.
+    pub original: Option<Value>,
 }
 
 /// One Kubernetes object.
@@ -166,7 +167,7 @@ impl Inputs {
                 value: chunk.value,
                 positions: chunk.positions,
                 policy_only,
-                comments: None,
+                original: None,
             };
             self.docs.push(doc);
             self.classify(doc_idx, policy_only)?;
@@ -197,10 +198,12 @@ impl Inputs {
                         e.message.clone(),
                     )
                 })?;
+                let class = Class::of(av, k);
+                self.refuse_unrepresentable(doc_idx, class)?;
                 found.push(Resource {
                     doc: doc_idx,
                     item: Some(i),
-                    class: Class::of(av, k),
+                    class,
                     policy_only,
                 });
             }
@@ -208,6 +211,7 @@ impl Inputs {
             return Ok(());
         }
         let class = Class::of(api_version, kind);
+        self.refuse_unrepresentable(doc_idx, class)?;
         self.resources.push(Resource {
             doc: doc_idx,
             item: None,
@@ -215,6 +219,28 @@ impl Inputs {
             policy_only,
         });
         Ok(())
+    }
+
+    /// `.inf` and `.nan` have no JSON form, so the API server cannot take a
+    /// document holding one; a document of a kind the tool does not read
+    /// passes through untouched all the same.
+    fn refuse_unrepresentable(&self, doc_idx: usize, class: Class) -> Result<(), InputError> {
+        let doc = &self.docs[doc_idx];
+        match (&doc.positions.unrepresentable, class) {
+            (_, Class::Other) | (None, _) => Ok(()),
+            (Some(e), _) => Err(InputError::new(
+                Location {
+                    file: self
+                        .files
+                        .get(doc.file)
+                        .map_or_else(|| "<generated>".to_string(), |f| f.name.clone()),
+                    line: e.line,
+                    column: e.column,
+                },
+                e.message.clone(),
+                self.files.get(doc.file).map(|f| f.text.as_str()),
+            )),
+        }
     }
 
     /// Adds an object that has no text of its own (built, not read).
@@ -228,7 +254,7 @@ impl Inputs {
             value: Some(value),
             positions: crate::reader::Positions::default(),
             policy_only: true,
-            comments: None,
+            original: None,
         });
         self.resources.push(Resource {
             doc,
@@ -248,26 +274,27 @@ impl Inputs {
         }
     }
 
-    /// The object of a resource, mutable.
-    /// Reads the comments of `doc` while its value is still the one parsed,
-    /// so that a re-emitted document can have them back. Only YAML documents
-    /// with a `#` pay for it.
-    pub fn keep_comments(&mut self, doc: usize) {
-        let Some(d) = self.docs.get(doc) else { return };
-        if d.comments.is_some() || d.format != Format::Yaml {
-            return;
+    /// Keeps the value of `doc` as read, before the tool first changes it.
+    pub fn keep_original(&mut self, doc: usize) {
+        if let Some(d) = self.docs.get_mut(doc) {
+            if d.original.is_none() {
+                d.original = d.value.clone();
+            }
         }
-        let (Some(value), Some(root), Some(file)) =
-            (d.value.as_ref(), d.positions.root(), self.files.get(d.file))
-        else {
-            return;
-        };
-        let text = &file.text[d.range.clone()];
-        let comments =
-            crate::yaml::comments::collect(text, d.line, value, root, &d.positions.scalar_lines);
-        self.docs[doc].comments = Some(comments);
     }
 
+    /// The value a resource had as read (its current value when unchanged).
+    pub fn original(&self, r: &Resource) -> &Value {
+        let d = &self.docs[r.doc];
+        let doc = d.original.as_ref().or(d.value.as_ref());
+        match (doc, r.item) {
+            (Some(v), Some(i)) => &v["items"][i],
+            (Some(v), None) => v,
+            (None, _) => &Value::Null,
+        }
+    }
+
+    /// The object of a resource, mutable.
     pub fn value_mut(&mut self, r: &Resource) -> Option<&mut Value> {
         let doc = self.docs[r.doc].value.as_mut()?;
         match r.item {

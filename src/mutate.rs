@@ -83,14 +83,14 @@ pub fn inject_all(
                 rejection,
             };
             let (report, changed) = if kind == WorkloadKind::Pod {
-                // The pod is injected in place: its comments are read first.
-                inputs.keep_comments(r.doc);
+                // The pod is injected in place: the document as read is kept
+                // first, for the writer and for the comparison.
+                inputs.keep_original(r.doc);
                 let Some(pod) = inputs.value_mut(&r) else {
                     continue;
                 };
-                let before = pod.clone();
                 let report = inject::inject_pod(pod, &ctx).map_err(refuse)?;
-                let changed = *pod != before;
+                let changed = inputs.value(&r) != inputs.original(&r);
                 (report, changed)
             } else {
                 let workload_value = inputs.value(&r);
@@ -107,7 +107,7 @@ pub fn inject_all(
                 let changes = workload::template_changes(workload_value, &site, &pod);
                 let changed = changes.any();
                 if changed {
-                    inputs.keep_comments(r.doc);
+                    inputs.keep_original(r.doc);
                     if let Some(w) = inputs.value_mut(&r) {
                         workload::write_back(w, &site, changes, pod);
                     }

@@ -33,8 +33,9 @@ pub struct ParseError {
 pub struct Positions {
     root: Option<PosNode>,
     start_line: usize,
-    /// Stream lines (inclusive) covered by multi-line scalars.
-    pub scalar_lines: Vec<(usize, usize)>,
+    /// The first scalar JSON cannot carry (`.inf`, `.nan`), in stream lines:
+    /// harmless in a document passed through, an error in one that is read.
+    pub unrepresentable: Option<ParseError>,
 }
 
 impl Positions {
@@ -96,16 +97,17 @@ fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chun
         column: e.column,
         message: e.message,
     })?;
-    let (value, root, scalar_lines) = match parsed {
+    let (value, root, unrepresentable) = match parsed {
         // `---` with nothing after it is an empty (null) document; kubectl skips it.
-        Some((Value::Null, _, _)) | None => (None, None, Vec::new()),
-        Some((v, mut p, lines)) => {
+        Some((Value::Null, _, _)) | None => (None, None, None),
+        Some((v, mut p, bad)) => {
             shift(&mut p, line - 1);
-            let lines = lines
-                .into_iter()
-                .map(|(a, b)| (a + line - 1, b + line - 1))
-                .collect();
-            (Some(v), Some(p), lines)
+            let bad = bad.map(|e| ParseError {
+                line: line + e.line.saturating_sub(1),
+                column: e.column,
+                message: e.message,
+            });
+            (Some(v), Some(p), bad)
         }
     };
     Ok(Chunk {
@@ -116,7 +118,7 @@ fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chun
         positions: Positions {
             root,
             start_line: line,
-            scalar_lines,
+            unrepresentable,
         },
     })
 }
@@ -176,7 +178,7 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// YAML text for a changed document (Kubernetes-readable under YAML 1.1).
+/// YAML text for a value built by the tool (Kubernetes-readable under YAML 1.1).
 pub fn emit_yaml(value: &Value) -> String {
     crate::yaml::to_yaml(value)
 }

@@ -12,20 +12,13 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
     let settings = super::settings(&args.engine)?;
-    let originals: Vec<Option<serde_json::Value>> = if args.output == InjectOutput::JsonPatch {
-        inputs.docs.iter().map(|d| d.value.clone()).collect()
-    } else {
-        Vec::new()
-    };
     let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
     // Everything is computed before anything is written: a refusal leaves stdout empty.
     let mut buf = Vec::new();
     match args.output {
         InjectOutput::Yaml => output::write_yaml_stream(&inputs, &outcome.changed_docs, &mut buf)?,
         InjectOutput::Json => output::write_json(&output::echoed_values(&inputs), &mut buf)?,
-        InjectOutput::JsonPatch => {
-            write_patches(&inputs, &originals, &outcome.changed_docs, &mut buf)?
-        }
+        InjectOutput::JsonPatch => write_patches(&inputs, &outcome.changed_docs, &mut buf)?,
     }
     out.write_all(&buf)?;
     if !args.quiet {
@@ -41,7 +34,6 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
 /// turns the input object into the output object.
 fn write_patches(
     inputs: &crate::document::Inputs,
-    originals: &[Option<serde_json::Value>],
     changed: &[bool],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
@@ -50,10 +42,7 @@ fn write_patches(
         if doc.policy_only || !changed.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let (Some(before), Some(after)) = (
-            originals.get(i).and_then(Option::as_ref),
-            doc.value.as_ref(),
-        ) else {
+        let (Some(before), Some(after)) = (doc.original.as_ref(), doc.value.as_ref()) else {
             continue;
         };
         let patch = json_patch::diff(before, after);

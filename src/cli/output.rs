@@ -1,57 +1,86 @@
 //! Writing resources back out: a YAML stream that keeps untouched documents
 //! byte for byte, or JSON the way `kubectl get -o json` prints it.
 
-use crate::document::Inputs;
+use crate::document::{Document, Format, Inputs};
 use serde_json::Value;
 use std::io::Write;
 
 /// Writes every echoed document in input order. Documents not in `changed`
-/// are copied verbatim, separator line and comments included; changed ones
-/// keep their separator line and are re-emitted.
+/// are copied verbatim, separator line and comments included; in changed
+/// ones only the nodes that changed are rewritten (`yaml::edit`). A stream
+/// of JSON documents stays one: JSON documents are separated by line breaks
+/// where no YAML document needs `---`.
 pub fn write_yaml_stream(
     inputs: &Inputs,
     changed: &[bool],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    let echoed: Vec<usize> = (0..inputs.docs.len())
+        .filter(|&i| !is_policy_doc(inputs, i))
+        .collect();
+    let all_json = echoed
+        .iter()
+        .all(|&i| inputs.docs[i].format == Format::Json);
     let mut need_newline = false;
-    let mut first = true;
-    for (i, doc) in inputs.docs.iter().enumerate() {
-        if is_policy_doc(inputs, i) {
-            continue;
-        }
+    for (n, &i) in echoed.iter().enumerate() {
+        let doc = &inputs.docs[i];
         let text = &inputs.files[doc.file].text[doc.range.clone()];
-        // Documents from different files, or after a skipped one, need a separator.
-        let has_separator = text.starts_with("---");
         if need_newline {
             out.write_all(b"\n")?;
         }
-        if !first && !has_separator {
-            out.write_all(b"---\n")?;
+        // Documents from different files, or after a skipped one, need a
+        // separator; so does a stream whose first document is JSON and a
+        // later one YAML (a leading `{` makes readers take it all as JSON).
+        let leading_json = n == 0 && doc.format == Format::Json && !all_json;
+        if (n > 0 && !all_json && !text.starts_with("---")) || leading_json {
+            out.write_all(if text.contains("\r\n") {
+                b"---\r\n"
+            } else {
+                b"---\n"
+            })?;
         }
-        first = false;
-        if !changed.get(i).copied().unwrap_or(false) {
-            out.write_all(text.as_bytes())?;
-            need_newline = !text.is_empty() && !text.ends_with('\n');
-            continue;
-        }
-        if has_separator {
-            let sep_end = text.find('\n').map_or(text.len(), |n| n + 1);
-            out.write_all(&text.as_bytes()[..sep_end])?;
-            if sep_end == text.len() && !text.ends_with('\n') {
-                out.write_all(b"\n")?;
-            }
-        }
-        let value = doc.value.as_ref().unwrap_or(&Value::Null);
-        // Comments of the input document go back next to the nodes they annotate.
-        let comments = doc.comments.as_ref();
-        let body = crate::yaml::to_yaml_commented(value, comments);
+        let body = if changed.get(i).copied().unwrap_or(false) {
+            std::borrow::Cow::Owned(changed_text(text, doc))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
         out.write_all(body.as_bytes())?;
-        need_newline = !body.ends_with('\n');
+        need_newline = !body.is_empty() && !body.ends_with('\n');
     }
     if need_newline {
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The text of a changed document: its original text with the changed
+/// nodes rewritten, or, where the text cannot carry the change in place,
+/// the document written anew after its separator line.
+fn changed_text(text: &str, doc: &Document) -> String {
+    let value = doc.value.as_ref().unwrap_or(&Value::Null);
+    let json = doc.format == Format::Json;
+    if let (Some(root), Some(original)) = (doc.positions.root(), doc.original.as_ref()) {
+        if let Some(edited) = crate::yaml::edit::apply(text, root, original, value, json) {
+            return edited;
+        }
+    }
+    let mut out = String::new();
+    if text.starts_with("---") {
+        let sep_end = text.find('\n').map_or(text.len(), |n| n + 1);
+        out.push_str(&text[..sep_end]);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    if json {
+        let mut buf = Vec::new();
+        if write_json_value(value, &mut buf).is_ok() {
+            out.push_str(&String::from_utf8_lossy(&buf));
+        }
+    } else {
+        out.push_str(&crate::yaml::to_yaml(value));
+    }
+    out
 }
 
 fn is_policy_doc(inputs: &Inputs, doc: usize) -> bool {

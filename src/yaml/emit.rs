@@ -1,81 +1,169 @@
-//! YAML in `kubectl get -o yaml` style: block style, two-space indentation,
-//! sequences under a key not indented, and every string that YAML 1.1 would
-//! read as something else quoted.
+//! YAML for values the tool writes: whole documents in `kubectl get -o
+//! yaml` style, and the nodes `yaml::edit` inserts into a document in the
+//! style of their siblings (indentation step, sequence indentation, line
+//! ending). Every string that YAML 1.1 would read as something else is
+//! quoted, so Kubernetes reads back the same values.
 
-use super::comments::{names_unique, Comments, Path};
 use super::resolve::needs_quotes;
 use serde_json::Value;
 
-/// The YAML text of `value`, ending with a newline.
-pub fn to_yaml(value: &Value) -> String {
-    to_yaml_commented(value, None)
+/// How block collections are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Columns a nested mapping is indented by.
+    pub indent: usize,
+    /// Columns the `-` of a sequence under a key is indented by, relative to
+    /// the key (0: kubectl's "indentless" sequences).
+    pub seq_indent: usize,
 }
 
-/// [`to_yaml`], putting `comments` back where they belong.
-pub fn to_yaml_commented(value: &Value, comments: Option<&Comments>) -> String {
-    let mut out = String::new();
-    let mut cx = Cx {
-        comments: comments.filter(|c| !c.is_empty()),
-        path: Path::default(),
+impl Style {
+    /// `kubectl get -o yaml`: two columns, sequences not indented.
+    pub const KUBECTL: Style = Style {
+        indent: 2,
+        seq_indent: 0,
     };
-    cx.before(0, &mut out);
+}
+
+/// The YAML text of `value`, ending with a newline.
+pub fn to_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    let st = Style::KUBECTL;
     match value {
-        Value::Object(m) if !m.is_empty() => write_map(m, 0, &mut out, false, &mut cx),
-        Value::Array(a) if !a.is_empty() => write_seq(a, 0, &mut out, false, &mut cx),
+        Value::Object(m) if !m.is_empty() => write_map(m, 0, &mut out, false, st),
+        Value::Array(a) if !a.is_empty() => write_seq(a, 0, &mut out, false, st),
         other => {
             write_scalar(other, 0, &mut out);
-            out.push('\n');
-        }
-    }
-    if let Some(c) = cx.comments {
-        for line in &c.end {
-            out.push_str(line);
             out.push('\n');
         }
     }
     out
 }
 
-/// Where the emitter is, for comments.
-struct Cx<'c> {
-    comments: Option<&'c Comments>,
-    path: Path,
+/// `key: value` at column `indent`, as lines ending with a newline.
+pub fn block_entry(key: &str, value: &Value, indent: usize, st: Style) -> String {
+    let mut m = serde_json::Map::new();
+    m.insert(key.to_string(), value.clone());
+    let mut out = String::new();
+    write_map(&m, indent, &mut out, false, st);
+    out
 }
 
-impl Cx<'_> {
-    fn before(&self, indent: usize, out: &mut String) {
-        if let Some(c) = self.comments {
-            for line in c.before(&self.path) {
-                pad(out, indent);
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-
-    fn trailing(&self, out: &mut String) {
-        if let Some(t) = self.comments.and_then(|c| c.trailing(&self.path)) {
-            out.push(' ');
-            out.push_str(t);
-        }
-    }
-
-    /// A comment that cannot follow a block scalar's header goes above it.
-    fn trailing_above(&self, indent: usize, out: &mut String) {
-        if let Some(t) = self.comments.and_then(|c| c.trailing(&self.path)) {
-            pad(out, indent);
-            out.push_str(t);
+/// `- value` with the dash at column `dash`, content at `dash + offset`.
+pub fn block_item(value: &Value, dash: usize, offset: usize, st: Style) -> String {
+    let mut out = String::new();
+    pad(&mut out, dash);
+    out.push('-');
+    pad(&mut out, offset.max(1) - 1);
+    let content = dash + offset.max(1);
+    match value {
+        Value::Object(c) if !c.is_empty() => write_map(c, content, &mut out, true, st),
+        Value::Array(a) if !a.is_empty() => write_seq(a, content, &mut out, true, st),
+        other => {
+            write_scalar(other, content, &mut out);
             out.push('\n');
         }
     }
+    out
+}
+
+/// The value of a key at column `key_indent`, as written after `key:`: a
+/// non-empty collection on the following lines (the text starts with a
+/// newline and ends without one), anything else after a space.
+pub fn block_value(value: &Value, key_indent: usize, st: Style) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(c) if !c.is_empty() => {
+            out.push('\n');
+            write_map(c, key_indent + st.indent, &mut out, false, st);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            write_seq(a, key_indent + st.seq_indent, &mut out, false, st);
+        }
+        other => {
+            out.push(' ');
+            write_scalar(other, key_indent + st.indent, &mut out);
+            return out;
+        }
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// A scalar (or empty collection) written in place of another; `indent` is
+/// where block-scalar content goes.
+pub fn scalar_text(v: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    write_scalar(v, indent, &mut out);
+    out
+}
+
+/// A string as a plain, single- or double-quoted scalar (never a block).
+pub fn inline_string(s: &str) -> String {
+    let mut out = String::new();
+    write_string(s, 0, &mut out, false);
+    out
+}
+
+/// A value in flow style: JSON, which YAML reads the same; in a YAML
+/// document strings stay plain where YAML 1.1 allows it.
+pub fn flow(v: &Value, json: bool) -> String {
+    let mut out = String::new();
+    write_flow(v, json, &mut out);
+    out
+}
+
+fn write_flow(v: &Value, json: bool, out: &mut String) {
+    match v {
+        Value::String(s) if !json && !needs_quotes(s) && !s.contains([',', '[', ']', '{', '}']) => {
+            out.push_str(s)
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_flow(&Value::String(k.clone()), json, out);
+                out.push_str(": ");
+                write_flow(v, json, out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_flow(v, json, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
+    }
+}
+
+/// Pretty JSON whose nested lines start at column `indent`, `step` columns
+/// per level.
+pub fn json_pretty(v: &Value, indent: usize, step: usize) -> String {
+    let unit = " ".repeat(step.max(1));
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(unit.as_bytes());
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let pad = " ".repeat(indent);
+    text.replace('\n', &format!("\n{pad}"))
 }
 
 fn pad(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
-}
-
-fn is_block_string(v: &Value) -> bool {
-    matches!(v, Value::String(s) if s.contains('\n') && literal_ok(s))
 }
 
 fn write_map(
@@ -83,71 +171,45 @@ fn write_map(
     indent: usize,
     out: &mut String,
     inline_first: bool,
-    cx: &mut Cx,
+    st: Style,
 ) {
     for (i, (k, v)) in m.iter().enumerate() {
-        let at = cx.comments.map(|_| cx.path.push_key(k));
-        let inline = i == 0 && inline_first;
-        if !inline {
-            cx.before(indent, out);
-        }
-        if is_block_string(v) && !inline {
-            cx.trailing_above(indent, out);
-        }
-        if !inline {
+        if !(i == 0 && inline_first) {
             pad(out, indent);
         }
         write_string(k, indent, out, false);
         out.push(':');
         match v {
             Value::Object(c) if !c.is_empty() => {
-                cx.trailing(out);
                 out.push('\n');
-                write_map(c, indent + 2, out, false, cx);
+                write_map(c, indent + st.indent, out, false, st);
             }
             Value::Array(a) if !a.is_empty() => {
-                cx.trailing(out);
                 out.push('\n');
-                write_seq(a, indent, out, false, cx);
+                write_seq(a, indent + st.seq_indent, out, false, st);
             }
             other => {
                 out.push(' ');
-                write_scalar(other, indent + 2, out);
-                if !is_block_string(other) {
-                    cx.trailing(out);
-                }
+                write_scalar(other, indent + st.indent, out);
                 out.push('\n');
             }
-        }
-        if let Some(at) = at {
-            cx.path.pop(at);
         }
     }
 }
 
-fn write_seq(a: &[Value], indent: usize, out: &mut String, inline_first: bool, cx: &mut Cx) {
-    let unique = cx.comments.is_some() && names_unique(a);
+fn write_seq(a: &[Value], indent: usize, out: &mut String, inline_first: bool, st: Style) {
     for (i, v) in a.iter().enumerate() {
-        let at = cx.comments.map(|_| cx.path.push_item(a, i, unique));
-        let inline = i == 0 && inline_first;
-        if !inline {
-            cx.before(indent, out);
+        if !(i == 0 && inline_first) {
             pad(out, indent);
         }
         out.push_str("- ");
         match v {
-            Value::Object(c) if !c.is_empty() => write_map(c, indent + 2, out, true, cx),
-            Value::Array(s) if !s.is_empty() => write_seq(s, indent + 2, out, true, cx),
+            Value::Object(c) if !c.is_empty() => write_map(c, indent + 2, out, true, st),
+            Value::Array(s) if !s.is_empty() => write_seq(s, indent + 2, out, true, st),
             other => {
                 write_scalar(other, indent + 2, out);
-                if !is_block_string(other) {
-                    cx.trailing(out);
-                }
                 out.push('\n');
             }
-        }
-        if let Some(at) = at {
-            cx.path.pop(at);
         }
     }
 }

@@ -3,10 +3,10 @@
 //! sigs.k8s.io/yaml) resolves them, and an emitter in kubectl's style that
 //! quotes every string YAML 1.1 would read as something else.
 
-pub mod comments;
+pub mod edit;
 pub mod emit;
 pub mod parse;
 pub mod resolve;
 
-pub use emit::{to_yaml, to_yaml_commented};
-pub use parse::{parse_document, parse_document_lines, PosChildren, PosNode, YamlError};
+pub use emit::to_yaml;
+pub use parse::{parse_document, parse_document_lines, NodeStyle, PosChildren, PosNode, YamlError};

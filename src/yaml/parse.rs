@@ -6,11 +6,47 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Where a node starts (1-based line and column) and where its children are.
+///
+/// For a mapping entry, `line`/`column`/`key_start` are the key's and
+/// `start..end`/`style`/`children` the value's: errors point at the key,
+/// while the text editor (`yaml::edit`) rewrites the value's bytes.
 #[derive(Clone, Debug, Default)]
 pub struct PosNode {
     pub line: usize,
     pub column: usize,
+    /// Byte range of the node's text in the parsed text (quotes, brackets
+    /// and a block scalar's indicator included).
+    pub start: u32,
+    pub end: u32,
+    /// Byte offset of the key of a mapping entry; `start` otherwise.
+    pub key_start: u32,
+    pub style: NodeStyle,
     pub children: PosChildren,
+}
+
+/// How a node is written in the text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NodeStyle {
+    #[default]
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+    BlockMap,
+    BlockSeq,
+    FlowMap,
+    FlowSeq,
+    /// `*name`: the value is the anchor's, the text is elsewhere.
+    Alias,
+    /// An entry a `<<` merge key brought in: not written in this mapping.
+    Merged,
+}
+
+impl NodeStyle {
+    pub fn is_flow(self) -> bool {
+        matches!(self, NodeStyle::FlowMap | NodeStyle::FlowSeq)
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -34,16 +70,51 @@ pub struct YamlError {
 
 const MAX_DEPTH: usize = 512;
 
+/// goyaml.v2's bound on alias expansion (decode.go `allowedAliasRatio`),
+/// which sigs.k8s.io/yaml and so the API server apply: past 1,000 decoded
+/// nodes, at most 99% of them may come from aliases, falling to 10% from
+/// 400,000 to 4,000,000 nodes. Expansion cost stays proportional to input.
+fn allowed_alias_ratio(decode_count: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    if decode_count <= LOW {
+        0.99
+    } else if decode_count >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decode_count - LOW) as f64 / (HIGH - LOW) as f64)
+    }
+}
+
 struct Builder<'a> {
+    text: &'a str,
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: HashMap<usize, (Value, PosNode)>,
-    /// Lines (1-based, inclusive) that scalars spanning several lines
-    /// cover: a `#` there is content, not a comment.
-    scalar_lines: Vec<(usize, usize)>,
+    /// Anchored nodes with the number of nodes each holds.
+    anchors: HashMap<usize, (Value, PosNode, usize)>,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// The last char-to-byte conversion: events arrive in text order, so
+    /// converting from here keeps the conversion linear in the line length.
+    cursor: (usize, usize, usize),
+    decode_count: usize,
+    alias_count: usize,
+    /// The first plain scalar JSON cannot carry (`.inf`, `.nan`).
+    unrepresentable: Option<YamlError>,
 }
 
 fn pos(span: &Span) -> (usize, usize) {
     (span.start.line(), span.start.col() + 1)
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut out = vec![0];
+    out.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    out
 }
 
 fn err_at(span: &Span, message: impl Into<String>) -> YamlError {
@@ -56,6 +127,29 @@ fn err_at(span: &Span, message: impl Into<String>) -> YamlError {
 }
 
 impl<'a> Builder<'a> {
+    /// Byte offset of a parser marker (which counts characters).
+    fn byte(&mut self, m: &saphyr_parser::Marker) -> usize {
+        let line = m.line().max(1);
+        let col = m.col();
+        let Some(&ls) = self.line_starts.get(line - 1) else {
+            return self.text.len();
+        };
+        let (cl, cc, cb) = self.cursor;
+        let (mut c, mut b) = if cl == line && cc <= col {
+            (cc, cb)
+        } else {
+            (0, ls)
+        };
+        let bytes = self.text.as_bytes();
+        while c < col && b < bytes.len() {
+            b += utf8_len(bytes[b]);
+            c += 1;
+        }
+        let b = b.min(self.text.len());
+        self.cursor = (line, col, b);
+        b
+    }
+
     fn next(&mut self) -> Result<(Event<'a>, Span), YamlError> {
         match self.events.next_event() {
             Some(Ok(ev)) => Ok(ev),
@@ -83,77 +177,126 @@ impl<'a> Builder<'a> {
             return Err(err_at(&span, "the document is nested too deeply"));
         }
         let (line, column) = pos(&span);
-        let leaf = |v: Value| {
-            (
-                v,
-                PosNode {
-                    line,
-                    column,
-                    children: PosChildren::Leaf,
-                },
-            )
-        };
+        let start = self.byte(&span.start);
+        let count_before = self.decode_count;
+        self.decode_count += 1;
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                if span.end.line() > span.start.line() {
-                    let end = if span.end.col() == 0 {
-                        span.end.line() - 1
-                    } else {
-                        span.end.line()
-                    };
-                    self.scalar_lines.push((span.start.line(), end));
-                }
                 let value = scalar(&text, style, tag.as_deref()).map_err(|m| err_at(&span, m))?;
-                let out = leaf(value);
+                let value = match value {
+                    Scalar::Json(v) => v,
+                    Scalar::Unrepresentable(m) => {
+                        if self.unrepresentable.is_none() {
+                            self.unrepresentable = Some(err_at(&span, m));
+                        }
+                        Value::String(text.to_string())
+                    }
+                };
+                let raw_end = self.byte(&span.end);
+                let (start, end, style) = scalar_extent(self.text, start, raw_end, style);
+                let out = (
+                    value,
+                    PosNode {
+                        line,
+                        column,
+                        start: offset(start),
+                        end: offset(end),
+                        key_start: offset(start),
+                        style,
+                        children: PosChildren::Leaf,
+                    },
+                );
                 if anchor > 0 {
-                    self.anchors.insert(anchor, out.clone());
+                    self.anchors
+                        .insert(anchor, (out.0.clone(), out.1.clone(), 1));
                 }
                 Ok(out)
             }
-            Event::Alias(id) => self
-                .anchors
-                .get(&id)
-                .cloned()
-                .ok_or_else(|| err_at(&span, "unknown anchor")),
+            Event::Alias(id) => {
+                let Some(&(_, _, n)) = self.anchors.get(&id) else {
+                    return Err(err_at(&span, "unknown anchor"));
+                };
+                // Counted before the copy is made, so a bomb stops here.
+                self.decode_count += n.saturating_sub(1);
+                self.alias_count += n;
+                if self.alias_count > 100
+                    && self.decode_count > 1000
+                    && self.alias_count as f64 / self.decode_count as f64
+                        > allowed_alias_ratio(self.decode_count)
+                {
+                    return Err(err_at(&span, "document contains excessive aliasing"));
+                }
+                let end = self.byte(&span.end);
+                let (v, mut p, _) = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| err_at(&span, "unknown anchor"))?;
+                p.line = line;
+                p.column = column;
+                p.start = offset(start);
+                p.end = offset(end.max(start));
+                p.key_start = p.start;
+                p.style = NodeStyle::Alias;
+                Ok((v, p))
+            }
             Event::SequenceStart(anchor, _) => {
+                let flow = self.text.as_bytes().get(start) == Some(&b'[');
                 let mut items = Vec::new();
-                let mut positions = Vec::new();
-                loop {
+                let mut positions: Vec<PosNode> = Vec::new();
+                let end = loop {
                     let (ev, sp) = self.next()?;
                     if matches!(ev, Event::SequenceEnd) {
-                        break;
+                        break if flow {
+                            self.byte(&sp.end)
+                        } else {
+                            positions.last().map_or(start, |p| p.end as usize)
+                        };
                     }
                     let (v, p) = self.node(ev, sp, depth + 1)?;
                     items.push(v);
                     positions.push(p);
-                }
+                };
                 let out = (
                     Value::Array(items),
                     PosNode {
                         line,
                         column,
+                        start: offset(start),
+                        end: offset(end),
+                        key_start: offset(start),
+                        style: if flow {
+                            NodeStyle::FlowSeq
+                        } else {
+                            NodeStyle::BlockSeq
+                        },
                         children: PosChildren::Seq(positions),
                     },
                 );
                 if anchor > 0 {
-                    self.anchors.insert(anchor, out.clone());
+                    let n = self.decode_count - count_before;
+                    self.anchors
+                        .insert(anchor, (out.0.clone(), out.1.clone(), n));
                 }
                 Ok(out)
             }
             Event::MappingStart(anchor, _) => {
+                let flow = self.text.as_bytes().get(start) == Some(&b'{');
                 let mut map = Map::new();
                 let mut positions: Vec<(String, PosNode)> = Vec::new();
                 let mut merged: Vec<(Value, PosNode)> = Vec::new();
-                loop {
+                let mut last_end = start;
+                let end = loop {
                     let (kev, ksp) = self.next()?;
                     if matches!(kev, Event::MappingEnd) {
-                        break;
+                        break if flow { self.byte(&ksp.end) } else { last_end };
                     }
                     let is_merge =
                         matches!(&kev, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
-                    let (kv, _) = self.node(kev, ksp, depth + 1)?;
+                    let (kv, kp) = self.node(kev, ksp, depth + 1)?;
                     let (vev, vsp) = self.next()?;
                     let (v, p) = self.node(vev, vsp, depth + 1)?;
+                    last_end = last_end.max(p.end as usize).max(kp.end as usize);
                     if is_merge {
                         merged.push((v, p));
                         continue;
@@ -176,25 +319,19 @@ impl<'a> Builder<'a> {
                         PosNode {
                             line: kl,
                             column: kc,
-                            children: p.children,
+                            key_start: kp.start,
+                            ..p
                         },
                     ));
                     map.insert(key, v);
-                }
+                };
                 // `<<` merge keys: entries the mapping does not define itself.
                 for (v, p) in merged {
                     let sources: Vec<(Value, PosNode)> = match (v, p.children) {
                         (Value::Array(items), PosChildren::Seq(ps)) => {
                             items.into_iter().zip(ps).collect()
                         }
-                        (v, children) => vec![(
-                            v,
-                            PosNode {
-                                line: p.line,
-                                column: p.column,
-                                children,
-                            },
-                        )],
+                        (v, children) => vec![(v, PosNode { children, ..p })],
                     };
                     for (src, sp) in sources {
                         let Value::Object(m) = src else {
@@ -211,7 +348,8 @@ impl<'a> Builder<'a> {
                                     PosNode {
                                         line: sp.line,
                                         column: sp.column,
-                                        children: PosChildren::Leaf,
+                                        style: NodeStyle::Merged,
+                                        ..PosNode::default()
                                     },
                                 ));
                                 map.insert(k, v);
@@ -224,11 +362,21 @@ impl<'a> Builder<'a> {
                     PosNode {
                         line,
                         column,
+                        start: offset(start),
+                        end: offset(end),
+                        key_start: offset(start),
+                        style: if flow {
+                            NodeStyle::FlowMap
+                        } else {
+                            NodeStyle::BlockMap
+                        },
                         children: PosChildren::Map(positions),
                     },
                 );
                 if anchor > 0 {
-                    self.anchors.insert(anchor, out.clone());
+                    let n = self.decode_count - count_before;
+                    self.anchors
+                        .insert(anchor, (out.0.clone(), out.1.clone(), n));
                 }
                 Ok(out)
             }
@@ -248,28 +396,126 @@ fn key_string(v: &Value) -> Option<String> {
     }
 }
 
+/// A scalar's value, or the reason JSON (and so the API server) cannot
+/// carry it: kept as text so documents nobody reads pass through.
+enum Scalar {
+    Json(Value),
+    Unrepresentable(String),
+}
+
 fn scalar(
     text: &str,
     style: ScalarStyle,
     tag: Option<&saphyr_parser::Tag>,
-) -> Result<Value, String> {
+) -> Result<Scalar, String> {
+    let resolved = |t: &str| match resolve_plain(t) {
+        Ok(v) => Scalar::Json(v),
+        Err(m) => Scalar::Unrepresentable(m),
+    };
     if let Some(tag) = tag {
         let core = tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:";
         if core {
             return match tag.suffix.as_str() {
-                "str" | "binary" | "timestamp" => Ok(Value::String(text.to_string())),
-                "null" => Ok(Value::Null),
-                "bool" | "int" | "float" => match resolve_plain(text)? {
-                    Value::String(_) => Err(format!("cannot decode {text:?} as !!{}", tag.suffix)),
-                    v => Ok(v),
+                "str" | "binary" | "timestamp" => Ok(Scalar::Json(Value::String(text.to_string()))),
+                "null" => Ok(Scalar::Json(Value::Null)),
+                "bool" | "int" | "float" => match resolved(text) {
+                    Scalar::Json(Value::String(_)) => {
+                        Err(format!("cannot decode {text:?} as !!{}", tag.suffix))
+                    }
+                    other => Ok(other),
                 },
-                _ => Ok(Value::String(text.to_string())),
+                _ => Ok(Scalar::Json(Value::String(text.to_string()))),
             };
         }
     }
     match style {
-        ScalarStyle::Plain => resolve_plain(text),
-        _ => Ok(Value::String(text.to_string())),
+        ScalarStyle::Plain => Ok(resolved(text)),
+        _ => Ok(Scalar::Json(Value::String(text.to_string()))),
+    }
+}
+
+fn offset(b: usize) -> u32 {
+    u32::try_from(b).unwrap_or(u32::MAX)
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// The bytes a scalar occupies. The parser's span of a quoted scalar runs on
+/// over trailing blanks and comments, and a block scalar's starts at its
+/// content, so both are found in the text.
+fn scalar_extent(
+    text: &str,
+    start: usize,
+    raw_end: usize,
+    style: ScalarStyle,
+) -> (usize, usize, NodeStyle) {
+    let b = text.as_bytes();
+    match style {
+        ScalarStyle::Plain => (start, raw_end.max(start), NodeStyle::Plain),
+        ScalarStyle::SingleQuoted => {
+            let mut i = start + 1;
+            while i < b.len() {
+                if b[i] == b'\'' {
+                    if b.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return (start, i + 1, NodeStyle::SingleQuoted);
+                }
+                i += 1;
+            }
+            (start, b.len(), NodeStyle::SingleQuoted)
+        }
+        ScalarStyle::DoubleQuoted => {
+            let mut i = start + 1;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' => i += 2,
+                    b'"' => return (start, i + 1, NodeStyle::DoubleQuoted),
+                    _ => i += 1,
+                }
+            }
+            (start, b.len(), NodeStyle::DoubleQuoted)
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            let node_style = if matches!(style, ScalarStyle::Literal) {
+                NodeStyle::Literal
+            } else {
+                NodeStyle::Folded
+            };
+            let indicator = if matches!(style, ScalarStyle::Literal) {
+                b'|'
+            } else {
+                b'>'
+            };
+            // The header is the last line before the content holding the
+            // indicator (blank lines may come between).
+            let mut i = start.min(b.len());
+            let ind = loop {
+                let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let line = &text[line_start..i];
+                let code = line.find(" #").map_or(line, |c| &line[..c]);
+                if let Some(p) = code.rfind(indicator as char) {
+                    break line_start + p;
+                }
+                if line_start == 0 {
+                    break start;
+                }
+                i = line_start - 1;
+            };
+            let mut end = raw_end.min(b.len()).max(start);
+            while end > start && b[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            (ind, end.max(ind + 1).min(b.len()), node_style)
+        }
     }
 }
 
@@ -278,14 +524,20 @@ pub fn parse_document(text: &str) -> Result<Option<(Value, PosNode)>, YamlError>
     Ok(parse_document_lines(text)?.map(|(v, p, _)| (v, p)))
 }
 
-/// [`parse_document`], plus the line ranges multi-line scalars cover.
-pub type ParsedLines = (Value, PosNode, Vec<(usize, usize)>);
+/// [`parse_document`], plus the first scalar JSON cannot carry (`.inf`):
+/// such a document can pass through untouched, but not be read as a resource.
+pub type ParsedDoc = (Value, PosNode, Option<YamlError>);
 
-pub fn parse_document_lines(text: &str) -> Result<Option<ParsedLines>, YamlError> {
+pub fn parse_document_lines(text: &str) -> Result<Option<ParsedDoc>, YamlError> {
     let mut b = Builder {
+        text,
         events: Parser::new_from_str(text),
         anchors: HashMap::new(),
-        scalar_lines: Vec::new(),
+        line_starts: line_starts(text),
+        cursor: (0, 0, 0),
+        decode_count: 0,
+        alias_count: 0,
+        unrepresentable: None,
     };
     let mut result = None;
     loop {
@@ -304,7 +556,7 @@ pub fn parse_document_lines(text: &str) -> Result<Option<ParsedLines>, YamlError
             }
         }
     }
-    Ok(result.map(|(v, p)| (v, p, b.scalar_lines)))
+    Ok(result.map(|(v, p)| (v, p, b.unrepresentable)))
 }
 
 #[cfg(test)]
