@@ -89,7 +89,8 @@ enum Op {
 impl Editor<'_> {
     fn finish(mut self) -> Option<String> {
         // Stable: insertions at one point stay in the order they were made.
-        self.edits.sort_by_key(|e| e.start);
+        // Insertions at a point come before a removal starting there.
+        self.edits.sort_by_key(|e| (e.start, e.end));
         let mut out = String::with_capacity(self.text.len() + 256);
         let mut at = 0;
         for e in &self.edits {
@@ -170,12 +171,7 @@ impl Editor<'_> {
 
     /// Byte offset of the `-` of a block sequence item that starts at `start`.
     fn dash_before(&self, start: usize) -> Option<usize> {
-        let b = self.text.as_bytes();
-        let mut i = start;
-        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
-            i -= 1;
-        }
-        (i > 0 && b[i - 1] == b'-').then(|| i - 1)
+        super::parse::dash_before(self.text, start)
     }
 
     /// Just past the `:` of the entry whose value starts at `start`.
@@ -233,7 +229,7 @@ impl Editor<'_> {
             }
             Ctx::SeqItem { content_col } => {
                 if block_collection {
-                    if !self.dash_before(start).is_some_and(|d| d + 1 < start) {
+                    if self.dash_before(start).is_none_or(|d| d + 1 >= start) {
                         return Err(Unsupported);
                     }
                     let item = emit::block_item(new, 0, content_col, self.style);
@@ -733,4 +729,145 @@ fn detect_json_step(root: &PosNode) -> usize {
         }
     }
     4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_document;
+    use serde_json::json;
+
+    /// Parses `text`, changes its value with `change`, and returns the
+    /// edited text after checking that it reads back as the changed value.
+    fn edited(text: &str, json: bool, change: impl FnOnce(&mut Value)) -> String {
+        let (before, root) = parse_document(text).expect("parses").expect("doc");
+        let mut after = before.clone();
+        change(&mut after);
+        let out = apply(text, &root, &before, &after, json).expect("edits in place");
+        let (back, _) = parse_document(&out).expect("output parses").expect("doc");
+        assert!(
+            back == after,
+            "output does not read back as the change:\n{out:?}"
+        );
+        out
+    }
+
+    #[test]
+    fn untouched_bytes_stay_and_new_entries_follow_their_siblings() {
+        let text = "kind: Pod # the kind\nmetadata:\n    name: web\n    labels: {app: web, tier: \"1\"}\nspec:\n    containers:\n      - name: app   # main\n        env:\n          - {name: Y, value: \"true\"}\n        image: 'nginx'\n";
+        let out = edited(text, false, |v| {
+            v["metadata"]["annotations"] = json!({"a": "yes"});
+            v["metadata"]["labels"]["new"] = json!("x");
+            let c = v["spec"]["containers"].as_array_mut().expect("list");
+            c.insert(
+                0,
+                json!({"name": "side", "image": "busybox", "args": ["-c", "on"]}),
+            );
+            c[1]["image"] = json!("nginx:2");
+        });
+        assert_eq!(
+            out,
+            "kind: Pod # the kind\nmetadata:\n    name: web\n    labels: {app: web, tier: \"1\", new: x}\n    annotations:\n        a: 'yes'\nspec:\n    containers:\n      - name: side\n        image: busybox\n        args:\n          - '-c'\n          - 'on'\n      - name: app   # main\n        env:\n          - {name: Y, value: \"true\"}\n        image: 'nginx:2'\n"
+        );
+    }
+
+    #[test]
+    fn crlf_documents_stay_crlf() {
+        let text = "a: 1\r\nlist:\r\n- x\r\n";
+        let out = edited(text, false, |v| {
+            v["list"].as_array_mut().expect("list").push(json!("z"));
+            v["b"] = json!({"c": [1]});
+        });
+        assert_eq!(
+            out,
+            "a: 1\r\nlist:\r\n- x\r\n- z\r\nb:\r\n  c:\r\n  - 1\r\n"
+        );
+    }
+
+    #[test]
+    fn json_documents_stay_json_in_their_layout() {
+        let text = "{\n  \"kind\": \"Pod\",\n  \"spec\": {\n    \"containers\": [\n      {\"name\": \"app\"}\n    ]\n  }\n}\n";
+        let out = edited(text, true, |v| {
+            v["spec"]["containers"]
+                .as_array_mut()
+                .expect("list")
+                .insert(0, json!({"name": "side", "env": [{"name": "A"}]}));
+            v["metadata"] = json!({"annotations": {"k": "<v>"}});
+        });
+        assert!(serde_json::from_str::<Value>(&out).is_ok(), "{out}");
+        assert!(out.starts_with("{\n  \"kind\": \"Pod\",\n  \"spec\": {\n    \"containers\": [\n      {\n        \"name\": \"side\""), "{out}");
+        assert!(
+            out.contains("      {\"name\": \"app\"}\n    ]\n  }"),
+            "{out}"
+        );
+        assert!(out.ends_with("  },\n  \"metadata\": {\n    \"annotations\": {\n      \"k\": \"<v>\"\n    }\n  }\n}\n"), "{out}");
+    }
+
+    #[test]
+    fn empty_flow_collections_fill_and_scalars_keep_their_quotes() {
+        let text = "metadata:\n  annotations: {}\n  labels: {}\nspec:\n  a: \"x\"\n  b: 'y'\n  c: z\n  d: |\n    old\n    text\n  e: []\n";
+        let out = edited(text, false, |v| {
+            v["metadata"]["annotations"] = json!({"k": "v"});
+            v["spec"]["a"] = json!("x2");
+            v["spec"]["b"] = json!("y'2");
+            v["spec"]["c"] = json!("0755");
+            v["spec"]["d"] = json!("new\ntext\n");
+            v["spec"]["e"] = json!(["q"]);
+        });
+        assert_eq!(
+            out,
+            "metadata:\n  annotations: {k: v}\n  labels: {}\nspec:\n  a: \"x2\"\n  b: 'y''2'\n  c: '0755'\n  d: |\n    new\n    text\n  e: [q]\n"
+        );
+    }
+
+    #[test]
+    fn removals_take_their_lines_and_merge_keys_are_overridden() {
+        let text = "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  z: 3 # keep\n  gone: true\nlist:\n- a\n- b\n- c\n";
+        let out = edited(text, false, |v| {
+            v["use"]["x"] = json!(10);
+            v["use"].as_object_mut().expect("map").remove("gone");
+            v["list"].as_array_mut().expect("list").remove(1);
+        });
+        assert_eq!(
+            out,
+            "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  z: 3 # keep\n  x: 10\nlist:\n- a\n- c\n"
+        );
+    }
+
+    #[test]
+    fn an_alias_that_changes_is_written_out() {
+        let text = "a: &x {k: 1}\nb: *x\n";
+        let out = edited(text, false, |v| v["b"]["k"] = json!(2));
+        assert_eq!(out, "a: &x {k: 1}\nb:\n  k: 2\n");
+    }
+
+    #[test]
+    fn no_final_line_break_and_separator_lines() {
+        let text = "--- # first\nlist:\n  - a";
+        let out = edited(text, false, |v| {
+            v["list"].as_array_mut().expect("list").push(json!("b"))
+        });
+        assert_eq!(out, "--- # first\nlist:\n  - a\n  - b\n");
+    }
+
+    #[test]
+    fn reordered_items_are_not_edited_in_place() {
+        let text = "l:\n- name: a\n- name: b\n";
+        let (before, root) = parse_document(text).expect("ok").expect("doc");
+        let after = json!({"l": [{"name": "b"}, {"name": "a"}]});
+        assert!(apply(text, &root, &before, &after, false).is_none());
+    }
+
+    #[test]
+    fn large_lists_align_linearly() {
+        let items: Vec<String> = (0..5000).map(|i| format!("- v{i}\n")).collect();
+        let text = format!("l:\n{}", items.concat());
+        let out = edited(&text, false, |v| {
+            let l = v["l"].as_array_mut().expect("list");
+            l.insert(2500, json!("mid"));
+            l.push(json!("end"));
+        });
+        assert!(out.contains("- v2499\n- mid\n- v2500\n"));
+        assert!(out.ends_with("- v4999\n- end\n"));
+    }
 }

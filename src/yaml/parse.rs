@@ -177,7 +177,8 @@ impl<'a> Builder<'a> {
             return Err(err_at(&span, "the document is nested too deeply"));
         }
         let (line, column) = pos(&span);
-        let start = self.byte(&span.start);
+        // An anchor or tag before the node belongs to none of its bytes.
+        let start = skip_properties(self.text, self.byte(&span.start));
         let count_before = self.decode_count;
         self.decode_count += 1;
         match ev {
@@ -256,6 +257,13 @@ impl<'a> Builder<'a> {
                     let (v, p) = self.node(ev, sp, depth + 1)?;
                     items.push(v);
                     positions.push(p);
+                };
+                // A block sequence starts at its first dash; the parser's
+                // event sits there or, for a sequence not indented under
+                // its key, at the first item's content.
+                let start = match positions.first() {
+                    Some(f) if !flow => dash_before(self.text, f.start as usize).unwrap_or(start),
+                    _ => start,
                 };
                 let out = (
                     Value::Array(items),
@@ -432,6 +440,30 @@ fn scalar(
         ScalarStyle::Plain => Ok(resolved(text)),
         _ => Ok(Scalar::Json(Value::String(text.to_string()))),
     }
+}
+
+/// Past `&anchor` and `!tag` properties (and the blanks after them).
+fn skip_properties(text: &str, mut i: usize) -> usize {
+    let b = text.as_bytes();
+    while i < b.len() && matches!(b[i], b'&' | b'!') {
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+    }
+    i.min(b.len())
+}
+
+/// The `-` before a block sequence item that starts at `start`.
+pub fn dash_before(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = start.min(b.len());
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    (i > 0 && b[i - 1] == b'-').then(|| i - 1)
 }
 
 fn offset(b: usize) -> u32 {
