@@ -266,3 +266,102 @@ fn yaml_output_reads_back_as_the_json_output() {
     }
     assert!(checked > 1, "no golden inject case to check");
 }
+
+/// The `-f` files of a command line (with `$ROOT` already expanded).
+fn input_files(args: &[String]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "-f" || a == "--filename" {
+            if let Some(v) = it.next() {
+                out.push(PathBuf::from(v));
+            }
+        }
+    }
+    out
+}
+
+/// What stands before a line's value: its indentation and key, or its
+/// `- ` marker. A line "changed in value" keeps this and changes the rest.
+fn line_key(line: &str) -> &str {
+    let trimmed = line.trim_end_matches(['\r', '\n']);
+    match trimmed.find(": ") {
+        Some(i) => &trimmed[..i + 2],
+        None => trimmed.trim_end_matches(|c: char| c != '-' && c != ' ' && c != ':'),
+    }
+}
+
+/// Injection rewrites only what the webhook changed: a line diff of input
+/// and output (every golden `inject` case printing YAML, and the examples)
+/// removes no line, except one whose value the webhook replaced (an added
+/// line in the same hunk keeps its key).
+#[test]
+fn only_the_webhooks_changes_change() {
+    let mut checked = 0;
+    let mut runs: Vec<(String, Vec<String>, std::path::PathBuf)> = Vec::new();
+    for case in support::golden_cases(root()) {
+        if !is_yaml_inject(&case) || support::read_expected(&case).status != 0 {
+            continue;
+        }
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|a| a.replace("$ROOT", &root().display().to_string()))
+            .collect();
+        runs.push((case.name.clone(), args, case.dir.clone()));
+    }
+    for example in ["filebeat-deployment", "ilogtail-job"] {
+        let dir = root().join("examples").join(example);
+        let mut args = vec!["inject".to_string()];
+        for f in std::fs::read_dir(&dir).expect("example dir") {
+            let p = f.expect("entry").path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            let flag = if name.starts_with("sidecarset") {
+                "--sidecarset"
+            } else {
+                "-f"
+            };
+            if name == "sidecarset-latest.yaml" || name == "sidecarset-latest-canary.yaml" {
+                continue;
+            }
+            args.extend([flag.to_string(), p.display().to_string()]);
+        }
+        runs.push((example.to_string(), args, root().to_path_buf()));
+    }
+    for (name, args, dir) in runs {
+        let files = input_files(&args);
+        if files.len() != 1 {
+            continue;
+        }
+        let input = std::fs::read_to_string(&files[0]).expect("input");
+        let out = support::run(&dir, &args, None);
+        assert_eq!(out.status, 0, "{name}: {}", out.stderr);
+        let diff = similar::TextDiff::from_lines(&input, &out.stdout);
+        for group in diff.grouped_ops(0) {
+            let mut removed = Vec::new();
+            let mut added = Vec::new();
+            for op in &group {
+                for change in diff.iter_changes(op) {
+                    match change.tag() {
+                        similar::ChangeTag::Delete => removed.push(change.value().to_string()),
+                        similar::ChangeTag::Insert => added.push(change.value().to_string()),
+                        similar::ChangeTag::Equal => {}
+                    }
+                }
+            }
+            for r in &removed {
+                let key = line_key(r);
+                assert!(
+                    !key.trim().is_empty() && added.iter().any(|a| line_key(a) == key),
+                    "{name}: the output removes a line the webhook did not change: {r:?}\nadded in that place: {added:?}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} inject runs checked");
+}

@@ -25,7 +25,8 @@ pub fn write_yaml_stream(
     for (n, &i) in echoed.iter().enumerate() {
         let doc = &inputs.docs[i];
         let text = &inputs.files[doc.file].text[doc.range.clone()];
-        if need_newline {
+        // A JSON stream's line breaks lead the document after them.
+        if need_newline && !text.starts_with(['\n', '\r']) {
             out.write_all(b"\n")?;
         }
         // Documents from different files, or after a skipped one, need a

@@ -169,6 +169,20 @@ impl Editor<'_> {
         self.edit(at, at, lines);
     }
 
+    /// The start of the full-line comments right above the line starting at
+    /// `line`, not reaching back to `floor`: they annotate what follows, so
+    /// a node inserted before it goes above them.
+    fn above_comments(&self, mut line: usize, floor: usize) -> usize {
+        while line > 0 {
+            let prev = self.line_start(line - 1);
+            if prev < floor || !self.text[prev..line].trim_start().starts_with('#') {
+                break;
+            }
+            line = prev;
+        }
+        line
+    }
+
     /// Byte offset of the `-` of a block sequence item that starts at `start`.
     fn dash_before(&self, start: usize) -> Option<usize> {
         super::parse::dash_before(self.text, start)
@@ -475,7 +489,8 @@ impl Editor<'_> {
                         if !self.starts_line(dash) {
                             return Err(Unsupported);
                         }
-                        let at = self.line_start(dash);
+                        let floor = next.checked_sub(1).map_or(0, |k| items[k].end as usize);
+                        let at = self.above_comments(self.line_start(dash), floor);
                         self.edit(at, at, lines);
                     } else {
                         let last = items.last().ok_or(Unsupported)?;
