@@ -11,6 +11,10 @@
 //! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
 //! is the only place that knows about them.
 
+/// Stack size of the thread the binary runs on: documents may nest 512
+/// levels, and every recursive step (parse, inject, hash, drop) must fit.
+pub const STACK_SIZE: usize = 256 << 20;
+
 pub mod calculator;
 pub mod cli;
 pub mod clock;

@@ -1,5 +1,14 @@
 //! `kubectl-sidecarset`: parse, run, map the outcome to an exit status.
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(kubectl_sidecarset::cli::run(std::env::args_os()))
+    // Deeply nested input recurses through the parser, the webhook and the
+    // hash encoder; a large stack keeps every bounded depth within reach.
+    let run = std::thread::Builder::new()
+        .stack_size(kubectl_sidecarset::STACK_SIZE)
+        .spawn(|| kubectl_sidecarset::cli::run(std::env::args_os()));
+    let code = match run.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) | Err(_) => 101,
+    };
+    std::process::ExitCode::from(code)
 }

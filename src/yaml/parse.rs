@@ -638,4 +638,70 @@ mod tests {
             let _ = parse_document(&s);
         }
     }
+
+    #[test]
+    fn alias_bombs_are_refused_early() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+            prev = name;
+        }
+        let started = std::time::Instant::now();
+        let e = parse_document(&text).expect_err("a billion laughs");
+        assert!(e.message.contains("excessive aliasing"), "{e:?}");
+        // Refused before the expansion is built: a generous bound, not a
+        // benchmark (the full expansion would be 10^9 nodes).
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Honest aliasing is fine.
+        let (v, _) = parse_document("a: &a {k: v}\nb: *a\nc: *a\n")
+            .expect("ok")
+            .expect("doc");
+        assert_eq!(v["c"], json!({"k": "v"}));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        for text in [
+            format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            (0..2_000)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+        ] {
+            // The binary runs on a thread with this stack (main.rs).
+            let e = std::thread::Builder::new()
+                .stack_size(crate::STACK_SIZE)
+                .spawn(move || parse_document(&text).expect_err("too deep"))
+                .expect("thread")
+                .join()
+                .expect("no overflow");
+            assert!(e.line >= 1 && e.column >= 1, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn spans_cover_the_node_text() {
+        let text = "k: &x 'q' # c\nl:\n- \"d\"\n- |\n  lit\nm: {a: 1}\n";
+        let (_, p) = parse_document(text).expect("ok").expect("doc");
+        let PosChildren::Map(m) = &p.children else {
+            panic!("map")
+        };
+        let span = |k: &str| {
+            let n = &m.iter().find(|(key, _)| key == k).expect("key").1;
+            &text[n.start as usize..n.end as usize]
+        };
+        assert_eq!(span("k"), "'q'");
+        assert_eq!(span("l"), "- \"d\"\n- |\n  lit");
+        assert_eq!(span("m"), "{a: 1}");
+    }
+
+    #[test]
+    fn unrepresentable_scalars_are_kept_as_text() {
+        let (v, _, bad) = parse_document_lines("a: .inf\nb: 1\n")
+            .expect("ok")
+            .expect("doc");
+        assert_eq!(v["a"], json!(".inf"));
+        assert_eq!(bad.map(|e| (e.line, e.column)), Some((1, 4)));
+    }
 }
