@@ -25,6 +25,9 @@ pub struct Context<'a> {
     pub now: i64,
     /// Seed for the `Partial` revision policy's random draw.
     pub seed: u64,
+    /// The namespace of the request: a pod without `metadata.namespace` is
+    /// matched as living there (empty: `default`). The pod is not changed.
+    pub namespace: &'a str,
 }
 
 /// What happened with one SidecarSet for one pod.
@@ -91,16 +94,6 @@ const WORKING_HOT: &str = "kruise.io/sidecarset-working-hotupgrade-container";
 /// Runs the pod webhook's mutations on `pod` (a Pod object) in place.
 pub fn inject_pod(pod: &mut Value, ctx: &Context<'_>) -> Result<Report, Rejection> {
     let mut report = Report::default();
-    // The API server fills the namespace from the request before admission.
-    if let Some(md) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
-        if md
-            .get("namespace")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
-            md.insert("namespace".into(), Value::String("default".into()));
-        }
-    }
     readiness_gate(pod, ctx.gates);
     inject_sidecar_sets(pod, ctx, &mut report)?;
     launch_priority(pod)?;
@@ -150,12 +143,7 @@ fn inject_sidecar_sets(
     ctx: &Context<'_>,
     report: &mut Report,
 ) -> Result<(), Rejection> {
-    let ns = pod
-        .pointer("/metadata/namespace")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-        .to_string();
+    let ns = matching::pod_namespace(pod, ctx.namespace).to_string();
     // SidecarSets already in v1beta1 (the CLI stores them so) are borrowed,
     // not converted again for every pod.
     let mut sets: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(ctx.sidecar_sets.len());
@@ -332,16 +320,19 @@ fn inject_sidecar_sets(
             .iter()
             .map(|n| Value::String(n.clone()))
             .collect();
-        let entry = |hash_key: &str, with_rev: bool| {
+        let entry = |recorded: &Map<String, Value>, hash_key: &str, with_rev: bool| {
+            let hash = s
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(hash_key))
+                .cloned()
+                .unwrap_or(Value::String(String::new()));
             let mut e = Map::new();
-            e.insert("updateTimestamp".into(), Value::String(timestamp.clone()));
             e.insert(
-                "hash".into(),
-                s.pointer("/metadata/annotations")
-                    .and_then(|a| a.get(hash_key))
-                    .cloned()
-                    .unwrap_or(Value::String(String::new())),
+                "updateTimestamp".into(),
+                metadata::recorded_timestamp(recorded, &name, &hash)
+                    .unwrap_or_else(|| Value::String(timestamp.clone())),
             );
+            e.insert("hash".into(), hash);
             e.insert("sidecarSetName".into(), Value::String(name.clone()));
             e.insert("sidecarList".into(), Value::Array(list.clone()));
             if with_rev {
@@ -357,8 +348,10 @@ fn inject_sidecar_sets(
         };
         // Hash entries are recorded only for a SidecarSet that contributed a container.
         if !(c.init_containers.is_empty() && c.containers.is_empty()) {
-            hashes.insert(name.clone(), entry(HASH, true));
-            hashes_no_img.insert(name.clone(), entry(HASH_NO_IMG, false));
+            let e = entry(&hashes, HASH, true);
+            hashes.insert(name.clone(), e);
+            let e = entry(&hashes_no_img, HASH_NO_IMG, false);
+            hashes_no_img.insert(name.clone(), e);
         }
         for base in &c.hot_working {
             working.insert(base.clone(), Value::String(format!("{base}-1")));

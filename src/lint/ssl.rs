@@ -149,17 +149,11 @@ fn paused(sp: &Value) -> bool {
 /// The controller's view: namespace and selector, pause ignored.
 pub(super) fn selected(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
     if let Some(ns) = sp.get("namespaceSelector").filter(|v| !v.is_null()) {
-        let synthesized: Map<String, Value> = [(
-            "kubernetes.io/metadata.name".to_string(),
-            Value::String(t.namespace.clone()),
-        )]
-        .into_iter()
-        .collect();
-        let labels = match world.namespace_labels(&t.namespace) {
-            Some(l) => l,
-            None => Some(&synthesized),
+        // A Namespace the webhook would not find selects nothing.
+        let Some(labels) = world.namespace_labels(&t.namespace) else {
+            return false;
         };
-        if !selects(ns, labels) {
+        if !selects(ns, Some(&labels)) {
             return false;
         }
     }
