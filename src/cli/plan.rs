@@ -103,7 +103,8 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
 /// is in the one of `-n`. Pods that name theirs are not copied.
 fn with_namespace<'a>(pod: &'a Value, namespace: &str) -> std::borrow::Cow<'a, Value> {
     let own = crate::inject::matching::pod_namespace(pod, namespace);
-    if pod.pointer("/metadata/namespace").and_then(Value::as_str) == Some(own) {
+    let named = pod.get("metadata").and_then(|m| m.get("namespace"));
+    if named.and_then(Value::as_str) == Some(own) {
         return std::borrow::Cow::Borrowed(pod);
     }
     let mut p = pod.clone();
