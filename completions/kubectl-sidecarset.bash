@@ -99,7 +99,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__diff)
-            opts="-f -R -U -h -V --filename --recursive --sidecarset --feature-gates --seed --from --exit-code --unified --color --help --version"
+            opts="-f -R -n -U -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --exit-code --unified --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,6 +122,14 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -149,7 +157,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__explain)
-            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --output --help --version"
+            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,6 +180,14 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -351,7 +367,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__inject)
-            opts="-f -R -o -q -h -V --filename --recursive --sidecarset --feature-gates --seed --output --quiet --help --version"
+            opts="-f -R -n -o -q -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,6 +390,14 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -393,7 +417,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__lint)
-            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --from --output --strict --ignore --list-rules --color --help --version"
+            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --output --strict --ignore --list-rules --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,6 +440,14 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -447,7 +479,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__plan)
-            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --from --output --max-rounds --no-ready --partition --validate --color --help --version"
+            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --output --max-rounds --no-ready --partition --validate --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +502,14 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,10 +38,12 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand in
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l sidecarset -d 'SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 json-patch\t'The admission response\'s RFC 6902 patch, per mutated object'"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s R -l recursive -d 'Read directories named with -f recursively'
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l wall-clock -d 'Stamp the times the tool writes (`updateTimestamp` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00:00:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s q -l quiet -d 'Do not print the per-workload summary on standard error'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s V -l version -d 'Print version'
@@ -57,6 +59,7 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand pl
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l sidecarset -d 'SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l from -d 'SidecarSets as they are now in the cluster: pods are built from the workloads in -f and injected by these, then the SidecarSets given with --sidecarset are planned against them' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s o -l output -d 'Output format: table (at most 10 pods per batch), wide (every pod), json, yaml' -r -f -a "table\t''
 wide\t''
@@ -70,6 +73,7 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand pl
 always\t''
 never\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s R -l recursive -d 'Read directories named with -f recursively'
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l wall-clock -d 'Stamp the times the tool writes (`updateTimestamp` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00:00:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l no-ready -d 'Assume upgraded pods do not become ready between rounds (a broken image): the plan shows where maxUnavailable stalls the rollout'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s h -l help -d 'Print help'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s V -l version -d 'Print version'
@@ -77,6 +81,7 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand li
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l sidecarset -d 'SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l from -d 'SidecarSets as stored in the cluster: -f is checked as an UPDATE of them' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''
@@ -88,6 +93,7 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand li
 always\t''
 never\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -s R -l recursive -d 'Read directories named with -f recursively'
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l wall-clock -d 'Stamp the times the tool writes (`updateTimestamp` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00:00:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l strict -d 'Warnings fail the run too'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l list-rules -d 'List every rule and exit'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -s h -l help -d 'Print help'
@@ -96,12 +102,14 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand di
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l sidecarset -d 'SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l from -d 'SidecarSets as they are now: the diff is between injection by these and injection by the SidecarSets given with --sidecarset' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s U -l unified -d 'Lines of context' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l color -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s R -l recursive -d 'Read directories named with -f recursively'
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l wall-clock -d 'Stamp the times the tool writes (`updateTimestamp` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00:00:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l exit-code -d 'Exit with 1 when there are differences, 0 when there are none'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s V -l version -d 'Print version'
@@ -109,9 +117,11 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand ex
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l sidecarset -d 'SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s o -l output -r -f -a "text\t''
 json\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s R -l recursive -d 'Read directories named with -f recursively'
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l wall-clock -d 'Stamp the times the tool writes (`updateTimestamp` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00:00:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand completion" -s h -l help -d 'Print help'

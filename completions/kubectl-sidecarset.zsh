@@ -35,6 +35,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--sidecarset=[SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)]:PATH:_default' \
 '--feature-gates=[OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true]:GATES:_default' \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
+'-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '-o+[Output format]:OUTPUT:((yaml\:""
 json\:""
 json-patch\:"The admission response'\''s RFC 6902 patch, per mutated object"))' \
@@ -43,6 +45,7 @@ json\:""
 json-patch\:"The admission response'\''s RFC 6902 patch, per mutated object"))' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
+'--wall-clock[Stamp the times the tool writes (\`updateTimestamp\` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00\:00\:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time]' \
 '-q[Do not print the per-workload summary on standard error]' \
 '--quiet[Do not print the per-workload summary on standard error]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -73,6 +76,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--sidecarset=[SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)]:PATH:_default' \
 '--feature-gates=[OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true]:GATES:_default' \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
+'-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '*--from=[SidecarSets as they are now in the cluster\: pods are built from the workloads in -f and injected by these, then the SidecarSets given with --sidecarset are planned against them]:PATH:_default' \
 '-o+[Output format\: table (at most 10 pods per batch), wide (every pod), json, yaml]:OUTPUT:(table wide json yaml)' \
 '--output=[Output format\: table (at most 10 pods per batch), wide (every pod), json, yaml]:OUTPUT:(table wide json yaml)' \
@@ -82,6 +87,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[Colour\: auto (when standard output is a terminal and NO_COLOR is unset), always, never]:COLOR:(auto always never)' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
+'--wall-clock[Stamp the times the tool writes (\`updateTimestamp\` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00\:00\:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time]' \
 '--no-ready[Assume upgraded pods do not become ready between rounds (a broken image)\: the plan shows where maxUnavailable stalls the rollout]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -96,6 +102,8 @@ _arguments "${_arguments_options[@]}" : \
 '*--sidecarset=[SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)]:PATH:_default' \
 '--feature-gates=[OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true]:GATES:_default' \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
+'-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '*--from=[SidecarSets as stored in the cluster\: -f is checked as an UPDATE of them]:PATH:_default' \
 '-o+[Output format]:OUTPUT:(text json sarif junit github)' \
 '--output=[Output format]:OUTPUT:(text json sarif junit github)' \
@@ -103,6 +111,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[]:COLOR:(auto always never)' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
+'--wall-clock[Stamp the times the tool writes (\`updateTimestamp\` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00\:00\:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time]' \
 '--strict[Warnings fail the run too]' \
 '--list-rules[List every rule and exit]' \
 '-h[Print help]' \
@@ -118,12 +127,15 @@ _arguments "${_arguments_options[@]}" : \
 '*--sidecarset=[SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)]:PATH:_default' \
 '--feature-gates=[OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true]:GATES:_default' \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
+'-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '*--from=[SidecarSets as they are now\: the diff is between injection by these and injection by the SidecarSets given with --sidecarset]:PATH:_default' \
 '-U+[Lines of context]:N:_default' \
 '--unified=[Lines of context]:N:_default' \
 '--color=[]:COLOR:(auto always never)' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
+'--wall-clock[Stamp the times the tool writes (\`updateTimestamp\` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00\:00\:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time]' \
 '--exit-code[Exit with 1 when there are differences, 0 when there are none]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -138,10 +150,13 @@ _arguments "${_arguments_options[@]}" : \
 '*--sidecarset=[SidecarSets (and Namespaces, ControllerRevisions) used as policy only, never echoed in the output (repeatable; files, directories or globs)]:PATH:_default' \
 '--feature-gates=[OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true]:GATES:_default' \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
+'-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '-o+[]:OUTPUT:(text json)' \
 '--output=[]:OUTPUT:(text json)' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
+'--wall-clock[Stamp the times the tool writes (\`updateTimestamp\` in the sidecarset-hash annotations) with the current time, as the webhook does. Without it the time is 1970-01-01T00\:00\:00Z, so the same input gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both. An entry already recorded with the same hash keeps its time]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \

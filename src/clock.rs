@@ -1,20 +1,42 @@
-//! The one clock of the tool: `SOURCE_DATE_EPOCH` when set, so output is
-//! reproducible, else the current UTC time; always whole seconds.
+//! The one clock of the tool, always whole seconds. Output must be the same
+//! bytes for the same input (helm post-renderers, GitOps diffs), so the
+//! current time is only used when asked for. In order of precedence:
+//! `SOURCE_DATE_EPOCH` (seconds), then `--wall-clock` (the current UTC time,
+//! as the webhook stamps pods), then the Unix epoch `1970-01-01T00:00:00Z`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The instant used when neither `SOURCE_DATE_EPOCH` nor `--wall-clock` says
+/// otherwise: `1970-01-01T00:00:00Z`.
+pub const DEFAULT_EPOCH: i64 = 0;
+
 /// Seconds since the Unix epoch to use for every timestamp the tool writes.
 /// An unparsable `SOURCE_DATE_EPOCH` is an error the CLI reports.
-pub fn now_epoch() -> Result<i64, String> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(s) if !s.trim().is_empty() => s
-            .trim()
+pub fn now_epoch(wall_clock: bool) -> Result<i64, String> {
+    choose(
+        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+        wall_clock,
+        || {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(DEFAULT_EPOCH)
+        },
+    )
+}
+
+/// The precedence rule, apart from the process environment and clock.
+fn choose(
+    source_date_epoch: Option<&str>,
+    wall_clock: bool,
+    system_now: impl FnOnce() -> i64,
+) -> Result<i64, String> {
+    match source_date_epoch.map(str::trim) {
+        Some(s) if !s.is_empty() => s
             .parse::<i64>()
             .map_err(|_| format!("SOURCE_DATE_EPOCH={s:?} is not a whole number of seconds")),
-        _ => Ok(SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)),
+        _ if wall_clock => Ok(system_now()),
+        _ => Ok(DEFAULT_EPOCH),
     }
 }
 
@@ -56,5 +78,17 @@ mod tests {
         assert_eq!(rfc3339(1_704_067_200), "2024-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_748_764_800), "2025-06-01T08:00:00Z");
+    }
+
+    #[test]
+    fn source_date_epoch_beats_wall_clock_beats_the_epoch() {
+        let wall = || 1_700_000_000;
+        assert_eq!(choose(Some("86400"), true, wall), Ok(86_400));
+        assert_eq!(choose(Some(" 86400 "), false, wall), Ok(86_400));
+        assert_eq!(choose(None, true, wall), Ok(1_700_000_000));
+        assert_eq!(choose(Some(""), true, wall), Ok(1_700_000_000));
+        assert_eq!(choose(None, false, wall), Ok(DEFAULT_EPOCH));
+        assert_eq!(choose(Some("  "), false, wall), Ok(DEFAULT_EPOCH));
+        assert!(choose(Some("yesterday"), true, wall).is_err());
     }
 }

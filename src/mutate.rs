@@ -14,6 +14,9 @@ pub struct Settings {
     pub gates: FeatureGates,
     pub now: i64,
     pub seed: u64,
+    /// The namespace of workloads that name none (kubectl's `-n`); matching
+    /// reads it, the output never shows it.
+    pub namespace: String,
 }
 
 /// What the webhook did with one pod template (or Pod).
@@ -60,6 +63,7 @@ pub fn inject_all(
         gates: &settings.gates,
         now: settings.now,
         seed: settings.seed,
+        namespace: &settings.namespace,
     };
     let mut outcome = Outcome {
         changed_docs: vec![false; inputs.docs.len()],
@@ -94,12 +98,15 @@ pub fn inject_all(
                 (report, changed)
             } else {
                 let workload_value = inputs.value(&r);
-                let mut pod = workload::pod_from_template(workload_value, &site).map_err(|e| {
-                    refuse(Rejection {
-                        message: e.to_string(),
-                        path: Some(site.path.clone().join(&e.path)),
-                    })
-                })?;
+                let namespace =
+                    inject::matching::pod_namespace(workload_value, &settings.namespace);
+                let mut pod = workload::pod_from_template(workload_value, &site, namespace)
+                    .map_err(|e| {
+                        refuse(Rejection {
+                            message: e.to_string(),
+                            path: Some(site.path.clone().join(&e.path)),
+                        })
+                    })?;
                 let mut report = inject::inject_pod(&mut pod, &ctx).map_err(refuse)?;
                 report
                     .warnings

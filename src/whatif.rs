@@ -172,6 +172,7 @@ pub fn pods(
         gates: &settings.gates,
         now: settings.now,
         seed: settings.seed,
+        namespace: &settings.namespace,
     };
     let mut out = Vec::new();
     let mut node = 0usize;
@@ -188,6 +189,7 @@ pub fn pods(
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let namespace = inject::matching::pod_namespace(obj, &settings.namespace);
         for site in workload::template_sites(kind, obj) {
             let refuse = |rejection| Refusal {
                 object: object.clone(),
@@ -200,14 +202,21 @@ pub fn pods(
                 .unwrap_or(Value::Null);
             for i in 0..n {
                 let mut pod = if kind == WorkloadKind::Pod {
-                    obj.clone()
+                    // A pod in the cluster, as the API server returns it,
+                    // names its namespace.
+                    let mut p = obj.clone();
+                    if let Some(md) = p.get_mut("metadata").and_then(Value::as_object_mut) {
+                        md.insert("namespace".into(), Value::String(namespace.into()));
+                    }
+                    p
                 } else {
-                    let mut p = workload::pod_from_template(obj, &site).map_err(|e| {
-                        refuse(inject::Rejection {
-                            message: e.to_string(),
-                            path: Some(e.path),
-                        })
-                    })?;
+                    let mut p =
+                        workload::pod_from_template(obj, &site, namespace).map_err(|e| {
+                            refuse(inject::Rejection {
+                                message: e.to_string(),
+                                path: Some(e.path),
+                            })
+                        })?;
                     p["metadata"]["name"] = Value::String(pod_name(kind, name, &template, i));
                     p
                 };

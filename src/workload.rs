@@ -260,15 +260,6 @@ pub fn lookup_mut<'a>(v: &'a mut Value, path: &JsonPath) -> Option<&'a mut Value
     Some(cur)
 }
 
-/// The namespace of a namespaced object, `default` when unset (as
-/// `kubectl apply` without `-n` would create it).
-pub fn namespace_of(obj: &Value) -> &str {
-    obj.pointer("/metadata/namespace")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-}
-
 /// A stand-in for the random suffix controllers add to pod names, fixed so
 /// output is reproducible.
 pub const POD_NAME_SUFFIX: &str = "x7k2p";
@@ -276,8 +267,13 @@ pub const POD_NAME_SUFFIX: &str = "x7k2p";
 pub const OWNER_UID: &str = "00000000-0000-0000-0000-000000000001";
 
 /// The Pod a controller would create from the template at `site`, as the
-/// webhook sees it on CREATE.
-pub fn pod_from_template(workload: &Value, site: &TemplateSite) -> Result<Value, FieldError> {
+/// webhook sees it on CREATE: in `namespace`, the workload's (see
+/// [`crate::inject::matching::pod_namespace`]).
+pub fn pod_from_template(
+    workload: &Value,
+    site: &TemplateSite,
+    namespace: &str,
+) -> Result<Value, FieldError> {
     let template = lookup(workload, &site.path)
         .ok_or_else(|| FieldError::new(site.path.clone(), "the pod template is missing"))?;
     let tmpl = template
@@ -292,10 +288,7 @@ pub fn pod_from_template(workload: &Value, site: &TemplateSite) -> Result<Value,
         "name".into(),
         Value::String(format!("{workload_name}-{POD_NAME_SUFFIX}")),
     );
-    metadata.insert(
-        "namespace".into(),
-        Value::String(namespace_of(workload).into()),
-    );
+    metadata.insert("namespace".into(), Value::String(namespace.into()));
     let tmeta = crate::value::opt_obj(tmpl, "metadata", &site.path)?;
     for key in ["labels", "annotations"] {
         if let Some(v) = tmeta.and_then(|m| m.get(key)) {
@@ -423,8 +416,8 @@ mod tests {
         });
         let sites = template_sites(WorkloadKind::Deployment, &d);
         assert_eq!(sites.len(), 1);
-        let pod = pod_from_template(&d, &sites[0]).expect("pod");
-        assert_eq!(pod.pointer("/metadata/namespace"), Some(&json!("default")));
+        let pod = pod_from_template(&d, &sites[0], "prod").expect("pod");
+        assert_eq!(pod.pointer("/metadata/namespace"), Some(&json!("prod")));
         assert_eq!(
             pod.pointer("/metadata/ownerReferences/0/kind"),
             Some(&json!("ReplicaSet"))
@@ -455,7 +448,7 @@ mod tests {
             "spec": {"template": {"metadata": {"labels": {"app": "web"}, "x": 1}, "spec": {"containers": []}}}
         });
         let site = &template_sites(WorkloadKind::Deployment, &d)[0];
-        let mut after = pod_from_template(&d, site).expect("pod");
+        let mut after = pod_from_template(&d, site, "default").expect("pod");
         assert!(!template_changes(&d, site, &after).any());
         after["metadata"]["annotations"] = json!({"a": "b"});
         let changes = template_changes(&d, site, &after);

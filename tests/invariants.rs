@@ -256,9 +256,26 @@ fn yaml_output_reads_back_as_the_json_output() {
         let json = support::run(&case.dir, &args, stdin.as_deref());
         assert_eq!(json.status, 0, "{}: {}", case.name, json.stderr);
         let json: Value = serde_json::from_str(&json.stdout).expect("JSON output");
+        let yaml_objects = flatten(docs);
+        let mut json_objects = flatten(vec![json]);
+        // -o json shows a Pod as the API server returns it, in its namespace;
+        // YAML leaves a namespace the input does not name to kubectl -n.
+        for (y, j) in yaml_objects.iter().zip(json_objects.iter_mut()) {
+            let unnamed = y.pointer("/metadata/namespace").is_none();
+            if unnamed && j.get("kind").and_then(Value::as_str) == Some("Pod") {
+                let named = j
+                    .get_mut("metadata")
+                    .and_then(Value::as_object_mut)
+                    .and_then(|m| m.remove("namespace"));
+                assert!(
+                    named.is_some(),
+                    "{}: -o json must name the Pod's namespace",
+                    case.name
+                );
+            }
+        }
         assert_eq!(
-            flatten(docs),
-            flatten(vec![json]),
+            yaml_objects, json_objects,
             "{}: YAML and JSON outputs differ",
             case.name
         );

@@ -79,6 +79,23 @@ pub struct EngineArgs {
     /// Seed for the random draw of the Partial revision policy.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
+    /// Stamp the times the tool writes (`updateTimestamp` in the
+    /// sidecarset-hash annotations) with the current time, as the webhook
+    /// does. Without it the time is 1970-01-01T00:00:00Z, so the same input
+    /// gives the same bytes; SOURCE_DATE_EPOCH (seconds), when set, beats both.
+    /// An entry already recorded with the same hash keeps its time.
+    #[arg(long)]
+    pub wall_clock: bool,
+    /// The namespace of objects that do not name one, as kubectl's -n. It
+    /// decides which SidecarSets match; YAML and json-patch output never
+    /// name it (-o json shows Pods as the API server returns them, in it).
+    #[arg(
+        short = 'n',
+        long = "namespace",
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub namespace: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,9 +3,11 @@
 use super::args::{InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::{input, output};
+use crate::document::Class;
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
 use crate::policy::Policy;
+use crate::workload::WorkloadKind;
 use std::io::Write;
 
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
@@ -13,6 +15,9 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
     let settings = super::settings(&args.engine)?;
     let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
+    if args.output == InjectOutput::Json {
+        name_pod_namespaces(&mut inputs, &settings.namespace);
+    }
     // Everything is computed before anything is written: a refusal leaves stdout empty.
     let mut buf = Vec::new();
     match args.output {
@@ -28,6 +33,30 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     // a sixth of a run over thousands of workloads for nothing.
     std::mem::forget(inputs);
     Ok(0)
+}
+
+/// `-o json` shows objects as the API server returns them after CREATE: a
+/// Pod given without a namespace is in the one of `-n`. YAML and patch
+/// output keep the object as written, so that `kubectl apply -n` and helm
+/// still decide.
+fn name_pod_namespaces(inputs: &mut crate::document::Inputs, namespace: &str) {
+    let pods: Vec<crate::document::Resource> = inputs
+        .of_class(Class::Workload(WorkloadKind::Pod))
+        .filter(|r| !r.policy_only)
+        .cloned()
+        .collect();
+    for r in &pods {
+        let Some(pod) = inputs.value_mut(r) else {
+            continue;
+        };
+        let ns = crate::inject::matching::pod_namespace(pod, namespace).to_string();
+        if let Some(md) = pod
+            .get_mut("metadata")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            md.insert("namespace".into(), serde_json::Value::String(ns));
+        }
+    }
 }
 
 /// One JSON document listing, per mutated object, the RFC 6902 patch that

@@ -33,6 +33,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         resources: &resources,
         old_sidecar_sets: &old,
         gates: input::gates(&args.engine)?,
+        namespace: &super::namespace(&args.engine)?,
     });
     let located: Vec<Located> = findings
         .into_iter()

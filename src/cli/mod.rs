@@ -90,16 +90,38 @@ fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, C
 }
 
 /// The time every timestamp the tool writes uses.
-pub(super) fn now() -> Result<i64, CliError> {
-    crate::clock::now_epoch().map_err(CliError::Usage)
+pub(super) fn now(engine: &args::EngineArgs) -> Result<i64, CliError> {
+    crate::clock::now_epoch(engine.wall_clock).map_err(CliError::Usage)
+}
+
+/// `-n`: empty means `default`, as in kubectl; anything else must be a name
+/// the API server would take, or no object could live there.
+pub(super) fn namespace(engine: &args::EngineArgs) -> Result<String, CliError> {
+    let ns = engine.namespace.as_str();
+    if ns.is_empty() {
+        return Ok("default".into());
+    }
+    let valid = ns.len() <= 63
+        && ns
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !ns.starts_with('-')
+        && !ns.ends_with('-');
+    if !valid {
+        return Err(CliError::Usage(format!(
+            "--namespace {ns:?}: a namespace name is a lowercase RFC 1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+        )));
+    }
+    Ok(ns.to_string())
 }
 
 /// The engine settings of a run, from flags and the clock.
 fn settings(engine: &args::EngineArgs) -> Result<crate::mutate::Settings, CliError> {
     Ok(crate::mutate::Settings {
         gates: input::gates(engine)?,
-        now: now()?,
+        now: now(engine)?,
         seed: engine.seed,
+        namespace: namespace(engine)?,
     })
 }
 

@@ -17,7 +17,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let opts = crate::plan::Options {
         max_rounds: args.max_rounds,
         no_ready: args.no_ready,
-        now: super::now()?,
+        now: super::now(&args.engine)?,
         partition: args.partition.as_deref().map(partition_value).transpose()?,
     };
     let namespaces: Vec<Value> = inputs
@@ -25,7 +25,16 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         .map(|r| inputs.value(r).clone())
         .collect();
     let what_if = !args.from.is_empty();
+    let namespace = super::namespace(&args.engine)?;
     let synthesized;
+    let live: Vec<std::borrow::Cow<'_, Value>> = if what_if {
+        Vec::new()
+    } else {
+        inputs
+            .of_class(Class::Workload(WorkloadKind::Pod))
+            .map(|r| with_namespace(inputs.value(r), &namespace))
+            .collect()
+    };
     let pods: Vec<&Value> = if what_if {
         // The current state is read once, for the webhook check and the pods.
         let current = input::load_separate(&args.from)?;
@@ -35,10 +44,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         synthesized = synthesized_pods(args, &inputs, current)?;
         synthesized.iter().collect()
     } else {
-        inputs
-            .of_class(Class::Workload(WorkloadKind::Pod))
-            .map(|r| inputs.value(r))
-            .collect()
+        live.iter().map(|p| p.as_ref()).collect()
     };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
@@ -88,8 +94,24 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     // a tenth of the run on 100,000 pods for nothing.
     drop(plans);
     drop(pods);
+    std::mem::forget(live);
     std::mem::forget(inputs);
     Ok(0)
+}
+
+/// A live pod as the API server returns it: a pod given without a namespace
+/// is in the one of `-n`. Pods that name theirs are not copied.
+fn with_namespace<'a>(pod: &'a Value, namespace: &str) -> std::borrow::Cow<'a, Value> {
+    let own = crate::inject::matching::pod_namespace(pod, namespace);
+    let named = pod.get("metadata").and_then(|m| m.get("namespace"));
+    if named.and_then(Value::as_str) == Some(own) {
+        return std::borrow::Cow::Borrowed(pod);
+    }
+    let mut p = pod.clone();
+    if let Some(md) = p.get_mut("metadata").and_then(Value::as_object_mut) {
+        md.insert("namespace".into(), Value::String(own.to_string()));
+    }
+    std::borrow::Cow::Owned(p)
 }
 
 /// `--partition`: an integer or a percentage, as the API takes it.
@@ -123,6 +145,7 @@ fn validate(args: &PlanArgs, inputs: &Inputs, old_inputs: &Inputs) -> Result<(),
         resources: &resources,
         old_sidecar_sets: &old,
         gates: input::gates(&args.engine)?,
+        namespace: &super::namespace(&args.engine)?,
     });
     let Some(f) = findings
         .iter()

@@ -159,3 +159,33 @@ pub fn read_hash_annotation(
     }
     Ok(out)
 }
+
+/// The `updateTimestamp` to keep in a SidecarSet's new hash-annotation
+/// entry: the one already recorded for `name` when that entry records the
+/// same `hash`, so that injecting a pod again (or a template rendered again)
+/// gives the same bytes. `None`: stamp the current time.
+///
+/// Only the time is kept, and it is informational: in OpenKruise v1.9.0 the
+/// field is `SidecarSetUpgradeSpec.UpdateTimestamp`
+/// (`pkg/control/sidecarcontrol/util.go`), written by the pod webhook
+/// (`pkg/webhook/pod/mutating/sidecarset.go`) and the controller
+/// (`UpdatePodSidecarSetHash`, `sidecarset_control.go`) and never read; the
+/// controller decides on `hash` alone (`IsPodSidecarUpdated`). The one
+/// `UpdateTimestamp` read for a decision, in
+/// `pkg/util/inplaceupdate/inplace_update.go`, is the in-place update state
+/// of CloneSet/Advanced StatefulSet, another annotation.
+pub fn recorded_timestamp(
+    recorded: &Map<String, Value>,
+    name: &str,
+    hash: &Value,
+) -> Option<Value> {
+    let entry = recorded.get(name)?;
+    if entry.get("hash") != Some(hash) {
+        return None;
+    }
+    // Legacy `{"name": "hash"}` entries carry no time to keep.
+    entry
+        .get("updateTimestamp")
+        .filter(|t| t.as_str().is_some_and(|t| !t.is_empty()))
+        .cloned()
+}

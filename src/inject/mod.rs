@@ -25,6 +25,9 @@ pub struct Context<'a> {
     pub now: i64,
     /// Seed for the `Partial` revision policy's random draw.
     pub seed: u64,
+    /// The namespace of the request: a pod without `metadata.namespace` is
+    /// matched as living there (empty: `default`). The pod is not changed.
+    pub namespace: &'a str,
 }
 
 /// What happened with one SidecarSet for one pod.
@@ -91,16 +94,6 @@ const WORKING_HOT: &str = "kruise.io/sidecarset-working-hotupgrade-container";
 /// Runs the pod webhook's mutations on `pod` (a Pod object) in place.
 pub fn inject_pod(pod: &mut Value, ctx: &Context<'_>) -> Result<Report, Rejection> {
     let mut report = Report::default();
-    // The API server fills the namespace from the request before admission.
-    if let Some(md) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
-        if md
-            .get("namespace")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
-            md.insert("namespace".into(), Value::String("default".into()));
-        }
-    }
     readiness_gate(pod, ctx.gates);
     inject_sidecar_sets(pod, ctx, &mut report)?;
     launch_priority(pod)?;
@@ -150,12 +143,17 @@ fn inject_sidecar_sets(
     ctx: &Context<'_>,
     report: &mut Report,
 ) -> Result<(), Rejection> {
-    let ns = pod
+    let ns = matching::pod_namespace(pod, ctx.namespace).to_string();
+    // A chart's pods rarely name their namespace: say where it came from.
+    let ns_origin = if pod
         .pointer("/metadata/namespace")
         .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-        .to_string();
+        .is_some_and(|n| !n.is_empty())
+    {
+        ""
+    } else {
+        ", the namespace of the request (kubectl -n): the pod names none"
+    };
     // SidecarSets already in v1beta1 (the CLI stores them so) are borrowed,
     // not converted again for every pod.
     let mut sets: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(ctx.sidecar_sets.len());
@@ -195,7 +193,7 @@ fn inject_sidecar_sets(
             sidecar_set: name_of(s),
             outcome: Outcome::Skipped {
                 reason: SkipReason::Namespace,
-                detail: format!("namespaceSelector names other namespaces than {ns}"),
+                detail: format!("namespaceSelector names other namespaces than {ns}{ns_origin}"),
             },
         });
     }
@@ -216,10 +214,15 @@ fn inject_sidecar_sets(
         for s in group {
             let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
             match matching::decide(s, labels, &ns, ctx.namespaces)? {
-                Some((reason, detail)) => report.decisions.push(Decision {
-                    sidecar_set: name_of(s),
-                    outcome: Outcome::Skipped { reason, detail },
-                }),
+                Some((reason, mut detail)) => {
+                    if reason == SkipReason::NamespaceSelector {
+                        detail.push_str(ns_origin);
+                    }
+                    report.decisions.push(Decision {
+                        sidecar_set: name_of(s),
+                        outcome: Outcome::Skipped { reason, detail },
+                    })
+                }
                 None => {
                     let (inject_as, revision) = match matching::pinned_revision(
                         s,
@@ -332,16 +335,19 @@ fn inject_sidecar_sets(
             .iter()
             .map(|n| Value::String(n.clone()))
             .collect();
-        let entry = |hash_key: &str, with_rev: bool| {
+        let entry = |recorded: &Map<String, Value>, hash_key: &str, with_rev: bool| {
+            let hash = s
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(hash_key))
+                .cloned()
+                .unwrap_or(Value::String(String::new()));
             let mut e = Map::new();
-            e.insert("updateTimestamp".into(), Value::String(timestamp.clone()));
             e.insert(
-                "hash".into(),
-                s.pointer("/metadata/annotations")
-                    .and_then(|a| a.get(hash_key))
-                    .cloned()
-                    .unwrap_or(Value::String(String::new())),
+                "updateTimestamp".into(),
+                metadata::recorded_timestamp(recorded, &name, &hash)
+                    .unwrap_or_else(|| Value::String(timestamp.clone())),
             );
+            e.insert("hash".into(), hash);
             e.insert("sidecarSetName".into(), Value::String(name.clone()));
             e.insert("sidecarList".into(), Value::Array(list.clone()));
             if with_rev {
@@ -357,8 +363,10 @@ fn inject_sidecar_sets(
         };
         // Hash entries are recorded only for a SidecarSet that contributed a container.
         if !(c.init_containers.is_empty() && c.containers.is_empty()) {
-            hashes.insert(name.clone(), entry(HASH, true));
-            hashes_no_img.insert(name.clone(), entry(HASH_NO_IMG, false));
+            let e = entry(&hashes, HASH, true);
+            hashes.insert(name.clone(), e);
+            let e = entry(&hashes_no_img, HASH_NO_IMG, false);
+            hashes_no_img.insert(name.clone(), e);
         }
         for base in &c.hot_working {
             working.insert(base.clone(), Value::String(format!("{base}-1")));
@@ -534,4 +542,133 @@ fn atoi(text: &str) -> Result<i64, Rejection> {
         message: format!("strconv.Atoi: parsing {text:?}: value out of range"),
         path: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: i64 = 1_800_000_000;
+    const KEPT: &str = "2024-01-01T00:00:00Z";
+
+    fn sidecar_set() -> Value {
+        json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "log", "annotations": {HASH: "h1", HASH_NO_IMG: "n1"}},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                     "containers": [{"name": "agent", "image": "busybox:1.36"}]}
+        })
+    }
+
+    /// A pod that records `hash` entries for `log` but lacks its container,
+    /// so the webhook injects it and writes both entries again.
+    fn pod(hash: &Value, hash_no_img: &Value) -> Value {
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-0", "labels": {"app": "web"}, "annotations": {
+                HASH: json!({"log": hash}).to_string(),
+                HASH_NO_IMG: json!({"log": hash_no_img}).to_string(),
+            }},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}
+        })
+    }
+
+    fn entry(hash: &str) -> Value {
+        json!({"updateTimestamp": KEPT, "hash": hash, "sidecarSetName": "log", "sidecarList": ["agent"]})
+    }
+
+    /// `updateTimestamp` of `log` in both annotations after injection.
+    fn stamps(mut pod: Value) -> (String, String) {
+        let sets = [sidecar_set()];
+        let gates = FeatureGates::default();
+        let ctx = Context {
+            sidecar_sets: &sets,
+            namespaces: &[],
+            controller_revisions: &[],
+            gates: &gates,
+            now: NOW,
+            seed: 0,
+            namespace: "",
+        };
+        let report = inject_pod(&mut pod, &ctx).expect("admitted");
+        assert!(matches!(
+            report.decisions[0].outcome,
+            Outcome::Injected { .. }
+        ));
+        let read = |key: &str| {
+            let text = pod
+                .pointer(&format!("/metadata/annotations/{}", key.replace('/', "~1")))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let v: Value = serde_json::from_str(text).unwrap_or_default();
+            v.pointer("/log/updateTimestamp")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        (read(HASH), read(HASH_NO_IMG))
+    }
+
+    #[test]
+    fn an_entry_with_the_same_hash_keeps_its_time() {
+        assert_eq!(
+            stamps(pod(&entry("h1"), &entry("n1"))),
+            (KEPT.to_string(), KEPT.to_string())
+        );
+    }
+
+    #[test]
+    fn each_annotation_is_checked_against_its_own_hash() {
+        let now = crate::clock::rfc3339(NOW);
+        // A new image: the hash changed, the hash without image did not.
+        assert_eq!(
+            stamps(pod(&entry("h0"), &entry("n1"))),
+            (now.clone(), KEPT.to_string())
+        );
+        // The hashes are not interchangeable.
+        assert_eq!(
+            stamps(pod(&entry("n1"), &entry("h1"))),
+            (now.clone(), now.clone())
+        );
+    }
+
+    #[test]
+    fn a_legacy_entry_has_no_time_to_keep() {
+        let now = crate::clock::rfc3339(NOW);
+        assert_eq!(stamps(pod(&json!("h1"), &json!("n1"))), (now.clone(), now));
+    }
+
+    #[test]
+    fn the_request_namespace_matches_without_being_written() {
+        let sets = [json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "log"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                     "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "prod"}},
+                     "containers": [{"name": "agent", "image": "busybox:1.36"}]}
+        })];
+        let gates = FeatureGates::default();
+        for (request, injected) in [("prod", true), ("", false), ("dev", false)] {
+            let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "web-0", "labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}});
+            let ctx = Context {
+                sidecar_sets: &sets,
+                namespaces: &[],
+                controller_revisions: &[],
+                gates: &gates,
+                now: NOW,
+                seed: 0,
+                namespace: request,
+            };
+            let report = inject_pod(&mut pod, &ctx).expect("admitted");
+            assert_eq!(
+                matches!(report.decisions[0].outcome, Outcome::Injected { .. }),
+                injected,
+                "-n {request:?}: {report:?}"
+            );
+            assert_eq!(pod.pointer("/metadata/namespace"), None, "-n {request:?}");
+        }
+    }
 }

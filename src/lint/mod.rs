@@ -72,6 +72,8 @@ pub struct Input<'a> {
     pub old_sidecar_sets: &'a [Value],
     /// Feature gates of the Kruise installation being targeted.
     pub gates: FeatureGates,
+    /// The namespace of workloads that name none (kubectl's `-n`; empty: `default`).
+    pub namespace: &'a str,
 }
 
 /// Runs every rule. Findings come out grouped by resource (input order), then

@@ -7,6 +7,7 @@ use crate::document::Class;
 use crate::path::{FieldError, JsonPath};
 use crate::workload::{self, WorkloadKind};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A SidecarSet of the input.
@@ -74,8 +75,8 @@ impl Template<'_> {
 pub struct World<'a> {
     pub sidecar_sets: Vec<SidecarSet<'a>>,
     pub templates: Vec<Template<'a>>,
-    /// Namespace name -> labels.
-    pub namespaces: HashMap<&'a str, Option<&'a Map<String, Value>>>,
+    /// Namespace objects given as input, in input order.
+    pub namespaces: Vec<&'a Value>,
     /// Old SidecarSets (`--from`) in webhook form, by name.
     pub old: HashMap<String, Value>,
     /// `SidecarSet_PatchPodMetadata_WhiteList` of a `kruise-configuration`
@@ -97,7 +98,7 @@ impl<'a> World<'a> {
         let mut w = World {
             sidecar_sets: Vec::new(),
             templates: Vec::new(),
-            namespaces: HashMap::new(),
+            namespaces: Vec::new(),
             old: HashMap::new(),
             whitelist: None,
             revisions: Vec::new(),
@@ -111,12 +112,7 @@ impl<'a> World<'a> {
                     raw: r,
                     stored: webhook_form(r),
                 }),
-                Class::Namespace => {
-                    w.namespaces.insert(
-                        str_at(r, "/metadata/name"),
-                        r.pointer("/metadata/labels").and_then(Value::as_object),
-                    );
-                }
+                Class::Namespace => w.namespaces.push(r),
                 Class::ControllerRevision => w.revisions.push(r),
                 Class::Workload(k) => {
                     for site in workload::template_sites(k, r) {
@@ -126,7 +122,11 @@ impl<'a> World<'a> {
                                 kind: k,
                                 path: site.path.clone(),
                                 template: t,
-                                namespace: workload::namespace_of(r).to_string(),
+                                namespace: crate::inject::matching::pod_namespace(
+                                    r,
+                                    input.namespace,
+                                )
+                                .to_string(),
                             });
                         }
                     }
@@ -152,9 +152,11 @@ impl<'a> World<'a> {
         w
     }
 
-    /// Labels of a namespace given as input; `None` when it was not given.
-    pub fn namespace_labels(&self, ns: &str) -> Option<Option<&'a Map<String, Value>>> {
-        self.namespaces.get(ns).copied()
+    /// The labels `namespaceSelector` sees for namespace `ns`, by the
+    /// webhook's rule ([`crate::inject::matching::namespace_labels`]);
+    /// `None`: no such Namespace, no match.
+    pub fn namespace_labels(&self, ns: &str) -> Option<Cow<'a, Map<String, Value>>> {
+        crate::inject::matching::namespace_labels(self.namespaces.iter().copied(), ns)
     }
 }
 

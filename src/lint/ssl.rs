@@ -149,17 +149,11 @@ fn paused(sp: &Value) -> bool {
 /// The controller's view: namespace and selector, pause ignored.
 pub(super) fn selected(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
     if let Some(ns) = sp.get("namespaceSelector").filter(|v| !v.is_null()) {
-        let synthesized: Map<String, Value> = [(
-            "kubernetes.io/metadata.name".to_string(),
-            Value::String(t.namespace.clone()),
-        )]
-        .into_iter()
-        .collect();
-        let labels = match world.namespace_labels(&t.namespace) {
-            Some(l) => l,
-            None => Some(&synthesized),
+        // A Namespace the webhook would not find selects nothing.
+        let Some(labels) = world.namespace_labels(&t.namespace) else {
+            return false;
         };
-        if !selects(ns, labels) {
+        if !selects(ns, Some(&labels)) {
             return false;
         }
     }
@@ -746,6 +740,189 @@ fn template_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod namespace_rule_tests {
+    use super::super::model::{webhook_form, World};
+    use super::super::Input;
+    use crate::inject::matching::pod_namespace;
+    use crate::inject::Outcome;
+    use serde_json::{json, Value};
+
+    /// Whether inject, plan and lint each find that a SidecarSet with
+    /// `ns_selector` selects a pod labelled for it in namespace `pod_ns`
+    /// (`None`: the pod names none and `request`, kubectl's -n, decides).
+    fn verdicts(
+        ns_selector: &Value,
+        namespaces: &[Value],
+        pod_ns: Option<&str>,
+        request: &str,
+    ) -> [bool; 3] {
+        let raw = json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "log"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "namespaceSelector": ns_selector,
+                     "containers": [{"name": "agent", "image": "busybox:1.36"}]}
+        });
+        let stored = webhook_form(&raw).expect("stored form");
+        let mut pod = json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-0", "labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}
+        });
+        if let Some(ns) = pod_ns {
+            pod["metadata"]["namespace"] = json!(ns);
+        }
+
+        let gates = crate::features::FeatureGates::default();
+        let sets = [stored.clone()];
+        let ctx = crate::inject::Context {
+            sidecar_sets: &sets,
+            namespaces,
+            controller_revisions: &[],
+            gates: &gates,
+            now: 0,
+            seed: 0,
+            namespace: request,
+        };
+        let mut injected = pod.clone();
+        let report = crate::inject::inject_pod(&mut injected, &ctx).expect("admitted");
+        let inject = report
+            .decisions
+            .iter()
+            .any(|d| matches!(d.outcome, Outcome::Injected { .. }));
+        assert_eq!(
+            injected.pointer("/metadata/namespace"),
+            pod.pointer("/metadata/namespace"),
+            "the engine must not name the namespace in the pod"
+        );
+
+        // The same pod live, injected by the SidecarSet, as the API server
+        // returns it: the controller's view.
+        let mut live = pod.clone();
+        live["metadata"]["namespace"] = json!(pod_namespace(&pod, request));
+        live["metadata"]["annotations"] = json!({"kruise.io/sidecarset-injected-list": "log"});
+        if let Some(cs) = live
+            .pointer_mut("/spec/containers")
+            .and_then(Value::as_array_mut)
+        {
+            cs.push(json!({"name": "agent", "image": "busybox:1.36"}));
+        }
+        let plan = crate::plan::pods::SetView::new(&stored)
+            .manages(&live, namespaces)
+            .is_ok();
+
+        let mut resources = vec![raw, pod];
+        resources.extend(namespaces.iter().cloned());
+        let input = Input {
+            resources: &resources,
+            namespace: request,
+            ..Default::default()
+        };
+        let world = World::build(&input);
+        let sp = super::spec_of(&world.sidecar_sets[0]).expect("spec");
+        let lint = super::selected(&world, sp, &world.templates[0]);
+        [inject, plan, lint]
+    }
+
+    fn namespace(name: &str, labels: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}})
+    }
+
+    #[test]
+    fn inject_plan_and_lint_agree_on_the_namespace_rule() {
+        let prod = json!({"matchLabels": {"kubernetes.io/metadata.name": "prod"}});
+        let env_prod = json!({"matchLabels": {"env": "prod"}});
+        let prod_ns = namespace(
+            "prod",
+            json!({"kubernetes.io/metadata.name": "prod", "env": "prod"}),
+        );
+        let cases = [
+            (
+                "no Namespaces: the name label is assumed",
+                &prod,
+                vec![],
+                Some("prod"),
+                "",
+                true,
+            ),
+            (
+                "no Namespaces: another name",
+                &prod,
+                vec![],
+                Some("dev"),
+                "",
+                false,
+            ),
+            (
+                "no Namespaces: only the name label",
+                &env_prod,
+                vec![],
+                Some("prod"),
+                "",
+                false,
+            ),
+            (
+                "-n names the pod's namespace",
+                &prod,
+                vec![],
+                None,
+                "prod",
+                true,
+            ),
+            (
+                "without -n a pod is in default",
+                &prod,
+                vec![],
+                None,
+                "",
+                false,
+            ),
+            (
+                "the pod's own namespace beats -n",
+                &prod,
+                vec![],
+                Some("dev"),
+                "prod",
+                false,
+            ),
+            (
+                "a given Namespace's labels",
+                &env_prod,
+                vec![prod_ns.clone()],
+                Some("prod"),
+                "",
+                true,
+            ),
+            (
+                "given Namespaces without the pod's: not found, no match",
+                &prod,
+                vec![namespace(
+                    "dev",
+                    json!({"kubernetes.io/metadata.name": "dev"}),
+                )],
+                Some("prod"),
+                "",
+                false,
+            ),
+            (
+                "a given Namespace keeps exactly its labels",
+                &prod,
+                vec![namespace("prod", json!({}))],
+                Some("prod"),
+                "",
+                false,
+            ),
+        ];
+        for (what, sel, namespaces, pod_ns, request, want) in cases {
+            assert_eq!(
+                verdicts(sel, &namespaces, pod_ns, request),
+                [want; 3],
+                "{what} (inject, plan, lint)"
+            );
         }
     }
 }

@@ -778,6 +778,7 @@ fn qos(
         gates: &input.gates,
         now: 0,
         seed: 0,
+        namespace: &t.namespace,
     };
     if crate::inject::inject_pod(&mut pod, &ctx).is_err() {
         return; // rejected pods are other rules' business

@@ -5,12 +5,10 @@ use crate::selector::LabelSelector;
 use crate::value::At;
 use serde_json::Value;
 
+/// `namespace/name` of a pod; pods reach the plan with their namespace
+/// named (see `manages`), `default` stands in for library callers.
 pub fn key(p: &Value) -> String {
-    let ns = p
-        .at("/metadata/namespace")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default");
+    let ns = crate::inject::matching::pod_namespace(p, "default");
     format!(
         "{ns}/{}",
         p.at("/metadata/name").and_then(Value::as_str).unwrap_or("")
@@ -119,23 +117,16 @@ impl SetView {
 
     /// matching.md §3: selected, active, injected and consistent.
     pub fn manages(&self, p: &Value, namespaces: &[Value]) -> Result<(), String> {
-        let ns = key(p).split('/').next().unwrap_or("default").to_string();
         if let Some(nsel) = &self.namespace_selector {
-            let labels = namespaces
-                .iter()
-                .find(|n| s(n, "/metadata/name") == ns)
-                .and_then(|n| n.at("/metadata/labels").and_then(Value::as_object).cloned())
-                .unwrap_or_else(|| {
-                    let mut m = serde_json::Map::new();
-                    m.insert(
-                        "kubernetes.io/metadata.name".into(),
-                        Value::String(ns.clone()),
-                    );
-                    m
-                });
-            if !nsel.matches(Some(&labels)) {
-                return Err(format!(
-                    "namespace {ns} is not selected by namespaceSelector"
+            // Live pods name their namespace; the CLI gives `-n` to those
+            // that do not before they get here.
+            let ns = crate::inject::matching::pod_namespace(p, "default");
+            let labels = crate::inject::matching::namespace_labels(namespaces, ns);
+            if !labels.as_ref().is_some_and(|l| nsel.matches(Some(l))) {
+                return Err(crate::inject::matching::namespace_mismatch(
+                    labels.is_some(),
+                    ns,
+                    &nsel.to_string(),
                 ));
             }
         }
