@@ -8,6 +8,8 @@
 //! caller's business: build objects in Go struct-field order, and sort the keys
 //! of what Go holds in maps.
 
+pub mod merge_patch;
+
 use serde_json::Value;
 
 /// Compact Go-compatible JSON of `value`.

@@ -2,6 +2,7 @@
 //! SidecarSet hash annotations (§3.1, api.md §6.1).
 
 use super::Rejection;
+use crate::gojson::merge_patch::merge_patch;
 use serde_json::{Map, Value};
 
 /// Applies one SidecarSet's annotation patches to the pod.
@@ -36,7 +37,10 @@ pub fn patch_pod_metadata(pod: &mut Value, ss: &Value) -> Result<(), Rejection> 
                     let merged = if current.is_empty() {
                         v
                     } else {
-                        merge_patch(current, &v)?
+                        merge_patch(current, &v).map_err(|e| Rejection {
+                            message: e.to_string(),
+                            path: None,
+                        })?
                     };
                     ann.insert(k.clone(), Value::String(merged));
                 }
@@ -45,49 +49,6 @@ pub fn patch_pod_metadata(pod: &mut Value, ss: &Value) -> Result<(), Rejection> 
         }
     }
     Ok(())
-}
-
-fn invalid(m: &str) -> Rejection {
-    Rejection {
-        message: m.to_string(),
-        path: None,
-    }
-}
-
-/// evanphx/json-patch v5.6 `MergePatch`, output as Go `encoding/json`.
-fn merge_patch(doc: &str, patch: &str) -> Result<String, Rejection> {
-    let d: Value = serde_json::from_str(doc).map_err(|_| invalid("Invalid JSON Document"))?;
-    let p: Value = serde_json::from_str(patch).map_err(|_| invalid("Invalid JSON Patch"))?;
-    if d.is_null() {
-        return Err(invalid("Invalid JSON Document"));
-    }
-    if p.is_null() {
-        return Err(invalid("Invalid JSON Patch"));
-    }
-    let out = match (&d, &p) {
-        (Value::Object(_), Value::Object(_)) => {
-            let mut target = d.clone();
-            json_patch::merge(&mut target, &p);
-            sort_merged(target)
-        }
-        (_, Value::Array(a)) => Value::Array(a.iter().filter(|v| !v.is_null()).cloned().collect()),
-        (_, Value::Object(m)) => Value::Object(
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        (_, other) => other.clone(),
-    };
-    Ok(crate::gojson::to_string(&out))
-}
-
-/// Go marshals the merged top-level map with sorted keys.
-fn sort_merged(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(crate::gojson::sorted_object(&m)),
-        other => other,
-    }
 }
 
 /// The entries of a pod hash annotation, re-read as Kruise reads them:
@@ -188,4 +149,69 @@ pub fn recorded_timestamp(
         .get("updateTimestamp")
         .filter(|t| t.as_str().is_some_and(|t| !t.is_empty()))
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn patched(pod_ann: Value, policy: &str, patch: Value) -> Result<Value, String> {
+        let mut pod = json!({"metadata": {"annotations": pod_ann}});
+        let ss = json!({"spec": {"patchPodMetadata": [
+            {"patchPolicy": policy, "annotations": patch}
+        ]}});
+        patch_pod_metadata(&mut pod, &ss).map_err(|r| r.message)?;
+        Ok(pod["metadata"]["annotations"].clone())
+    }
+
+    #[test]
+    fn merge_patch_json_merges_an_existing_value_as_go_does() {
+        let got = patched(
+            json!({"k": r#"{ "z": {"b":1, "a":2}, "y": "<" }"#}),
+            "MergePatchJson",
+            json!({"k": r#"{"x":{"d":null,"c":1}}"#}),
+        );
+        assert_eq!(
+            got,
+            Ok(json!({"k": r#"{"x":{"c":1},"y":"\u003c","z":{"b":1,"a":2}}"#}))
+        );
+    }
+
+    #[test]
+    fn merge_patch_json_copies_the_patch_verbatim_when_absent_or_empty() {
+        let patch = r#"{ "b":null, not json"#;
+        for ann in [json!({}), json!({"k": ""})] {
+            let got = patched(ann, "MergePatchJson", json!({ "k": patch }));
+            assert_eq!(got, Ok(json!({ "k": patch })));
+        }
+    }
+
+    #[test]
+    fn merge_patch_json_rejects_what_go_rejects() {
+        let cases = [
+            ("not json", "{}", "Invalid JSON Document"),
+            ("null", "{}", "Invalid JSON Document"),
+            ("{}", "{", "Invalid JSON Patch"),
+            ("{}", "\"text\"", "Invalid JSON Patch"),
+        ];
+        for (doc, patch, want) in cases {
+            let got = patched(json!({ "k": doc }), "MergePatchJson", json!({ "k": patch }));
+            assert_eq!(got, Err(want.to_string()), "{doc} + {patch}");
+        }
+    }
+
+    #[test]
+    fn retain_and_overwrite_do_not_merge() {
+        let ann = json!({"k": r#"{"a":1}"#});
+        let patch = json!({"k": r#"{"b":2}"#, "n": "v"});
+        assert_eq!(
+            patched(ann.clone(), "Retain", patch.clone()),
+            Ok(json!({"k": r#"{"a":1}"#, "n": "v"}))
+        );
+        assert_eq!(
+            patched(ann, "Overwrite", patch),
+            Ok(json!({"k": r#"{"b":2}"#, "n": "v"}))
+        );
+    }
 }

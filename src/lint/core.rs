@@ -6,13 +6,21 @@
 use super::model::{arr, q, s};
 use crate::path::JsonPath;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-/// One Kubernetes field error: where, and the `<field>: <Type>: <detail>` text.
+/// One Kubernetes field error: the lint rule it counts under, where, and the
+/// `<field>: <Type>: <detail>` text.
 pub struct CoreError {
+    pub rule: &'static str,
     pub path: JsonPath,
     pub message: String,
 }
+
+/// The rule for Kubernetes' container and volume checks in general.
+pub const CORE_RULE: &str = "SSV-05B";
+/// One volume named both in `volumeMounts` and in `volumeDevices` of a
+/// container: a rule of its own, because the fix is a design choice.
+pub const MOUNT_AND_DEVICE_RULE: &str = "SSV-05C";
 
 fn alnum(c: u8) -> bool {
     c.is_ascii_alphanumeric()
@@ -119,6 +127,15 @@ struct Errs {
 
 impl Errs {
     fn push(&mut self, path: &JsonPath, kind: &str, detail: impl AsRef<str>) {
+        self.push_rule(CORE_RULE, path, kind, detail);
+    }
+    fn push_rule(
+        &mut self,
+        rule: &'static str,
+        path: &JsonPath,
+        kind: &str,
+        detail: impl AsRef<str>,
+    ) {
         let detail = detail.as_ref();
         let message = if detail.is_empty() {
             format!("{path}: {kind}")
@@ -126,6 +143,7 @@ impl Errs {
             format!("{path}: {kind}: {detail}")
         };
         self.out.push(CoreError {
+            rule,
             path: path.clone(),
             message,
         });
@@ -322,14 +340,34 @@ fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashS
             "may not be set for init containers",
         );
     }
-    // volume mounts
+    volume_mounts(e, v, p, vols);
+    volume_devices(e, v, p, vols, block_vols);
+    ports(e, v, p);
+    env(e, v, p);
+    resources(e, v, p);
+}
+
+/// `GetVolumeMountMap` / `GetVolumeDeviceMap`: name -> path, a later entry
+/// replacing an earlier one with the same name.
+fn path_by_name<'a>(v: &'a Value, list: &str, path_key: &str) -> HashMap<&'a str, &'a str> {
+    arr(v, list)
+        .iter()
+        .map(|m| (s(m, "name"), s(m, path_key)))
+        .collect()
+}
+
+/// `ValidateVolumeMounts` (k8s 1.32): every check runs, none short-circuits.
+fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
+    let devices = path_by_name(v, "volumeDevices", "devicePath");
+    let list = p.clone().key("volumeMounts");
     let mut mount_paths: HashSet<&str> = HashSet::new();
     for (i, m) in arr(v, "volumeMounts").iter().enumerate() {
-        let mp = p.clone().key("volumeMounts").index(i);
+        let mp = list.clone().index(i);
         let name = s(m, "name");
         if name.is_empty() {
             e.push(&mp.clone().key("name"), "Required value", "");
-        } else if !vols.contains(name) {
+        }
+        if !vols.contains(name) {
             e.push(
                 &mp.clone().key("name"),
                 &format!("Not found: {}", q(name)),
@@ -339,25 +377,41 @@ fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashS
         let path = s(m, "mountPath");
         if path.is_empty() {
             e.push(&mp.clone().key("mountPath"), "Required value", "");
-        } else if !mount_paths.insert(path) {
+        }
+        if !mount_paths.insert(path) {
             e.invalid(&mp.clone().key("mountPath"), path, "must be unique");
         }
-        let sub = s(m, "subPath");
-        let sub_expr = s(m, "subPathExpr");
-        if !sub.is_empty() && !sub_expr.is_empty() {
-            e.invalid(
-                &mp.clone().key("subPathExpr"),
-                sub_expr,
-                "subPathExpr and subPath are mutually exclusive",
+        if devices.contains_key(name) {
+            e.push_rule(
+                MOUNT_AND_DEVICE_RULE,
+                &mp.clone().key("name"),
+                &format!("Invalid value: {}", q(name)),
+                "must not already exist in volumeDevices",
             );
         }
-        for (k, sp) in [("subPath", sub), ("subPathExpr", sub_expr)] {
-            if sp.starts_with('/') {
-                e.invalid(&mp.clone().key(k), sp, "must be a relative path");
+        if devices.values().any(|d| *d == path) {
+            e.invalid(
+                &mp.clone().key("mountPath"),
+                path,
+                "must not already exist as a path in volumeDevices",
+            );
+        }
+        // Kubernetes names these two errors by the list's path, without the
+        // entry's index.
+        let sub = s(m, "subPath");
+        if !sub.is_empty() {
+            local_descending_path(e, &list.clone().key("subPath"), sub);
+        }
+        let sub_expr = s(m, "subPathExpr");
+        if !sub_expr.is_empty() {
+            if !sub.is_empty() {
+                e.invalid(
+                    &mp.clone().key("subPathExpr"),
+                    sub_expr,
+                    "subPathExpr and subPath are mutually exclusive",
+                );
             }
-            if sp.split(['/', '\\']).any(|x| x == "..") {
-                e.invalid(&mp.clone().key(k), sp, "must not contain '..'");
-            }
+            local_descending_path(e, &list.clone().key("subPathExpr"), sub_expr);
         }
         if let Some(prop) = m.get("mountPropagation").and_then(Value::as_str) {
             if !matches!(prop, "None" | "HostToContainer" | "Bidirectional") {
@@ -369,41 +423,93 @@ fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashS
             }
         }
     }
+}
+
+/// `validatePathNoBacksteps`: Kruise runs on Linux, where `filepath.ToSlash`
+/// changes nothing, so only `/` separates.
+fn has_backsteps(path: &str) -> bool {
+    path.split('/').any(|x| x == "..")
+}
+
+/// `validateLocalDescendingPath`.
+fn local_descending_path(e: &mut Errs, at: &JsonPath, path: &str) {
+    if path.starts_with('/') {
+        e.invalid(at, path, "must be a relative path");
+    }
+    if has_backsteps(path) {
+        e.invalid(at, path, "must not contain '..'");
+    }
+}
+
+/// `ValidateVolumeDevices` (k8s 1.32).
+fn volume_devices(
+    e: &mut Errs,
+    v: &Value,
+    p: &JsonPath,
+    vols: &HashSet<&str>,
+    block_vols: &HashSet<&str>,
+) {
+    let mounts = path_by_name(v, "volumeMounts", "mountPath");
     let mut device_paths: HashSet<&str> = HashSet::new();
+    let mut device_names: HashSet<&str> = HashSet::new();
     for (i, d) in arr(v, "volumeDevices").iter().enumerate() {
         let dp = p.clone().key("volumeDevices").index(i);
         let name = s(d, "name");
         if name.is_empty() {
             e.push(&dp.clone().key("name"), "Required value", "");
-        } else if !vols.contains(name) {
-            e.push(
-                &dp.clone().key("name"),
-                &format!("Not found: {}", q(name)),
-                "",
-            );
-        } else if !block_vols.contains(name) {
+        }
+        if device_names.contains(name) {
+            e.invalid(&dp.clone().key("name"), name, "must be unique");
+        }
+        if vols.contains(name) && !block_vols.contains(name) {
             e.invalid(
                 &dp.clone().key("name"),
                 name,
                 "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
             );
         }
+        if !vols.contains(name) {
+            e.push(
+                &dp.clone().key("name"),
+                &format!("Not found: {}", q(name)),
+                "",
+            );
+        }
         let path = s(d, "devicePath");
         if path.is_empty() {
             e.push(&dp.clone().key("devicePath"), "Required value", "");
-        } else if !device_paths.insert(path) {
+        }
+        if device_paths.contains(path) {
             e.invalid(&dp.clone().key("devicePath"), path, "must be unique");
-        } else if mount_paths.contains(path) {
+        }
+        if !path.is_empty() && has_backsteps(path) {
+            e.invalid(
+                &dp.clone().key("devicePath"),
+                path,
+                "can not contain backsteps ('..')",
+            );
+        } else {
+            device_paths.insert(path);
+        }
+        if mounts.contains_key(name) {
+            e.push_rule(
+                MOUNT_AND_DEVICE_RULE,
+                &dp.clone().key("name"),
+                &format!("Invalid value: {}", q(name)),
+                "must not already exist in volumeMounts",
+            );
+        }
+        if mounts.values().any(|m| *m == path) {
             e.invalid(
                 &dp.clone().key("devicePath"),
                 path,
                 "must not already exist as a path in volumeMounts",
             );
         }
+        if !name.is_empty() {
+            device_names.insert(name);
+        }
     }
-    ports(e, v, p);
-    env(e, v, p);
-    resources(e, v, p);
 }
 
 fn ports(e: &mut Errs, v: &Value, p: &JsonPath) {

@@ -595,7 +595,7 @@ fn containers(o: &mut Out<'_>, sp: &Value) {
         arr(sp, "volumes"),
         &p.clone().key("volumes"),
     ) {
-        o.push("SSV-05B", e.path, e.message);
+        o.push(e.rule, e.path, e.message);
     }
 }
 

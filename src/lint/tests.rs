@@ -95,6 +95,27 @@ fn app_mount(mount: Value, volume: Value) -> Value {
         "containers": [{"name": "app", "image": "nginx:1.27", "volumeMounts": [mount]}]}}}})
 }
 
+fn mount(name: &str, path: &str) -> Value {
+    json!({"name": name, "mountPath": path})
+}
+
+fn device(name: &str, path: &str) -> Value {
+    json!({"name": name, "devicePath": path})
+}
+
+/// A SidecarSet with a PVC volume `data` and an emptyDir `logs`, whose sidecar
+/// in `list` (`containers` or `initContainers`) has these mounts and devices.
+fn block_ss(list: &str, mounts: Vec<Value>, devices: Vec<Value>) -> Value {
+    let sidecar = json!({"name": "blk", "image": "busybox:1.36",
+        "volumeMounts": mounts, "volumeDevices": devices});
+    let mut spec = json!({"volumes": [
+        {"name": "data", "persistentVolumeClaim": {"claimName": "data"}},
+        {"name": "logs", "emptyDir": {}}
+    ]});
+    spec[list] = json!([sidecar]);
+    ss(json!({ "spec": spec }))
+}
+
 fn guaranteed() -> Value {
     json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27",
         "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]}}}})
@@ -419,6 +440,19 @@ fn cases() -> Vec<Case> {
             "SSV-05B",
             vec![ss(json!({"spec": {"containers": [{"name": "side"}]}}))],
             vec![base_ss()],
+        ),
+        case(
+            "SSV-05C",
+            vec![block_ss(
+                "containers",
+                vec![mount("data", "/data")],
+                vec![device("data", "/dev/xvda")],
+            )],
+            vec![block_ss(
+                "containers",
+                vec![mount("logs", "/logs")],
+                vec![device("data", "/dev/xvda")],
+            )],
         ),
         case(
             "SSV-060",
@@ -1446,4 +1480,124 @@ fn injection_order_is_deterministic_with_the_gate() {
     // Two versions of one SidecarSet are not two SidecarSets.
     let f = rules_of(&[base_ss(), base_ss(), deploy(json!({}))], &[]);
     assert!(findings_of(&f, "SSL-080").is_empty(), "{f:?}");
+}
+
+/// (rule, path, message) of the findings on volume mounts and devices.
+fn volume_findings(f: &[Finding]) -> Vec<(String, String, String)> {
+    f.iter()
+        .filter(|f| f.rule.starts_with("SSV-05"))
+        .map(|f| (f.rule.clone(), f.path.to_string(), f.message.clone()))
+        .collect()
+}
+
+#[test]
+fn one_volume_as_mount_and_device_is_refused_in_sidecars_and_init_containers() {
+    for list in ["containers", "initContainers"] {
+        let both = block_ss(
+            list,
+            vec![mount("logs", "/logs"), mount("data", "/data")],
+            vec![device("data", "/dev/xvda")],
+        );
+        let f = rules_of(&[both], &[]);
+        let m = format!("spec.{list}[0].volumeMounts[1].name");
+        let d = format!("spec.{list}[0].volumeDevices[0].name");
+        assert_eq!(
+            volume_findings(&f),
+            vec![
+                (
+                    "SSV-05C".to_string(),
+                    m.clone(),
+                    format!(
+                        "{m}: Invalid value: \"data\": must not already exist in volumeDevices"
+                    )
+                ),
+                (
+                    "SSV-05C".to_string(),
+                    d.clone(),
+                    format!("{d}: Invalid value: \"data\": must not already exist in volumeMounts")
+                ),
+            ],
+            "{list}"
+        );
+        assert!(f
+            .iter()
+            .any(|x| x.rule == "SSV-05C" && x.severity == Severity::Error));
+    }
+}
+
+#[test]
+fn mount_and_device_of_different_volumes_or_containers_are_accepted() {
+    for list in ["containers", "initContainers"] {
+        let apart = block_ss(
+            list,
+            vec![mount("logs", "/logs")],
+            vec![device("data", "/dev/xvda")],
+        );
+        assert_eq!(volume_findings(&rules_of(&[apart], &[])), vec![], "{list}");
+    }
+    // The rule is per container: one sidecar mounts `data`, another uses it
+    // as a block device.
+    let mut two = block_ss("containers", vec![], vec![device("data", "/dev/xvda")]);
+    two["spec"]["initContainers"] = json!([{"name": "init", "image": "busybox:1.36",
+        "volumeMounts": [mount("data", "/data")]}]);
+    assert_eq!(volume_findings(&rules_of(&[two], &[])), vec![]);
+}
+
+#[test]
+fn mount_path_equal_to_a_device_path_is_reported_on_both_sides() {
+    let f = rules_of(
+        &[block_ss(
+            "containers",
+            vec![mount("logs", "/dev/xvda")],
+            vec![device("data", "/dev/xvda")],
+        )],
+        &[],
+    );
+    let m = "spec.containers[0].volumeMounts[0].mountPath";
+    let d = "spec.containers[0].volumeDevices[0].devicePath";
+    assert_eq!(
+        volume_findings(&f),
+        vec![
+            (
+                "SSV-05B".to_string(),
+                m.to_string(),
+                format!("{m}: Invalid value: \"/dev/xvda\": must not already exist as a path in volumeDevices")
+            ),
+            (
+                "SSV-05B".to_string(),
+                d.to_string(),
+                format!("{d}: Invalid value: \"/dev/xvda\": must not already exist as a path in volumeMounts")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn mount_checks_follow_kubernetes_paths_and_separators() {
+    let f = rules_of(
+        &[block_ss(
+            "containers",
+            vec![
+                json!({"name": "logs", "mountPath": "/a", "subPath": "/abs/../x"}),
+                json!({"name": "logs", "mountPath": "/b", "subPath": "a\\..\\b"}),
+                json!({"name": "", "mountPath": "/c"}),
+            ],
+            vec![],
+        )],
+        &[],
+    );
+    // subPath errors name the list, not the entry (`fldPath.Child`); a
+    // backslash is no separator on Linux; an empty name is also not found.
+    let sub = "spec.containers[0].volumeMounts.subPath";
+    let name = "spec.containers[0].volumeMounts[2].name";
+    let got: Vec<String> = volume_findings(&f).into_iter().map(|x| x.2).collect();
+    assert_eq!(
+        got,
+        vec![
+            format!("{sub}: Invalid value: \"/abs/../x\": must be a relative path"),
+            format!("{sub}: Invalid value: \"/abs/../x\": must not contain '..'"),
+            format!("{name}: Required value"),
+            format!("{name}: Not found: \"\""),
+        ]
+    );
 }
