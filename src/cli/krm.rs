@@ -528,7 +528,10 @@ fn run_inject(
     };
     check_sidecar_sets(inputs, &origin, config.validate)?;
     let items = item_resources(inputs, doc);
-    let borrowed = borrow_namespace(inputs, &items, config.namespace.as_deref());
+    // The API server's default, which the webhook would otherwise write into
+    // Pods: a package's files do not get a namespace they did not have.
+    let namespace = config.namespace.as_deref().unwrap_or("default");
+    let borrowed = borrow_namespace(inputs, &items, namespace);
     let policy = crate::policy::Policy::collect(inputs).map_err(|errs| Failure {
         entries: errs
             .iter()
@@ -536,14 +539,15 @@ fn run_inject(
             .collect(),
         code: 2,
     })?;
-    let outcome = crate::mutate::inject_all(inputs, &policy, &settings)
-        .map_err(|r| refusal(inputs, &items, r))?;
-    give_back_namespace(inputs, &borrowed, config.namespace.as_deref());
+    let injected = crate::mutate::inject_all(inputs, &policy, &settings);
+    // Before anything reports on the items: they are named as they were read.
+    give_back_namespace(inputs, &borrowed, namespace);
+    let outcome = injected.map_err(|r| refusal(inputs, &items, r))?;
 
     let mut changed = vec![false; items.len()];
     let mut entries = Vec::new();
     for t in &outcome.templates {
-        let Some(pos) = items.iter().position(|&r| r == t.resource) else {
+        let Ok(pos) = items.binary_search(&t.resource) else {
             continue;
         };
         changed[pos] |= t.changed;
@@ -657,13 +661,10 @@ fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> R
     }
 }
 
-/// Workloads without a namespace are matched as if in `namespace` (where
-/// they will be applied); the items themselves are not given it. Returns the
-/// items that borrowed it.
-fn borrow_namespace(inputs: &mut Inputs, items: &[usize], namespace: Option<&str>) -> Vec<usize> {
-    let Some(ns) = namespace else {
-        return Vec::new();
-    };
+/// Workloads without a namespace are matched as if in `ns` (where they will
+/// be applied); the items themselves are not given it. Returns the items
+/// that borrowed it.
+fn borrow_namespace(inputs: &mut Inputs, items: &[usize], ns: &str) -> Vec<usize> {
     let mut borrowed = Vec::new();
     for &i in items {
         let r = inputs.resources[i].clone();
@@ -689,7 +690,7 @@ fn borrow_namespace(inputs: &mut Inputs, items: &[usize], namespace: Option<&str
     borrowed
 }
 
-fn give_back_namespace(inputs: &mut Inputs, borrowed: &[usize], namespace: Option<&str>) {
+fn give_back_namespace(inputs: &mut Inputs, borrowed: &[usize], namespace: &str) {
     for &i in borrowed {
         let r = inputs.resources[i].clone();
         if let Some(md) = inputs
@@ -697,7 +698,7 @@ fn give_back_namespace(inputs: &mut Inputs, borrowed: &[usize], namespace: Optio
             .and_then(|v| v.get_mut("metadata"))
             .and_then(Value::as_object_mut)
         {
-            if md.get("namespace").and_then(Value::as_str) == namespace {
+            if md.get("namespace").and_then(Value::as_str) == Some(namespace) {
                 md.remove("namespace");
             }
         }
@@ -1516,6 +1517,30 @@ data:
         assert_eq!(code, 0);
         assert_eq!(containers(&v, 0), ["filebeat", "app"]);
         assert!(v["items"][0]["metadata"].get("namespace").is_none());
+    }
+
+    #[test]
+    fn pods_are_not_given_the_default_namespace() {
+        let pod = |name: &str, app: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: {app}\nspec:\n  containers:\n  - name: app\n    image: nginx\n")
+        };
+        let other = item(&pod("other", "other"), "other.yaml", 0);
+        let items = [
+            item(SIDECAR_SET, "ss.yaml", 0),
+            item(&pod("web", "web"), "web.yaml", 0),
+            other.clone(),
+        ];
+        let (code, out, v) = run(&["inject"], &list(&items, ""));
+        assert_eq!(code, 0);
+        assert_eq!(v["items"][1]["spec"]["containers"][0]["name"], "filebeat");
+        assert!(
+            v["items"][1]["metadata"].get("namespace").is_none(),
+            "{out}"
+        );
+        assert!(
+            out.contains(&other),
+            "an unmatched Pod was rewritten:\n{out}"
+        );
     }
 
     #[test]
