@@ -12,6 +12,9 @@ use std::io::Write;
 
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
+    if let Some(list) = super::krm::resource_list(&inputs) {
+        return super::krm::inject(args, inputs, list, out);
+    }
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
     let settings = super::settings(&args.engine)?;
     let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;

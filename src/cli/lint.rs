@@ -18,6 +18,9 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         return Ok(0);
     }
     let inputs = input::load(&args.input)?;
+    if let Some(list) = super::krm::resource_list(&inputs) {
+        return super::krm::lint(args, inputs, list, out);
+    }
     let old_inputs = input::load_separate(&args.from)?;
     let old: Vec<Value> = old_inputs
         .of_class(Class::SidecarSet)

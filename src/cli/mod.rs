@@ -8,6 +8,7 @@ mod explain;
 mod hash;
 mod inject;
 pub mod input;
+mod krm;
 mod lint;
 pub mod output;
 mod plan;
@@ -24,6 +25,9 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let argv = kustomize_plugin_args(argv.into_iter().map(Into::into).collect());
+    if let Some(code) = krm::bare(&argv) {
+        return code;
+    }
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
