@@ -440,11 +440,9 @@ pub fn inject(
     doc: usize,
     out: &mut impl Write,
 ) -> Result<u8, CliError> {
-    // Comments are read from the document as parsed, before anything changes it.
-    inputs.keep_comments(doc);
     let original = inputs.docs[doc].value.clone();
     let mut results = earlier_results(&inputs, doc);
-    let (changed, code) = match run_inject(args, &mut inputs, doc) {
+    let (_, code) = match run_inject(args, &mut inputs, doc) {
         Ok((changed, entries)) => {
             results.extend(entries.iter().map(Entry::to_value));
             (changed, 0)
@@ -458,7 +456,7 @@ pub fn inject(
         }
     };
     let mut buf = Vec::new();
-    write_list(&inputs, doc, &changed, &results, &mut buf)?;
+    write_list(&inputs, doc, &results, &mut buf)?;
     out.write_all(&buf)?;
     std::mem::forget(inputs);
     Ok(code)
@@ -528,10 +526,11 @@ fn run_inject(
     };
     check_sidecar_sets(inputs, &origin, config.validate)?;
     let items = item_resources(inputs, doc);
-    // The API server's default, which the webhook would otherwise write into
-    // Pods: a package's files do not get a namespace they did not have.
-    let namespace = config.namespace.as_deref().unwrap_or("default");
-    let borrowed = borrow_namespace(inputs, &items, namespace);
+    // Where items without a namespace will be applied: matching reads it,
+    // the items are not given it.
+    if let Some(ns) = &config.namespace {
+        settings.namespace = ns.clone();
+    }
     let policy = crate::policy::Policy::collect(inputs).map_err(|errs| Failure {
         entries: errs
             .iter()
@@ -539,10 +538,8 @@ fn run_inject(
             .collect(),
         code: 2,
     })?;
-    let injected = crate::mutate::inject_all(inputs, &policy, &settings);
-    // Before anything reports on the items: they are named as they were read.
-    give_back_namespace(inputs, &borrowed, namespace);
-    let outcome = injected.map_err(|r| refusal(inputs, &items, r))?;
+    let outcome = crate::mutate::inject_all(inputs, &policy, &settings)
+        .map_err(|r| refusal(inputs, &items, r))?;
 
     let mut changed = vec![false; items.len()];
     let mut entries = Vec::new();
@@ -637,6 +634,7 @@ fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> R
         resources: &values,
         old_sidecar_sets: &[],
         gates: crate::features::FeatureGates::default(),
+        namespace: "",
     });
     for f in findings
         .iter()
@@ -658,50 +656,6 @@ fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> R
         Ok(())
     } else {
         Err(Failure { entries, code: 1 })
-    }
-}
-
-/// Workloads without a namespace are matched as if in `ns` (where they will
-/// be applied); the items themselves are not given it. Returns the items
-/// that borrowed it.
-fn borrow_namespace(inputs: &mut Inputs, items: &[usize], ns: &str) -> Vec<usize> {
-    let mut borrowed = Vec::new();
-    for &i in items {
-        let r = inputs.resources[i].clone();
-        if !matches!(r.class, Class::Workload(_)) {
-            continue;
-        }
-        let Some(md) = inputs
-            .value_mut(&r)
-            .and_then(|v| v.get_mut("metadata"))
-            .and_then(Value::as_object_mut)
-        else {
-            continue;
-        };
-        if md
-            .get("namespace")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
-            md.insert("namespace".into(), Value::String(ns.to_string()));
-            borrowed.push(i);
-        }
-    }
-    borrowed
-}
-
-fn give_back_namespace(inputs: &mut Inputs, borrowed: &[usize], namespace: &str) {
-    for &i in borrowed {
-        let r = inputs.resources[i].clone();
-        if let Some(md) = inputs
-            .value_mut(&r)
-            .and_then(|v| v.get_mut("metadata"))
-            .and_then(Value::as_object_mut)
-        {
-            if md.get("namespace").and_then(Value::as_str) == Some(namespace) {
-                md.remove("namespace");
-            }
-        }
     }
 }
 
@@ -756,7 +710,7 @@ pub fn lint(
         }
     };
     let mut buf = Vec::new();
-    write_list(&inputs, doc, &[], &results, &mut buf)?;
+    write_list(&inputs, doc, &results, &mut buf)?;
     out.write_all(&buf)?;
     Ok(code)
 }
@@ -789,6 +743,7 @@ fn run_lint(args: &LintArgs, inputs: &Inputs, doc: usize) -> Result<(Vec<Entry>,
         resources: &values,
         old_sidecar_sets: &old,
         gates,
+        namespace: &args.engine.namespace,
     });
     let strict = args.strict || config.strict;
     let origin = Origin {
@@ -882,286 +837,49 @@ fn run_bare(text: String, out: &mut impl Write) -> Result<u8, CliError> {
 // ---------------------------------------------------------------------------
 // Output
 
-/// Writes the ResourceList: the items (unchanged ones as read) and `results`.
+/// Writes the ResourceList: its text as read, with only what changed in
+/// the items rewritten (`yaml::edit`) and `results` added, so kpt writes
+/// the files of unchanged items back byte for byte.
 fn write_list(
     inputs: &Inputs,
     doc: usize,
-    changed: &[bool],
     results: &[Value],
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     let d = &inputs.docs[doc];
-    let value = d.value.as_ref().unwrap_or(&Value::Null);
-    let api_version = value
-        .get("apiVersion")
-        .cloned()
-        .unwrap_or_else(|| "config.kubernetes.io/v1".into());
-    let items = value
-        .get("items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if d.format == Format::Json {
-        let mut list = json!({
-            "apiVersion": api_version,
-            "kind": "ResourceList",
-            "items": items,
-        });
+    let current = d.value.as_ref().unwrap_or(&Value::Null);
+    let before = d.original.as_ref().unwrap_or(current);
+    let mut after = current.clone();
+    if let Some(obj) = after.as_object_mut() {
+        // The configuration is the function's input, not part of its output.
+        obj.remove("functionConfig");
         if !results.is_empty() {
-            list["results"] = Value::Array(results.to_vec());
+            obj.insert("results".into(), Value::Array(results.to_vec()));
         }
-        return super::output::write_json_value(&list, out).map_err(CliError::from);
     }
-    let mut text = crate::yaml::to_yaml(&json!({
-        "apiVersion": api_version,
-        "kind": "ResourceList",
-    }));
-    if items.is_empty() {
-        text.push_str("items: []\n");
+    let json = d.format == Format::Json;
+    let text = inputs
+        .files
+        .get(d.file)
+        .map_or("", |f| &f.text[d.range.clone()]);
+    let edited = if &after == before {
+        Some(text.to_string())
     } else {
-        match splice(inputs, doc, &items, changed) {
-            Some(block) => {
-                text.push_str("items:\n");
-                text.push_str(&block);
+        d.positions
+            .root()
+            .and_then(|root| crate::yaml::edit::apply(text, root, before, &after, json))
+    };
+    match edited {
+        Some(body) => {
+            out.write_all(body.as_bytes())?;
+            if !body.ends_with('\n') {
+                out.write_all(b"\n")?;
             }
-            None => text.push_str(&crate::yaml::to_yaml_commented(
-                &json!({ "items": items }),
-                d.comments.as_ref(),
-            )),
         }
+        None if json => super::output::write_json_value(&after, out)?,
+        None => out.write_all(crate::yaml::to_yaml(&after).as_bytes())?,
     }
-    if !results.is_empty() {
-        text.push_str(&crate::yaml::to_yaml(&json!({ "results": results })));
-    }
-    out.write_all(text.as_bytes())?;
     Ok(())
-}
-
-/// Where one item is in a text: its lines, 1-based.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Span {
-    /// First line: the comments and blank lines before the item's `-` belong to it.
-    start: usize,
-    /// The line of its `-` indicator.
-    dash: usize,
-    /// The line its content starts on.
-    first: usize,
-    /// One past its last line.
-    end: usize,
-}
-
-/// Lines of a text, numbered from `first_line`.
-struct Lines<'t> {
-    lines: Vec<&'t str>,
-    first_line: usize,
-    /// Lines inside multi-line scalars: a `#` or `-` there is content.
-    scalar_lines: &'t [(usize, usize)],
-}
-
-impl<'t> Lines<'t> {
-    fn new(text: &'t str, first_line: usize, scalar_lines: &'t [(usize, usize)]) -> Self {
-        let mut lines: Vec<&str> = text.split('\n').collect();
-        if text.ends_with('\n') {
-            lines.pop();
-        }
-        Lines {
-            lines,
-            first_line,
-            scalar_lines,
-        }
-    }
-
-    fn last_line(&self) -> usize {
-        self.first_line + self.lines.len() - 1
-    }
-
-    fn get(&self, n: usize) -> &'t str {
-        n.checked_sub(self.first_line)
-            .and_then(|i| self.lines.get(i))
-            .copied()
-            .unwrap_or("")
-            .trim_end_matches('\r')
-    }
-
-    fn raw(&self, n: usize) -> &'t str {
-        n.checked_sub(self.first_line)
-            .and_then(|i| self.lines.get(i))
-            .copied()
-            .unwrap_or("")
-    }
-
-    fn in_scalar(&self, n: usize) -> bool {
-        self.scalar_lines.iter().any(|&(a, b)| a <= n && n <= b)
-    }
-
-    /// Blank, or only a comment (outside scalars).
-    fn is_filler(&self, n: usize) -> bool {
-        let t = self.get(n).trim();
-        !self.in_scalar(n) && (t.is_empty() || t.starts_with('#'))
-    }
-
-    /// The column of a block sequence indicator that starts line `n`.
-    fn dash_at(&self, n: usize) -> Option<usize> {
-        if self.in_scalar(n) {
-            return None;
-        }
-        let line = self.get(n);
-        let rest = line.trim_start_matches(' ');
-        let after = rest.strip_prefix('-')?;
-        (after.is_empty() || after.starts_with([' ', '\t'])).then(|| line.len() - rest.len() + 1)
-    }
-
-    /// The items of a block sequence whose item nodes start at `items`
-    /// (line, column), and the column of their `-`. `None` when the
-    /// sequence is not in block style.
-    fn spans(&self, items: &[(usize, usize)]) -> Option<(Vec<Span>, usize)> {
-        let mut spans: Vec<Span> = Vec::with_capacity(items.len());
-        let mut dash_col = None;
-        for (i, &(line, col)) in items.iter().enumerate() {
-            let floor = if i == 0 {
-                self.first_line.checked_sub(1)?
-            } else {
-                items[i - 1].0
-            };
-            let mut dash = None;
-            let mut n = line;
-            while n > floor {
-                if let Some(c) = self.dash_at(n).filter(|&c| n < line || c < col) {
-                    dash = Some((n, c));
-                    break;
-                }
-                if n < line && !self.is_filler(n) {
-                    return None;
-                }
-                n -= 1;
-            }
-            let (dash_line, c) = dash?;
-            if *dash_col.get_or_insert(c) != c {
-                return None;
-            }
-            let mut start = dash_line;
-            while start - 1 > floor && self.is_filler(start - 1) {
-                start -= 1;
-            }
-            if let Some(prev) = spans.last_mut() {
-                prev.end = start;
-            }
-            spans.push(Span {
-                start,
-                dash: dash_line,
-                first: line,
-                end: 0,
-            });
-        }
-        let dash_col = dash_col?;
-        let last = spans.last_mut()?;
-        let mut end = last.first + 1;
-        while end <= self.last_line() {
-            let t = self.get(end);
-            let indent = t.len() - t.trim_start_matches(' ').len() + 1;
-            if !self.is_filler(end) && !self.in_scalar(end) && indent <= dash_col {
-                break;
-            }
-            end += 1;
-        }
-        while end - 1 > last.first && self.is_filler(end - 1) {
-            end -= 1;
-        }
-        last.end = end;
-        Some((spans, dash_col))
-    }
-}
-
-/// Where each of the `n` items of a ResourceList starts.
-fn item_positions(positions: &crate::reader::Positions, n: usize) -> Option<Vec<(usize, usize)>> {
-    (0..n)
-        .map(|i| positions.locate(&JsonPath::keys(&["items"]).index(i)))
-        .collect()
-}
-
-/// The items as the emitter writes them, cut into items the same way as
-/// the input.
-struct Emitted {
-    text: String,
-    scalars: Vec<(usize, usize)>,
-    spans: Vec<Span>,
-    dash_col: usize,
-}
-
-impl Emitted {
-    fn new(items: &[Value], comments: Option<&crate::yaml::comments::Comments>) -> Option<Self> {
-        let text = crate::yaml::to_yaml_commented(&json!({ "items": items }), comments);
-        let chunk = crate::reader::parse_stream(&text)
-            .ok()?
-            .into_iter()
-            .next()?;
-        let scalars = chunk.positions.scalar_lines.clone();
-        let (spans, dash_col) = Lines::new(&text, 1, &scalars)
-            .spans(&item_positions(&chunk.positions, items.len())?)?;
-        Some(Emitted {
-            text,
-            scalars,
-            spans,
-            dash_col,
-        })
-    }
-}
-
-/// The items block (the lines after `items:`): unchanged items copied from
-/// the input, changed ones re-emitted with their comments. `None` when the
-/// input's items are not a block sequence that can be cut into items.
-fn splice(inputs: &Inputs, doc: usize, items: &[Value], changed: &[bool]) -> Option<String> {
-    let d = &inputs.docs[doc];
-    let file = inputs.files.get(d.file)?;
-    let first_line = file.text[..d.range.start].matches('\n').count() + 1;
-    let lines = Lines::new(
-        &file.text[d.range.clone()],
-        first_line,
-        &d.positions.scalar_lines,
-    );
-    let (spans, dash_col) = lines.spans(&item_positions(&d.positions, items.len())?)?;
-    let mut emitted: Option<Emitted> = None;
-    let mut out = String::new();
-    for (i, span) in spans.iter().enumerate() {
-        if !changed.get(i).copied().unwrap_or(false) {
-            for n in span.start..span.end {
-                out.push_str(lines.raw(n));
-                out.push('\n');
-            }
-            continue;
-        }
-        if emitted.is_none() {
-            emitted = Some(Emitted::new(items, d.comments.as_ref())?);
-        }
-        let e = emitted.as_ref()?;
-        let e_lines = Lines::new(&e.text, 1, &e.scalars);
-        let e_span = e.spans.get(i)?;
-        let e_col = &e.dash_col;
-        let shift = " ".repeat(dash_col.checked_sub(*e_col)?);
-        // The comments above the item come from the input, where they are
-        // complete: a comment on the `-` line itself (how kpt writes a file's
-        // head comment) is one the collector cannot place, and written back
-        // elsewhere kpt would keep both it and the original.
-        for n in span.start..span.first {
-            out.push_str(lines.raw(n));
-            out.push('\n');
-        }
-        for n in e_span.dash..e_span.end {
-            let line = e_lines.raw(n);
-            if n == e_span.dash && span.dash < span.first {
-                // The input's `-` is already written: indent the content under it.
-                out.push_str(&shift);
-                out.push_str(&line.replacen('-', " ", 1));
-            } else {
-                if !line.is_empty() {
-                    out.push_str(&shift);
-                }
-                out.push_str(line);
-            }
-            out.push('\n');
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -1629,34 +1347,5 @@ data:
             &mut Vec::new(),
         );
         assert!(matches!(not_a_list, Err(CliError::Usage(_))));
-    }
-
-    #[test]
-    fn spans_follow_the_sequence_indentation_and_skip_scalars() {
-        let text = "items:\n  # head of a\n  - a: 1\n    s: |\n      # content\n      - content\n\n  - # head of b\n    b: 2\n  # trailing\nnext: 1\n";
-        let scalars = [(4usize, 6usize)];
-        let lines = Lines::new(text, 1, &scalars);
-        let (spans, col) = lines.spans(&[(3, 5), (9, 5)]).expect("block sequence");
-        assert_eq!(col, 3);
-        assert_eq!(
-            spans,
-            [
-                Span {
-                    start: 2,
-                    dash: 3,
-                    first: 3,
-                    end: 7
-                },
-                Span {
-                    start: 7,
-                    dash: 8,
-                    first: 9,
-                    end: 10
-                },
-            ]
-        );
-        assert!(Lines::new("items: [{a: 1}]\n", 1, &[])
-            .spans(&[(1, 9)])
-            .is_none());
     }
 }
