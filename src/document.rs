@@ -108,6 +108,20 @@ impl InputError {
             source_line,
         }
     }
+
+    /// An error whose line the caller has already cut out (e.g. from bytes
+    /// that are not all text).
+    pub fn with_source_line(
+        location: Location,
+        message: String,
+        source_line: Option<String>,
+    ) -> Self {
+        InputError {
+            location,
+            message,
+            source_line,
+        }
+    }
 }
 
 /// Line `n` (1-based) of `text`, without its line break.
@@ -117,14 +131,77 @@ fn line_of(text: &str, n: usize) -> Option<String> {
         .map(|l| l.trim_end_matches('\r').to_string())
 }
 
+/// How far continuation lines of a message are indented.
+const CONTINUATION: &str = "    ";
+
+/// `message` as one diagnostic: a wrapped library error (the regex crate's,
+/// serde's) brings its own line breaks, and a continuation line such as the
+/// regex crate's `error: unclosed character class` would otherwise read as
+/// a second error to anything that counts `error:` lines. Continuation
+/// lines are indented under the first; blank ones are dropped.
+pub fn one_diagnostic(message: &str) -> std::borrow::Cow<'_, str> {
+    if !message.contains(['\n', '\r']) {
+        return message.into();
+    }
+    let mut lines = message.lines().map(|l| l.trim_end_matches('\r'));
+    let mut out = lines.next().unwrap_or_default().to_string();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        out.push('\n');
+        out.push_str(CONTINUATION);
+        out.push_str(line);
+    }
+    out.into()
+}
+
+/// A source line as it can be shown on a terminal: control characters
+/// (a NUL, an escape) become their visible symbols (U+2400 block), tabs stay.
+pub fn printable_line(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.chars().any(|c| c.is_control() && c != '\t') {
+        return line.into();
+    }
+    line.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// What goes before a caret so that it sits under the 1-based character
+/// `column` of `line` as a terminal draws it: tabs are copied (the line and
+/// the caret share the gutter width, so tab stops agree), wide characters
+/// (CJK, most emoji) take two cells, combining marks none.
+pub fn caret_padding(line: &str, column: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut pad = String::new();
+    for c in line.chars().take(column.saturating_sub(1)) {
+        if c == '\t' {
+            pad.push('\t');
+        } else {
+            pad.extend(std::iter::repeat_n(' ', c.width().unwrap_or(0)));
+        }
+    }
+    // A column past the end of the line (an error at the line break).
+    let missing = column
+        .saturating_sub(1)
+        .saturating_sub(line.chars().count());
+    pad.extend(std::iter::repeat_n(' ', missing));
+    pad
+}
+
 impl std::fmt::Display for InputError {
     /// `file:line:col: message`, then the line with a caret under the column.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)?;
+        write!(f, "{}: {}", self.location, one_diagnostic(&self.message))?;
         if let Some(line) = &self.source_line {
+            let line = printable_line(line);
             let num = self.location.line.to_string();
             let pad = " ".repeat(num.len());
-            let caret = " ".repeat(self.location.column.saturating_sub(1));
+            let caret = caret_padding(&line, self.location.column);
             write!(f, "\n {pad} |\n {num} | {line}\n {pad} | {caret}^")?;
         }
         Ok(())
@@ -392,4 +469,60 @@ fn type_meta(v: &Value) -> Result<(&str, &str), FieldError> {
         }
     };
     Ok((field("apiVersion")?, field("kind")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_are_indented_under_the_first() {
+        let regex_error = "invalid regex pattern: regex parse error:\n    app[\n       ^\nerror: unclosed character class";
+        let one = one_diagnostic(regex_error);
+        let mut lines = one.lines();
+        assert_eq!(
+            lines.next(),
+            Some("invalid regex pattern: regex parse error:")
+        );
+        let rest: Vec<&str> = lines.collect();
+        assert_eq!(
+            rest,
+            [
+                "        app[",
+                "           ^",
+                "    error: unclosed character class"
+            ]
+        );
+        assert_eq!(one_diagnostic("one line"), "one line");
+        assert_eq!(one_diagnostic("a\r\n\nb\n"), "a\n    b");
+    }
+
+    #[test]
+    fn carets_count_terminal_cells() {
+        // 名前 are two cells each, the combining acute none, a tab is kept.
+        assert_eq!(caret_padding("名前: x", 5), "      ");
+        assert_eq!(caret_padding("e\u{301}x", 3), " ");
+        assert_eq!(caret_padding("\tkey: v", 2), "\t");
+        // Past the end of the line (an error at the line break).
+        assert_eq!(caret_padding("ab", 4), "   ");
+    }
+
+    #[test]
+    fn input_error_renders_one_block_with_an_aligned_caret() {
+        let e = InputError::new(
+            Location {
+                file: "f.yaml".into(),
+                line: 2,
+                // The NUL: after six narrow, three wide and one narrow character.
+                column: 11,
+            },
+            "bad\nerror: detail".into(),
+            Some("a: 1\nname: 日本語x\u{0}\n"),
+        );
+        let caret = " ".repeat(6 + 6 + 1);
+        assert_eq!(
+            e.to_string(),
+            format!("f.yaml:2:11: bad\n    error: detail\n   |\n 2 | name: 日本語x\u{2400}\n   | {caret}^")
+        );
+    }
 }

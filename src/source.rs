@@ -1,6 +1,7 @@
 //! Where input comes from: files, directories (optionally recursive), globs
 //! and standard input, read whole, in a deterministic order.
 
+use crate::document::{InputError, Location};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,9 @@ pub enum SourceError {
     BadGlob { pattern: String, message: String },
     #[error("{path}: is a directory (use -R to read it recursively, or name its files)")]
     Directory { path: String },
+    /// Bytes that are not text a YAML parser may read, located.
+    #[error(transparent)]
+    Text(InputError),
 }
 
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
@@ -122,17 +126,16 @@ pub fn read_all(inputs: &[PathOrStdin]) -> Result<Vec<SourceFile>, SourceError> 
                     continue;
                 }
                 stdin_read = true;
-                let mut text = String::new();
+                let mut bytes = Vec::new();
                 std::io::stdin()
-                    .read_to_string(&mut text)
+                    .read_to_end(&mut bytes)
                     .map_err(|e| SourceError::Read {
                         path: "<stdin>".into(),
                         message: e.to_string(),
                     })?;
-                out.push(SourceFile {
-                    name: "<stdin>".into(),
-                    text,
-                });
+                let name = "<stdin>".to_string();
+                let text = decode(&name, bytes)?;
+                out.push(SourceFile { name, text });
             }
             PathOrStdin::Path(p) => {
                 if p.is_dir() {
@@ -144,21 +147,89 @@ pub fn read_all(inputs: &[PathOrStdin]) -> Result<Vec<SourceFile>, SourceError> 
                     path: p.display().to_string(),
                     message: e.to_string(),
                 })?;
-                let text = String::from_utf8(bytes).map_err(|e| SourceError::Read {
-                    path: p.display().to_string(),
-                    message: format!(
-                        "not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                })?;
-                out.push(SourceFile {
-                    name: p.display().to_string(),
-                    text,
-                });
+                let name = p.display().to_string();
+                let text = decode(&name, bytes)?;
+                out.push(SourceFile { name, text });
             }
         }
     }
     Ok(out)
+}
+
+/// The text of an input, or an error at its first byte that no YAML (or
+/// JSON) parser accepts: a byte sequence that is not UTF-8, or a NUL, which
+/// the parser would otherwise take for the end of the stream or report
+/// without saying what it found. The column counts the characters before
+/// the bad byte on its line, as every other position the tool reports does.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, SourceError> {
+    let (bytes, bad, message) = match String::from_utf8(bytes) {
+        Ok(text) => match text.find('\0') {
+            None => return Ok(text),
+            Some(at) => (
+                text.into_bytes(),
+                at,
+                "NUL byte is not allowed in YAML".to_string(),
+            ),
+        },
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bad_len = e.utf8_error().error_len();
+            let bytes = e.into_bytes();
+            match bytes[..valid].iter().position(|&b| b == 0) {
+                Some(at) => (bytes, at, "NUL byte is not allowed in YAML".to_string()),
+                None => {
+                    let message = invalid_utf8(&bytes, valid, bad_len);
+                    (bytes, valid, message)
+                }
+            }
+        }
+    };
+    // Everything before `bad` is valid UTF-8: the line/column arithmetic
+    // runs on text.
+    let prefix = String::from_utf8_lossy(&bytes[..bad]);
+    let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+    let line = 1 + prefix.matches('\n').count();
+    let column = prefix[line_start..].chars().count() + 1;
+    let line_end = bytes[line_start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| line_start + i);
+    let shown = String::from_utf8_lossy(&bytes[line_start..line_end])
+        .trim_end_matches('\r')
+        .to_string();
+    Err(SourceError::Text(InputError::with_source_line(
+        Location {
+            file: name.to_string(),
+            line,
+            column,
+        },
+        message,
+        Some(shown),
+    )))
+}
+
+/// What is wrong at byte `at`, which starts an invalid sequence of
+/// `len` bytes (`None`: the input ends inside a character).
+fn invalid_utf8(bytes: &[u8], at: usize, len: Option<usize>) -> String {
+    let hex = |b: &[u8]| {
+        b.iter()
+            .map(|x| format!("0x{x:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let seq = &bytes[at..len.map_or(bytes.len(), |n| at + n)];
+    let what = match len {
+        Some(1) => format!("byte {}", hex(seq)),
+        Some(_) => format!("bytes {}", hex(seq)),
+        None => format!("incomplete character {} at the end of the input", hex(seq)),
+    };
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let hint = if utf16 {
+        "the file looks like UTF-16; convert it to UTF-8"
+    } else {
+        "manifests must be UTF-8 text"
+    };
+    format!("invalid UTF-8 ({what}): {hint}")
 }
 
 #[cfg(test)]
@@ -192,5 +263,64 @@ mod tests {
             Err(SourceError::NoMatch { .. })
         ));
         std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    fn decode_error(bytes: &[u8]) -> InputError {
+        match decode("in.yaml", bytes.to_vec()) {
+            Err(SourceError::Text(e)) => e,
+            other => panic!("expected a located error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_in_characters() {
+        // Line 2; before the bad byte: `a: "`, `é` (2 bytes), `日` (3 bytes).
+        let e = decode_error(b"k: v\na: \"\xc3\xa9\xe6\x97\xa5\xff\"\n");
+        assert_eq!((e.location.line, e.location.column), (2, 7));
+        assert_eq!(
+            e.message,
+            "invalid UTF-8 (byte 0xFF): manifests must be UTF-8 text"
+        );
+        assert_eq!(e.source_line.as_deref(), Some("a: \"é日\u{fffd}\""));
+        // A lead byte followed by a non-continuation byte.
+        let e = decode_error(b"x\xe6(\n");
+        assert_eq!((e.location.line, e.location.column), (1, 2));
+        assert!(
+            e.message.starts_with("invalid UTF-8 (byte 0xE6)"),
+            "{}",
+            e.message
+        );
+        // Cut off inside a character at the end.
+        let e = decode_error(b"a: b\r\nc: \xe6\x97");
+        assert_eq!((e.location.line, e.location.column), (2, 4));
+        assert!(
+            e.message.contains("incomplete character 0xE6 0x97"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.source_line.as_deref(), Some("c: \u{fffd}"));
+        // UTF-16 with a byte-order mark.
+        let e = decode_error(b"\xff\xfea\x00");
+        assert_eq!((e.location.line, e.location.column), (1, 1));
+        assert!(e.message.contains("UTF-16"), "{}", e.message);
+    }
+
+    #[test]
+    fn nul_bytes_are_located() {
+        let e = decode_error(b"a: 1\nb: \"\xe6\x97\xa5\x00\"\n");
+        assert_eq!((e.location.line, e.location.column), (2, 6));
+        assert_eq!(e.message, "NUL byte is not allowed in YAML");
+        // The first bad byte wins: a NUL before invalid UTF-8.
+        let e = decode_error(b"a\x00b\nc\xff");
+        assert_eq!((e.location.line, e.location.column), (1, 2));
+        assert_eq!(e.message, "NUL byte is not allowed in YAML");
+        let e = decode_error(b"a\xffb\x00");
+        assert!(e.message.starts_with("invalid UTF-8"), "{}", e.message);
+        assert_eq!(
+            decode("in.yaml", b"ok: \xe6\x97\xa5\n".to_vec())
+                .ok()
+                .as_deref(),
+            Some("ok: 日\n")
+        );
     }
 }

@@ -31,7 +31,10 @@ pub fn human(results: &[Located], color: bool) -> String {
             sev_color(f.severity),
             &format!("{}[{}]", f.severity.as_str(), f.rule),
         ));
-        out.push_str(&paint(BOLD, &format!(": {}", f.message)));
+        out.push_str(&paint(
+            BOLD,
+            &format!(": {}", crate::document::one_diagnostic(&f.message)),
+        ));
         out.push('\n');
         let gutter = r.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter);
@@ -46,7 +49,7 @@ pub fn human(results: &[Located], color: bool) -> String {
             // Tabs would shift the caret: show them as single spaces.
             let full = snippet.trim_end_matches(['\n', '\r']).replace('\t', " ");
             let (text, col) = window(&full, col);
-            let indent: String = " ".repeat(col - 1);
+            let indent = crate::document::caret_padding(&text, col);
             out.push_str(&format!("{pad} {}\n", paint(BLUE, "|")));
             out.push_str(&format!(
                 "{} {} {text}\n",
