@@ -354,7 +354,7 @@ fn only_the_webhooks_changes_change() {
         if files.len() != 1 {
             continue;
         }
-        let input = std::fs::read_to_string(&files[0]).expect("input");
+        let input = std::fs::read_to_string(dir.join(&files[0])).expect("input");
         let out = support::run(&dir, &args, None);
         assert_eq!(out.status, 0, "{name}: {}", out.stderr);
         let diff = similar::TextDiff::from_lines(&input, &out.stdout);
