@@ -99,7 +99,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__diff)
-            opts="-f -R -U -h -V --filename --recursive --sidecarset --feature-gates --seed --from --exit-code --unified --color --help --version"
+            opts="-f -R -U -h -V --filename --recursive --sidecarset --feature-gates --seed --validate --from --exit-code --unified --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +123,10 @@ _kubectl__sidecarset() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --from)
@@ -149,7 +153,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__explain)
-            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --output --help --version"
+            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --validate --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +177,10 @@ _kubectl__sidecarset() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -351,7 +359,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__inject)
-            opts="-f -R -o -q -h -V --filename --recursive --sidecarset --feature-gates --seed --output --quiet --help --version"
+            opts="-f -R -o -q -h -V --filename --recursive --sidecarset --feature-gates --seed --validate --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +383,10 @@ _kubectl__sidecarset() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -447,7 +459,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__plan)
-            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --from --output --max-rounds --no-ready --partition --validate --color --help --version"
+            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --validate --from --output --max-rounds --no-ready --partition --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,6 +485,10 @@ _kubectl__sidecarset() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -491,10 +507,6 @@ _kubectl__sidecarset() {
                     ;;
                 --partition)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --validate)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --color)

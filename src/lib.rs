@@ -11,9 +11,11 @@
 //! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
 //! is the only place that knows about them.
 
+pub mod admission;
 pub mod calculator;
 pub mod cli;
 pub mod clock;
+pub mod decode;
 pub mod document;
 pub mod features;
 pub mod gojson;

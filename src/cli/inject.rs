@@ -1,8 +1,9 @@
 //! `inject`: the pod webhook over every workload in the input.
 
-use super::args::{InjectArgs, InjectOutput};
+use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::{input, output};
+use crate::document::Inputs;
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
 use crate::policy::Policy;
@@ -11,13 +12,14 @@ use std::io::Write;
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
     let originals: Vec<Option<serde_json::Value>> = if args.output == InjectOutput::JsonPatch {
         inputs.docs.iter().map(|d| d.value.clone()).collect()
     } else {
         Vec::new()
     };
-    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
+    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
     // Everything is computed before anything is written: a refusal leaves stdout empty.
     let mut buf = Vec::new();
     match args.output {
@@ -35,6 +37,38 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     // a sixth of a run over thousands of workloads for nothing.
     std::mem::forget(inputs);
     Ok(0)
+}
+
+/// What follows a SidecarSet refusal of `inject`, `diff` and `explain`.
+pub(super) const INJECT_HINT: &str = "\nhint: the cluster would not store this SidecarSet, so no pod gets its sidecars; --validate=false uses it anyway";
+
+/// The validating webhook over the SidecarSets a command is about to use:
+/// CREATEs, or UPDATEs of the same-named SidecarSets in `stored`.
+pub(super) fn admit(
+    inputs: &Inputs,
+    stored: Option<&Inputs>,
+    admission: &AdmissionArgs,
+    engine: &EngineArgs,
+    hint: &str,
+) -> Result<(), CliError> {
+    if !admission.validate {
+        return Ok(());
+    }
+    crate::admission::validate(inputs, stored, &input::gates(engine)?).map_err(|r| {
+        CliError::Rejected {
+            location: Some(r.location.clone()),
+            message: format!("{r}{hint}"),
+        }
+    })
+}
+
+/// A run of the pod webhook that stopped: an object the API server could not
+/// decode (exit 2) or a pod the webhook refused (exit 1).
+pub(super) fn engine_error(e: mutate::Error) -> CliError {
+    match e {
+        mutate::Error::Undecodable(e) => CliError::Input(e),
+        mutate::Error::Refused(r) => super::refused(r),
+    }
 }
 
 /// One JSON document listing, per mutated object, the RFC 6902 patch that
