@@ -99,7 +99,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__diff)
-            opts="-f -R -n -U -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --exit-code --unified --color --help --version"
+            opts="-f -R -n -U -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --validate --from --exit-code --unified --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,6 +131,10 @@ _kubectl__sidecarset() {
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --from)
@@ -157,7 +161,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__explain)
-            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --output --help --version"
+            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --validate --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +193,10 @@ _kubectl__sidecarset() {
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -367,7 +375,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__inject)
-            opts="-f -R -n -o -q -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --output --quiet --help --version"
+            opts="-f -R -n -o -q -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --validate --output --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,6 +407,10 @@ _kubectl__sidecarset() {
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -479,7 +491,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__plan)
-            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --output --max-rounds --no-ready --partition --validate --color --help --version"
+            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --validate --from --output --max-rounds --no-ready --partition --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +525,10 @@ _kubectl__sidecarset() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -531,10 +547,6 @@ _kubectl__sidecarset() {
                     ;;
                 --partition)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --validate)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -39,6 +39,8 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand in
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -l validate -d 'Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand inject" -s o -l output -d 'Output format' -r -f -a "yaml\t''
 json\t''
 json-patch\t'The admission response\'s RFC 6902 patch, per mutated object'"
@@ -60,6 +62,8 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand pl
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l validate -d 'Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l from -d 'SidecarSets as they are now in the cluster: pods are built from the workloads in -f and injected by these, then the SidecarSets given with --sidecarset are planned against them' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -s o -l output -d 'Output format: table (at most 10 pods per batch), wide (every pod), json, yaml' -r -f -a "table\t''
 wide\t''
@@ -67,8 +71,6 @@ json\t''
 yaml\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l max-rounds -d 'Stop the simulation after this many rounds (0: no limit)' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l partition -d 'Plan as if updateStrategy.partition were this (an integer or a percentage)' -r
-complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l validate -d 'With --from, refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false plans them anyway' -r -f -a "true\t''
-false\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand plan" -l color -d 'Colour: auto (when standard output is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -103,6 +105,8 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand di
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l validate -d 'Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l from -d 'SidecarSets as they are now: the diff is between injection by these and injection by the SidecarSets given with --sidecarset' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -s U -l unified -d 'Lines of context' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand diff" -l color -r -f -a "auto\t''
@@ -118,6 +122,8 @@ complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand ex
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l feature-gates -d 'OpenKruise feature gates, e.g. EnableSortSidecarContainerByName=true' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l seed -d 'Seed for the random draw of the Partial revision policy' -r
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s n -l namespace -d 'The namespace of objects that do not name one, as kubectl\'s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -l validate -d 'Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s o -l output -r -f -a "text\t''
 json\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand explain" -s R -l recursive -d 'Read directories named with -f recursively'

@@ -37,6 +37,7 @@ _arguments "${_arguments_options[@]}" : \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
 '-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--validate=[Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway]:BOOL:(true false)' \
 '-o+[Output format]:OUTPUT:((yaml\:""
 json\:""
 json-patch\:"The admission response'\''s RFC 6902 patch, per mutated object"))' \
@@ -78,12 +79,12 @@ _arguments "${_arguments_options[@]}" : \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
 '-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--validate=[Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway]:BOOL:(true false)' \
 '*--from=[SidecarSets as they are now in the cluster\: pods are built from the workloads in -f and injected by these, then the SidecarSets given with --sidecarset are planned against them]:PATH:_default' \
 '-o+[Output format\: table (at most 10 pods per batch), wide (every pod), json, yaml]:OUTPUT:(table wide json yaml)' \
 '--output=[Output format\: table (at most 10 pods per batch), wide (every pod), json, yaml]:OUTPUT:(table wide json yaml)' \
 '--max-rounds=[Stop the simulation after this many rounds (0\: no limit)]:N:_default' \
 '--partition=[Plan as if updateStrategy.partition were this (an integer or a percentage)]:N|N%:_default' \
-'--validate=[With --from, refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false plans them anyway]:BOOL:(true false)' \
 '--color=[Colour\: auto (when standard output is a terminal and NO_COLOR is unset), always, never]:COLOR:(auto always never)' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
@@ -129,6 +130,7 @@ _arguments "${_arguments_options[@]}" : \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
 '-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--validate=[Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway]:BOOL:(true false)' \
 '*--from=[SidecarSets as they are now\: the diff is between injection by these and injection by the SidecarSets given with --sidecarset]:PATH:_default' \
 '-U+[Lines of context]:N:_default' \
 '--unified=[Lines of context]:N:_default' \
@@ -152,6 +154,7 @@ _arguments "${_arguments_options[@]}" : \
 '--seed=[Seed for the random draw of the Partial revision policy]:N:_default' \
 '-n+[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
 '--namespace=[The namespace of objects that do not name one, as kubectl'\''s -n. It decides which SidecarSets match; YAML and json-patch output never name it (-o json shows Pods as the API server returns them, in it)]:NAME:_default' \
+'--validate=[Refuse SidecarSets the validating webhook would reject (as kubectl apply --validate); --validate=false uses them anyway]:BOOL:(true false)' \
 '-o+[]:OUTPUT:(text json)' \
 '--output=[]:OUTPUT:(text json)' \
 '-R[Read directories named with -f recursively]' \

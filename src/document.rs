@@ -261,6 +261,24 @@ impl Inputs {
         if kind == "List"
             || (kind.ends_with("List") && value.get("items").is_some_and(Value::is_array))
         {
+            // kubectl decodes a List's items as a list before reading any;
+            // `null` is an empty list.
+            match value.get("items") {
+                None | Some(Value::Null | Value::Array(_)) => {}
+                Some(other) => {
+                    return Err(self.error_at(
+                        doc_idx,
+                        &JsonPath::keys(&["items"]),
+                        format!(
+                            "unable to decode the List: json: cannot unmarshal {} into Go struct field decodeList.items of type []json.RawMessage",
+                            match other {
+                                Value::Bool(_) => "bool",
+                                other => crate::value::type_name(other),
+                            }
+                        ),
+                    ));
+                }
+            }
             let items = value
                 .get("items")
                 .and_then(Value::as_array)

@@ -15,9 +15,11 @@
 /// levels, and every recursive step (parse, inject, hash, drop) must fit.
 pub const STACK_SIZE: usize = 256 << 20;
 
+pub mod admission;
 pub mod calculator;
 pub mod cli;
 pub mod clock;
+pub mod decode;
 pub mod document;
 pub mod features;
 pub mod gojson;

@@ -42,6 +42,21 @@ pub struct Refusal {
     pub rejection: Rejection,
 }
 
+/// Why a run stopped.
+#[derive(Clone, Debug)]
+pub enum Error {
+    /// A workload or Pod the API server could not decode: nothing is injected.
+    Undecodable(crate::document::InputError),
+    /// A pod the webhook refused.
+    Refused(Refusal),
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r)
+    }
+}
+
 /// The result of a run over all inputs.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -50,12 +65,15 @@ pub struct Outcome {
     pub templates: Vec<TemplateResult>,
 }
 
-/// Injects every echoed Pod and workload template of `inputs` in place.
+/// Injects every echoed Pod and workload template of `inputs` in place,
+/// once every one of them is known to be an object the API server accepts.
 pub fn inject_all(
     inputs: &mut Inputs,
     policy: &Policy,
     settings: &Settings,
-) -> Result<Outcome, Refusal> {
+) -> Result<Outcome, Error> {
+    crate::decode::check_resources(inputs, inputs.resources.iter().filter(|r| !r.policy_only))
+        .map_err(Error::Undecodable)?;
     let ctx = inject::Context {
         sidecar_sets: &policy.sidecar_sets,
         namespaces: &policy.namespaces,

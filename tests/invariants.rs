@@ -21,7 +21,8 @@ fn tmp(name: &str, text: &str) -> PathBuf {
     p
 }
 
-/// The `--sidecarset X` pairs of a command line.
+/// The `--sidecarset X` pairs of a command line, and the flags that change
+/// what they do.
 fn policy_args(args: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut it = args.iter();
@@ -31,7 +32,10 @@ fn policy_args(args: &[String]) -> Vec<String> {
                 out.push(a.clone());
                 out.push(v.clone());
             }
-        } else if a.starts_with("--sidecarset=") || a.starts_with("--feature-gates") {
+        } else if a.starts_with("--sidecarset=")
+            || a.starts_with("--feature-gates")
+            || a.starts_with("--validate")
+        {
             out.push(a.clone());
         }
     }

@@ -98,6 +98,15 @@ pub struct EngineArgs {
     pub namespace: String,
 }
 
+/// Whether SidecarSets pass the validating webhook before they are used.
+#[derive(Debug, Clone, Args)]
+pub struct AdmissionArgs {
+    /// Refuse SidecarSets the validating webhook would reject (as kubectl
+    /// apply --validate); --validate=false uses them anyway.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub validate: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InjectOutput {
     Yaml,
@@ -112,6 +121,8 @@ pub struct InjectArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub admission: AdmissionArgs,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = InjectOutput::Yaml)]
     pub output: InjectOutput,
@@ -142,6 +153,8 @@ pub struct PlanArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub admission: AdmissionArgs,
     /// SidecarSets as they are now in the cluster: pods are built from the
     /// workloads in -f and injected by these, then the SidecarSets given with
     /// --sidecarset are planned against them.
@@ -160,10 +173,6 @@ pub struct PlanArgs {
     /// Plan as if updateStrategy.partition were this (an integer or a percentage).
     #[arg(long, value_name = "N|N%")]
     pub partition: Option<String>,
-    /// With --from, refuse SidecarSets the validating webhook would reject
-    /// (as kubectl apply --validate); --validate=false plans them anyway.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub validate: bool,
     /// Colour: auto (when standard output is a terminal and NO_COLOR is unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -217,6 +226,8 @@ pub struct DiffArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub admission: AdmissionArgs,
     /// SidecarSets as they are now: the diff is between injection by these
     /// and injection by the SidecarSets given with --sidecarset.
     #[arg(long, value_name = "PATH")]
@@ -243,6 +254,8 @@ pub struct ExplainArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+    #[command(flatten)]
+    pub admission: AdmissionArgs,
     #[arg(short = 'o', long, value_enum, default_value_t = ExplainOutput::Text)]
     pub output: ExplainOutput,
 }

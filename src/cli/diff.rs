@@ -16,13 +16,18 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let after_policy = Policy::collect(&after).map_err(CliError::Inputs)?;
     // "before": the input as written, or injection by the --from SidecarSets.
     let mut before = input::load(&args.input)?;
-    if !args.from.is_empty() {
+    let engine_error = super::inject::engine_error;
+    if args.from.is_empty() {
+        super::inject::admit(&after, None, &args.admission, &args.engine, HINT)?;
+    } else {
         drop_sidecar_sets(&mut before);
         input::load_policy(&mut before, &args.from, true)?;
         let before_policy = Policy::collect(&before).map_err(CliError::Inputs)?;
-        mutate::inject_all(&mut before, &before_policy, &settings).map_err(super::refused)?;
+        // The --from SidecarSets are the stored versions the new ones update.
+        super::inject::admit(&after, Some(&before), &args.admission, &args.engine, HINT)?;
+        mutate::inject_all(&mut before, &before_policy, &settings).map_err(engine_error)?;
     }
-    mutate::inject_all(&mut after, &after_policy, &settings).map_err(super::refused)?;
+    mutate::inject_all(&mut after, &after_policy, &settings).map_err(engine_error)?;
 
     let color = args.color.enabled(std::io::stdout().is_terminal());
     let mut text = String::new();
@@ -48,6 +53,8 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     out.write_all(text.as_bytes())?;
     Ok(if args.exit_code && changed { 1 } else { 0 })
 }
+
+const HINT: &str = super::inject::INJECT_HINT;
 
 /// Removes the SidecarSets read from -f and --sidecarset, so that only the
 /// `--from` ones act as the "before" policy.

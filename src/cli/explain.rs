@@ -13,8 +13,16 @@ use std::io::Write;
 pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    super::inject::admit(
+        &inputs,
+        None,
+        &args.admission,
+        &args.engine,
+        super::inject::INJECT_HINT,
+    )?;
     let settings = super::settings(&args.engine)?;
-    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
+    let outcome =
+        mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::inject::engine_error)?;
     let entries: Vec<Value> = outcome
         .templates
         .iter()

@@ -1,9 +1,9 @@
 //! `inject`: the pod webhook over every workload in the input.
 
-use super::args::{InjectArgs, InjectOutput};
+use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::{input, output};
-use crate::document::Class;
+use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
 use crate::policy::Policy;
@@ -16,8 +16,9 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
         return super::krm::inject(args, inputs, list, out);
     }
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
-    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::refused)?;
+    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
     if args.output == InjectOutput::Json {
         name_pod_namespaces(&mut inputs, &settings.namespace);
     }
@@ -59,6 +60,38 @@ fn name_pod_namespaces(inputs: &mut crate::document::Inputs, namespace: &str) {
         {
             md.insert("namespace".into(), serde_json::Value::String(ns));
         }
+    }
+}
+
+/// What follows a SidecarSet refusal of `inject`, `diff` and `explain`.
+pub(super) const INJECT_HINT: &str = "\nhint: the cluster would not store this SidecarSet, so no pod gets its sidecars; --validate=false uses it anyway";
+
+/// The validating webhook over the SidecarSets a command is about to use:
+/// CREATEs, or UPDATEs of the same-named SidecarSets in `stored`.
+pub(super) fn admit(
+    inputs: &Inputs,
+    stored: Option<&Inputs>,
+    admission: &AdmissionArgs,
+    engine: &EngineArgs,
+    hint: &str,
+) -> Result<(), CliError> {
+    if !admission.validate {
+        return Ok(());
+    }
+    crate::admission::validate(inputs, stored, &input::gates(engine)?).map_err(|r| {
+        CliError::Rejected {
+            location: Some(r.location.clone()),
+            message: format!("{r}{hint}"),
+        }
+    })
+}
+
+/// A run of the pod webhook that stopped: an object the API server could not
+/// decode (exit 2) or a pod the webhook refused (exit 1).
+pub(super) fn engine_error(e: mutate::Error) -> CliError {
+    match e {
+        mutate::Error::Undecodable(e) => CliError::Input(e),
+        mutate::Error::Refused(r) => super::refused(r),
     }
 }
 

@@ -538,8 +538,12 @@ fn run_inject(
             .collect(),
         code: 2,
     })?;
-    let outcome = crate::mutate::inject_all(inputs, &policy, &settings)
-        .map_err(|r| refusal(inputs, &items, r))?;
+    let outcome = crate::mutate::inject_all(inputs, &policy, &settings).map_err(|e| match e {
+        crate::mutate::Error::Undecodable(e) => {
+            Failure::input(Entry::new(Severity::Error, e.to_string()))
+        }
+        crate::mutate::Error::Refused(r) => refusal(inputs, &items, r),
+    })?;
 
     let mut changed = vec![false; items.len()];
     let mut entries = Vec::new();

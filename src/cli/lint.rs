@@ -21,6 +21,8 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     if let Some(list) = super::krm::resource_list(&inputs) {
         return super::krm::lint(args, inputs, list, out);
     }
+    // A workload the API server cannot decode has no pods to lint.
+    crate::decode::check_resources(&inputs, &inputs.resources)?;
     let old_inputs = input::load_separate(&args.from)?;
     let old: Vec<Value> = old_inputs
         .of_class(Class::SidecarSet)

@@ -3,6 +3,7 @@
 use super::args::{PlanArgs, PlanOutput};
 use super::error::CliError;
 use super::{input, output};
+use crate::decode;
 use crate::document::{Class, Inputs};
 use crate::policy::{self, Policy};
 use crate::workload::WorkloadKind;
@@ -38,12 +39,14 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let pods: Vec<&Value> = if what_if {
         // The current state is read once, for the webhook check and the pods.
         let current = input::load_separate(&args.from)?;
-        if args.validate {
-            validate(args, &inputs, &current)?;
-        }
+        // The SidecarSets being applied update the --from versions.
+        admit(args, &inputs, Some(&current))?;
+        decode::check_resources(&inputs, inputs.resources.iter().filter(|r| !r.policy_only))?;
         synthesized = synthesized_pods(args, &inputs, current)?;
         synthesized.iter().collect()
     } else {
+        admit(args, &inputs, None)?;
+        decode::check_resources(&inputs, inputs.of_class(Class::Workload(WorkloadKind::Pod)))?;
         live.iter().map(|p| p.as_ref()).collect()
     };
     let mut plans = Vec::new();
@@ -131,38 +134,16 @@ fn partition_value(text: &str) -> Result<Value, CliError> {
     })
 }
 
-/// A what-if SidecarSet is applied to the cluster first: the validating
-/// webhook's rejections (SSV rules, as UPDATEs of the --from versions)
-/// mean there is no rollout to plan.
-fn validate(args: &PlanArgs, inputs: &Inputs, old_inputs: &Inputs) -> Result<(), CliError> {
-    let old: Vec<Value> = old_inputs
-        .of_class(Class::SidecarSet)
-        .map(|r| old_inputs.value(r).clone())
-        .collect();
-    let refs: Vec<&crate::document::Resource> = inputs.of_class(Class::SidecarSet).collect();
-    let resources: Vec<Value> = refs.iter().map(|r| inputs.value(r).clone()).collect();
-    let findings = crate::lint::lint(&crate::lint::Input {
-        resources: &resources,
-        old_sidecar_sets: &old,
-        gates: input::gates(&args.engine)?,
-        namespace: &super::namespace(&args.engine)?,
-    });
-    let Some(f) = findings
-        .iter()
-        .find(|f| f.rule.starts_with("SSV") && f.severity == crate::lint::Severity::Error)
-    else {
-        return Ok(());
-    };
-    let r = refs[f.resource];
-    Err(CliError::Rejected {
-        location: Some(inputs.locate(r, &f.path)),
-        message: format!(
-            "{}: admission webhook \"vsidecarset.kb.io\" denied the request: {} [{}]; nothing would roll out (plan it anyway with --validate=false)",
-            inputs.object_name(r),
-            f.message,
-            f.rule
-        ),
-    })
+/// A SidecarSet the validating webhook would reject is never stored, so
+/// there is no rollout of it to plan.
+fn admit(args: &PlanArgs, inputs: &Inputs, stored: Option<&Inputs>) -> Result<(), CliError> {
+    super::inject::admit(
+        inputs,
+        stored,
+        &args.admission,
+        &args.engine,
+        "; nothing would roll out (plan it anyway with --validate=false)",
+    )
 }
 
 /// Pods of the workloads in -f as the `--from` SidecarSets injected them.

@@ -89,6 +89,17 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
     out
 }
 
+/// The validating webhook's rules only (`SSV-*`), as the cluster applies
+/// them: no best-practice rules, and no suppression (a `lint-ignore`
+/// annotation silences the linter, not the API server).
+pub fn validating_webhook(input: &Input<'_>) -> Vec<Finding> {
+    let world = model::World::build(input);
+    let mut out = Vec::new();
+    ssv::check(&world, input, &mut out);
+    out.sort_by_key(|f| f.resource);
+    out
+}
+
 /// Whether `rule` is listed in `ignore` (ids as given to `--ignore`, case-insensitive,
 /// `*` for all).
 pub fn suppressed(ignore: &[String], rule: &str) -> bool {
