@@ -66,7 +66,8 @@ pub fn validate(
     // it) was admitted already: the webhook runs on CREATE and UPDATE, not
     // on reads. It stays as context for the rules that compare SidecarSets.
     // In an UPDATE run (`--from`) every SidecarSet given is being applied.
-    let (candidates, admitted): (Vec<(usize, &Resource)>, Vec<(usize, &Resource)>) = inputs
+    type Indexed<'r> = Vec<(usize, &'r Resource)>;
+    let (candidates, admitted): (Indexed, Indexed) = inputs
         .resources
         .iter()
         .enumerate()
