@@ -393,7 +393,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__lint)
-            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --from --output --strict --ignore --list-rules --color --help --version"
+            opts="-f -R -o -h -V --filename --recursive --sidecarset --feature-gates --seed --from --output --strict --ignore --list-rules --sarif-root --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +432,10 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sarif-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -190,6 +190,10 @@ pub struct LintArgs {
     /// List every rule and exit.
     #[arg(long)]
     pub list_rules: bool,
+    /// With -o sarif: the directory artifact URIs are relative to (%SRCROOT%,
+    /// e.g. the repository checkout); default the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
