@@ -110,6 +110,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
+'*::files -- Files to check, as with -f (hook runners such as pre-commit append the changed files'\'' names):_default' \
 && ret=0
 ;;
 (diff)

@@ -35,7 +35,7 @@ fn check_generated(rel: &str, want: &str, failures: &mut Vec<String>) {
     match std::fs::read_to_string(&path) {
         Ok(have) if have == want => {}
         Ok(have) => failures.push(format!(
-            "{rel} is stale (UPDATE_DOCS=1 cargo test --test docs rewrites it):\n{}",
+            "{rel} is stale (UPDATE_DOCS=1 cargo test --test docs rewrites it; expected = shipped, got = generated):\n{}",
             support::short_diff(&have, want)
         )),
         Err(e) => failures.push(format!(
@@ -297,4 +297,152 @@ fn sarif_uris_follow_sarif_root() {
         run.stderr
     );
     assert!(run.stdout.is_empty());
+}
+
+fn yaml_file(rel: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    yaml(&text, rel)
+}
+
+fn yaml(text: &str, what: &str) -> Value {
+    kubectl_sidecarset::yaml::parse_document(text)
+        .unwrap_or_else(|e| panic!("{what}: {e:?}"))
+        .unwrap_or_else(|| panic!("{what}: empty"))
+        .0
+}
+
+fn str_at<'a>(v: &'a Value, key: &str, what: &str) -> &'a str {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{what}: {key} is not a string"))
+}
+
+#[test]
+fn pre_commit_hook_lints_the_files_it_is_given() {
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_array().expect("a list of hooks");
+    let hook = hooks
+        .iter()
+        .find(|h| h["id"] == "kubectl-sidecarset-lint")
+        .expect("hook kubectl-sidecarset-lint");
+    for key in ["name", "description"] {
+        assert!(!str_at(hook, key, "hook").is_empty(), "{key}");
+    }
+    assert!(matches!(
+        str_at(hook, "language", "hook"),
+        "rust" | "system"
+    ));
+    let entry = str_at(hook, "entry", "hook");
+    assert_eq!(entry, "kubectl-sidecarset lint");
+    let files = regex::Regex::new(str_at(hook, "files", "hook")).expect("files regex");
+    let exclude = regex::Regex::new(str_at(hook, "exclude", "hook")).expect("exclude regex");
+    // As pre-commit selects: `files` searched, `exclude` not found.
+    let selected = |p: &str| files.is_match(p) && !exclude.is_match(p);
+    for p in ["deploy/app.yaml", "k8s/job.yml", "sidecarset.json"] {
+        assert!(selected(p), "{p} should be linted");
+    }
+    for p in [
+        "src/main.rs",
+        ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml",
+        "action.yml",
+        "README.md",
+    ] {
+        assert!(!selected(p), "{p} should not be linted");
+    }
+    // pre-commit runs the entry with the file names appended.
+    let mut args: Vec<String> = entry.split_whitespace().skip(1).map(String::from).collect();
+    args.extend(
+        [
+            "examples/filebeat-deployment/deployment.yaml",
+            "examples/filebeat-deployment/sidecarset.yaml",
+        ]
+        .map(String::from),
+    );
+    let run = support::run(root(), &args, None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run
+        .stdout
+        .contains("examples/filebeat-deployment/deployment.yaml:"));
+    assert!(run
+        .stdout
+        .contains("examples/filebeat-deployment/sidecarset.yaml:"));
+}
+
+/// `${{ inputs.NAME }}` references in a text.
+fn input_refs(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}").expect("regex");
+    re.captures_iter(text).map(|c| c[1].to_string()).collect()
+}
+
+#[test]
+fn github_action_installs_lints_and_uploads() {
+    let text = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let action = yaml(&text, "action.yml");
+    assert!(!str_at(&action, "name", "action").is_empty());
+    assert!(!str_at(&action, "description", "action").is_empty());
+    let inputs = action["inputs"].as_object().expect("inputs");
+    let refs = input_refs(&text);
+    for name in ["paths", "args", "sarif-file", "version"] {
+        let input = inputs.get(name).unwrap_or_else(|| panic!("input {name}"));
+        assert!(input["description"].is_string(), "{name}: description");
+        assert!(refs.iter().any(|r| r == name), "input {name} is never used");
+    }
+    for r in &refs {
+        assert!(
+            inputs.contains_key(r),
+            "${{{{ inputs.{r} }}}} is not declared"
+        );
+    }
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().expect("steps");
+    for s in steps {
+        if s.get("run").is_some() {
+            assert!(
+                s["shell"].is_string(),
+                "composite run steps need a shell: {s}"
+            );
+        }
+    }
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let install = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("cargo install --locked --path"))
+        })
+        .expect("a step installs with cargo install --locked --path");
+    assert_eq!(install["env"]["ACTION_PATH"], "${{ github.action_path }}");
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("kubectl-sidecarset lint") && r.contains("-o sarif")));
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("kubectl-sidecarset lint") && r.contains("-o github")));
+    let upload = steps
+        .iter()
+        .find(|s| s["uses"] == "github/codeql-action/upload-sarif@v3")
+        .expect("an upload-sarif@v3 step");
+    assert_eq!(upload["with"]["sarif_file"], "${{ inputs.sarif-file }}");
+}
+
+#[test]
+fn readme_workflow_has_the_code_scanning_permissions() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("jobs:"))
+        .expect("a workflow in the README");
+    let workflow = yaml(block, "README workflow");
+    let jobs = workflow["jobs"].as_object().expect("jobs");
+    assert!(!jobs.is_empty());
+    for (name, job) in jobs {
+        let p = &job["permissions"];
+        assert_eq!(p["security-events"], "write", "{name}");
+        assert_eq!(p["contents"], "read", "{name}");
+        assert_eq!(p["actions"], "read", "{name}");
+    }
 }

@@ -173,6 +173,10 @@ pub enum LintOutput {
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Files to check, as with -f (hook runners such as pre-commit append
+    /// the changed files' names).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// SidecarSets as stored in the cluster: -f is checked as an UPDATE of them.

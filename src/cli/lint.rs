@@ -23,7 +23,9 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         LintOutput::Sarif => Some(sarif_root(args)?),
         _ => None,
     };
-    let inputs = input::load(&args.input)?;
+    let mut named = args.input.clone();
+    named.filenames.extend(args.files.iter().cloned());
+    let inputs = input::load(&named)?;
     let old_inputs = input::load_separate(&args.from)?;
     let old: Vec<Value> = old_inputs
         .of_class(Class::SidecarSet)
