@@ -3,6 +3,7 @@
 use super::args::{LintArgs, LintOutput};
 use super::error::CliError;
 use super::input;
+use super::progress::Progress;
 use crate::document::Class;
 use crate::lint::{self, render, Located, Severity, RULES};
 use serde_json::Value;
@@ -23,6 +24,8 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         LintOutput::Sarif => Some(sarif_root(args)?),
         _ => None,
     };
+    let progress = Progress::new("lint");
+    progress.stage("reading input");
     let mut named = args.input.clone();
     named.filenames.extend(args.files.iter().cloned());
     let inputs = input::load(&named)?;
@@ -37,6 +40,11 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         .iter()
         .map(|r| inputs.value(r).clone())
         .collect();
+    progress.stage(format!(
+        "checking {} objects of {} files",
+        resources.len(),
+        inputs.files.len()
+    ));
     let findings = lint::lint(&lint::Input {
         resources: &resources,
         old_sidecar_sets: &old,
@@ -88,6 +96,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
             args.color.enabled(std::io::stdout().is_terminal()),
         ),
     };
+    progress.finish();
     out.write_all(text.as_bytes())?;
     Ok(u8::from(failing))
 }

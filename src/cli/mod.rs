@@ -11,6 +11,7 @@ pub mod input;
 mod lint;
 pub mod output;
 mod plan;
+mod progress;
 
 use args::{Cli, Command};
 use clap::Parser;
