@@ -429,7 +429,7 @@ _kubectl__sidecarset() {
             return 0
             ;;
         kubectl__sidecarset__subcmd__lint)
-            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --output --strict --ignore --list-rules --color --help --version"
+            opts="-f -R -n -o -h -V --filename --recursive --sidecarset --feature-gates --seed --wall-clock --namespace --from --output --strict --ignore --list-rules --sarif-root --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +476,10 @@ _kubectl__sidecarset() {
                     return 0
                     ;;
                 --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sarif-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -91,6 +91,7 @@ sarif\t''
 junit\t''
 github\t''"
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l ignore -d 'Skip a rule (repeatable, or comma-separated)' -r
+complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l sarif-root -d 'With -o sarif: the directory artifact URIs are relative to (%SRCROOT%, e.g. the repository checkout); default the current directory' -r -F
 complete -c kubectl-sidecarset -n "__fish_kubectl_sidecarset_using_subcommand lint" -l color -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -109,6 +109,7 @@ _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:(text json sarif junit github)' \
 '--output=[Output format]:OUTPUT:(text json sarif junit github)' \
 '*--ignore=[Skip a rule (repeatable, or comma-separated)]:RULE:_default' \
+'--sarif-root=[With -o sarif\: the directory artifact URIs are relative to (%SRCROOT%, e.g. the repository checkout); default the current directory]:DIR:_files' \
 '--color=[]:COLOR:(auto always never)' \
 '-R[Read directories named with -f recursively]' \
 '--recursive[Read directories named with -f recursively]' \
@@ -119,6 +120,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
+'*::files -- Files to check, as with -f (hook runners such as pre-commit append the changed files'\'' names):_default' \
 && ret=0
 ;;
 (diff)

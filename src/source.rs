@@ -145,7 +145,7 @@ pub fn read_all(inputs: &[PathOrStdin]) -> Result<Vec<SourceFile>, SourceError> 
                 }
                 let bytes = std::fs::read(p).map_err(|e| SourceError::Read {
                     path: p.display().to_string(),
-                    message: e.to_string(),
+                    message: read_failure(p, &e),
                 })?;
                 let name = p.display().to_string();
                 let text = decode(&name, bytes)?;
@@ -230,6 +230,18 @@ fn invalid_utf8(bytes: &[u8], at: usize, len: Option<usize>) -> String {
         "manifests must be UTF-8 text"
     };
     format!("invalid UTF-8 ({what}): {hint}")
+}
+
+/// Why a file could not be read; for a relative path that is not there,
+/// also where it was looked for (kustomize and helm run the tool from
+/// directories of their own).
+fn read_failure(path: &Path, e: &std::io::Error) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) if e.kind() == std::io::ErrorKind::NotFound && path.is_relative() => {
+            format!("{e} (relative to {})", cwd.display())
+        }
+        _ => e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -322,5 +334,20 @@ mod tests {
                 .as_deref(),
             Some("ok: 日\n")
         );
+    }
+
+    #[test]
+    fn a_missing_relative_path_names_the_directory() {
+        let cwd = std::env::current_dir().expect("cwd");
+        let missing = PathOrStdin::Path(PathBuf::from("no-such-dir/sidecarsets.yaml"));
+        let err = read_all(&[missing]).expect_err("missing").to_string();
+        assert!(
+            err.starts_with("no-such-dir/sidecarsets.yaml: ")
+                && err.ends_with(&format!("(relative to {})", cwd.display())),
+            "{err}"
+        );
+        let absolute = PathOrStdin::Path(cwd.join("no-such-dir/sidecarsets.yaml"));
+        let err = read_all(&[absolute]).expect_err("missing").to_string();
+        assert!(!err.contains("relative to"), "{err}");
     }
 }

@@ -199,6 +199,10 @@ pub enum LintOutput {
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Files to check, as with -f (hook runners such as pre-commit append
+    /// the changed files' names).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// SidecarSets as stored in the cluster: -f is checked as an UPDATE of them.
@@ -216,6 +220,10 @@ pub struct LintArgs {
     /// List every rule and exit.
     #[arg(long)]
     pub list_rules: bool,
+    /// With -o sarif: the directory artifact URIs are relative to (%SRCROOT%,
+    /// e.g. the repository checkout); default the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }

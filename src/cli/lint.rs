@@ -3,10 +3,12 @@
 use super::args::{LintArgs, LintOutput};
 use super::error::CliError;
 use super::input;
+use super::progress::Progress;
 use crate::document::Class;
 use crate::lint::{self, render, Located, Severity, RULES};
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     if args.list_rules {
@@ -17,7 +19,16 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         out.write_all(text.as_bytes())?;
         return Ok(0);
     }
-    let inputs = input::load(&args.input)?;
+    // A bad --sarif-root is a usage error: reported before any input is read.
+    let sarif_root = match args.output {
+        LintOutput::Sarif => Some(sarif_root(args)?),
+        _ => None,
+    };
+    let progress = Progress::new("lint");
+    progress.stage("reading input");
+    let mut named = args.input.clone();
+    named.filenames.extend(args.files.iter().cloned());
+    let inputs = input::load(&named)?;
     if let Some(list) = super::krm::resource_list(&inputs) {
         return super::krm::lint(args, inputs, list, out);
     }
@@ -34,6 +45,11 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         .iter()
         .map(|r| inputs.value(r).clone())
         .collect();
+    progress.stage(format!(
+        "checking {} objects of {} files",
+        resources.len(),
+        inputs.files.len()
+    ));
     let findings = lint::lint(&lint::Input {
         resources: &resources,
         old_sidecar_sets: &old,
@@ -68,7 +84,17 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     });
     let text = match args.output {
         LintOutput::Json => render::json(&located),
-        LintOutput::Sarif => render::sarif(&located, RULES, env!("CARGO_PKG_VERSION")),
+        // The root was resolved above for -o sarif.
+        LintOutput::Sarif => sarif_root
+            .as_ref()
+            .map(|root| {
+                let tool = render::SarifTool {
+                    version: env!("CARGO_PKG_VERSION"),
+                    repository: Some(env!("CARGO_PKG_REPOSITORY")).filter(|r| !r.is_empty()),
+                };
+                render::sarif(&located, RULES, &tool, root)
+            })
+            .unwrap_or_default(),
         LintOutput::Junit => render::junit(&located, args.strict),
         LintOutput::Github => render::github(&located),
         LintOutput::Text => render::human(
@@ -76,8 +102,24 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
             args.color.enabled(std::io::stdout().is_terminal()),
         ),
     };
+    progress.finish();
     out.write_all(text.as_bytes())?;
     Ok(u8::from(failing))
+}
+
+/// `--sarif-root`, checked before it names every artifact.
+fn sarif_root(args: &LintArgs) -> Result<render::SrcRoot, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::Usage(format!("the current directory: {e}")))?;
+    let root = args.sarif_root.as_deref().unwrap_or(Path::new("."));
+    if !cwd.join(root).is_dir() {
+        return Err(CliError::Usage(format!(
+            "--sarif-root {}: not a directory (from {})",
+            root.display(),
+            cwd.display()
+        )));
+    }
+    Ok(render::SrcRoot::new(root, &cwd))
 }
 
 fn list_rules_json() -> String {

@@ -12,6 +12,7 @@ mod krm;
 mod lint;
 pub mod output;
 mod plan;
+mod progress;
 
 use args::{Cli, Command};
 use clap::Parser;

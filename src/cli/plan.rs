@@ -2,6 +2,7 @@
 
 use super::args::{PlanArgs, PlanOutput};
 use super::error::CliError;
+use super::progress::Progress;
 use super::{input, output};
 use crate::decode;
 use crate::document::{Class, Inputs};
@@ -14,6 +15,8 @@ use table::Style;
 mod table;
 
 pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
+    let progress = Progress::new("plan");
+    progress.stage("reading input");
     let inputs = input::load(&args.input)?;
     let opts = crate::plan::Options {
         max_rounds: args.max_rounds,
@@ -38,10 +41,13 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     };
     let pods: Vec<&Value> = if what_if {
         // The current state is read once, for the webhook check and the pods.
+        progress.stage("reading --from");
         let current = input::load_separate(&args.from)?;
         // The SidecarSets being applied update the --from versions.
+        progress.stage("validating the SidecarSets");
         admit(args, &inputs, Some(&current))?;
         decode::check_resources(&inputs, inputs.resources.iter().filter(|r| !r.policy_only))?;
+        progress.stage("building the workloads' pods");
         synthesized = synthesized_pods(args, &inputs, current)?;
         synthesized.iter().collect()
     } else {
@@ -51,7 +57,14 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
-    for r in inputs.of_class(Class::SidecarSet) {
+    let count = inputs.of_class(Class::SidecarSet).count();
+    for (i, r) in inputs.of_class(Class::SidecarSet).enumerate() {
+        progress.stage(format!(
+            "planning {} over {} pods ({}/{count})",
+            inputs.object_name(r),
+            pods.len(),
+            i + 1
+        ));
         // Live state carries the hashes the cluster recorded; a what-if
         // SidecarSet is being applied, so the webhook recomputes them.
         let stored = if what_if {
@@ -74,6 +87,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     if !errors.is_empty() {
         return Err(CliError::Inputs(errors));
     }
+    progress.stage("rendering");
     let mut buf = Vec::new();
     match args.output {
         PlanOutput::Json => {
@@ -92,6 +106,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
             }
         }
     }
+    progress.finish();
     out.write_all(&buf)?;
     // The process ends here: freeing every parsed pod one by one would cost
     // a tenth of the run on 100,000 pods for nothing.

@@ -12,6 +12,13 @@ pub struct Rule {
     pub help: &'static str,
 }
 
+impl Rule {
+    /// The rule's anchor in `docs/rules.md` (`#ssl-050`).
+    pub fn anchor(&self) -> String {
+        self.id.to_ascii_lowercase()
+    }
+}
+
 const fn r(
     id: &'static str,
     severity: Severity,

@@ -26,7 +26,7 @@ pub use github::github;
 pub use human::{human, rules_text};
 pub use json::json;
 pub use junit::junit;
-pub use sarif::sarif;
+pub use sarif::{sarif, SrcRoot, Tool as SarifTool};
 
 impl Located {
     /// `file:line:column` as far as known.

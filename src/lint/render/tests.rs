@@ -5,6 +5,7 @@ use super::*;
 use crate::lint::{finding, registry::RULES, Severity};
 use crate::path::JsonPath;
 use serde_json::Value;
+use std::path::Path;
 
 fn sample() -> Vec<Located> {
     let mut info = finding(
@@ -52,6 +53,16 @@ fn sample() -> Vec<Located> {
     ]
 }
 
+const TEST_TOOL: SarifTool<'static> = SarifTool {
+    version: "0.0.0-test",
+    repository: None,
+};
+
+/// The sample's relative file names are under the root.
+fn test_root() -> SrcRoot {
+    SrcRoot::new(Path::new("."), Path::new("/src/repo"))
+}
+
 fn golden(name: &str, got: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src/lint/render/golden")
@@ -83,7 +94,7 @@ fn golden(name: &str, got: &str) {
 fn golden_outputs() {
     let s = sample();
     golden("results.json", &json(&s));
-    golden("results.sarif", &sarif(&s, RULES, "0.0.0-test"));
+    golden("results.sarif", &sarif(&s, RULES, &TEST_TOOL, &test_root()));
     golden("results.junit.xml", &junit(&s, false));
     golden("results.strict.junit.xml", &junit(&s, true));
     golden("results.github.txt", &github(&s));
@@ -109,9 +120,17 @@ fn json_is_the_contract() {
 
 #[test]
 fn sarif_structure() {
-    let v: Value = serde_json::from_str(&sarif(&sample(), RULES, "1.2.3")).expect("sarif json");
+    let v: Value = serde_json::from_str(&sarif(&sample(), RULES, &TEST_TOOL, &test_root()))
+        .expect("sarif json");
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("%SRCROOT% in originalUriBaseIds");
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
     assert_eq!(run["tool"]["driver"]["name"], "kubectl-sidecarset");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     assert_eq!(rules.len(), RULES.len());
@@ -140,6 +159,7 @@ fn sarif_structure() {
         assert!(loc["logicalLocations"][0]["fullyQualifiedName"].is_string());
         if let Some(phys) = loc.get("physicalLocation") {
             let uri = phys["artifactLocation"]["uri"].as_str().expect("uri");
+            assert_eq!(phys["artifactLocation"]["uriBaseId"], "%SRCROOT%");
             assert!(
                 uri.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)),
