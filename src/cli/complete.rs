@@ -107,9 +107,9 @@ fn complete(words: &[String]) -> (Vec<Candidate>, u8) {
                 };
             }
         }
-        if let Some(short) = attached_short(cmd, current) {
+        if let Some((short, at)) = attached_short(cmd, current) {
             // `-ojson`: the value is glued to its short flag.
-            return values(short, &current[..2], &current[2..]);
+            return values(short, &current[..at], &current[at..]);
         }
         if current.starts_with('-') {
             return (flags(cmd, &st.seen, current), NO_FILES);
@@ -199,17 +199,18 @@ fn find_long<'a>(cmd: &'a Command, name: &str) -> Option<&'a Arg> {
 }
 
 /// The short option taking a value that `word` starts with, when its value
-/// is glued on (`-oj`).
-fn attached_short<'a>(cmd: &'a Command, word: &str) -> Option<&'a Arg> {
-    let mut chars = word.chars();
-    if chars.next() != Some('-') {
+/// is glued on (`-oj`), and where the value starts.
+fn attached_short<'a>(cmd: &'a Command, word: &str) -> Option<(&'a Arg, usize)> {
+    let rest = word.strip_prefix('-')?;
+    let c = rest.chars().next().filter(|c| *c != '-')?;
+    let at = 1 + c.len_utf8();
+    if word.len() == at {
         return None;
     }
-    let c = chars.next().filter(|c| *c != '-')?;
-    chars.next()?;
     cmd.get_arguments()
         .find(|a| a.get_short() == Some(c))
         .filter(|a| takes_value(a))
+        .map(|a| (a, at))
 }
 
 fn takes_value(arg: &Arg) -> bool {
