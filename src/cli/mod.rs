@@ -2,6 +2,7 @@
 //! terminals, files and exit statuses.
 
 pub mod args;
+mod complete;
 mod diff;
 pub mod error;
 mod explain;
@@ -15,9 +16,10 @@ mod plan;
 mod progress;
 
 use args::{Cli, Command};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use error::CliError;
 use std::io::Write;
+use std::path::Path;
 
 /// Runs the tool on `argv` and returns the exit status.
 pub fn run<I, T>(argv: I) -> u8
@@ -26,10 +28,21 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let argv = kustomize_plugin_args(argv.into_iter().map(Into::into).collect());
+    if argv.get(1).is_some_and(|a| a == complete::SUBCOMMAND) {
+        return complete::run(&argv[2..]);
+    }
     if let Some(code) = krm::bare(&argv) {
         return code;
     }
-    let cli = match Cli::try_parse_from(argv) {
+    let mut command = Cli::command();
+    if run_by_kubectl(argv.first().map(Path::new)) {
+        command = command.bin_name("kubectl sidecarset");
+    }
+    let parsed = command
+        .try_get_matches_from_mut(argv)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| e.format(&mut command));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -57,6 +70,51 @@ where
             eprintln!("error: {e}");
             e.exit_code()
         }
+    }
+}
+
+/// Set to 1 (or 0) to say the tool runs (or does not run) as `kubectl
+/// sidecarset`, which only changes the command name help and errors show.
+pub const AS_PLUGIN_ENV: &str = "KUBECTL_SIDECARSET_AS_PLUGIN";
+
+/// Whether kubectl started the tool as its plugin. kubectl (1.32) passes no
+/// variable of its own: it execs the path `exec.LookPath("kubectl-sidecarset")`
+/// returned, with that path as argv[0], whereas a shell passes the word the
+/// user typed. So argv[0] being exactly the first `kubectl-sidecarset` on
+/// PATH, spelled as a path, means kubectl (or a user typing that very path).
+fn run_by_kubectl(argv0: Option<&Path>) -> bool {
+    match std::env::var(AS_PLUGIN_ENV).as_deref() {
+        Ok("1" | "true") => return true,
+        Ok("0" | "false") => return false,
+        _ => {}
+    }
+    let Some(argv0) = argv0 else { return false };
+    let name = format!("kubectl-sidecarset{}", std::env::consts::EXE_SUFFIX);
+    let spelled_as_path = argv0.parent().is_some_and(|p| !p.as_os_str().is_empty());
+    if !spelled_as_path || argv0.file_name() != Some(name.as_ref()) {
+        return false;
+    }
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(&name))
+        .find(|candidate| is_executable(candidate))
+        .is_some_and(|found| found == argv0)
+}
+
+fn is_executable(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_file() && meta.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
     }
 }
 
