@@ -153,14 +153,8 @@ mod tests {
 
     fn inputs(text: &str) -> Inputs {
         let mut i = Inputs::default();
-        i.add(
-            SourceFile {
-                name: "in.yaml".into(),
-                text: text.into(),
-            },
-            false,
-        )
-        .expect("parses");
+        i.add(SourceFile::new("in.yaml".into(), text.into()), false)
+            .expect("parses");
         i
     }
 

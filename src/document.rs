@@ -100,8 +100,8 @@ pub struct InputError {
 }
 
 impl InputError {
-    fn new(location: Location, message: String, text: Option<&str>) -> Self {
-        let source_line = text.and_then(|t| line_of(t, location.line));
+    fn new(location: Location, message: String, file: Option<&SourceFile>) -> Self {
+        let source_line = file.and_then(|f| line_of(f, location.line));
         InputError {
             location,
             message,
@@ -124,11 +124,11 @@ impl InputError {
     }
 }
 
-/// Line `n` (1-based) of `text`, without its line break.
-fn line_of(text: &str, n: usize) -> Option<String> {
-    text.lines()
-        .nth(n.checked_sub(1)?)
-        .map(|l| l.trim_end_matches('\r').to_string())
+/// Line `n` (1-based) of `file`, without its line break. The file's line
+/// index makes this cheap, so commands that collect an error per object of
+/// a large stream stay linear.
+fn line_of(file: &SourceFile, n: usize) -> Option<String> {
+    file.line(n).map(str::to_string)
 }
 
 /// How far continuation lines of a message are indented.
@@ -230,7 +230,7 @@ impl Inputs {
                     column: e.column,
                 },
                 e.message,
-                Some(&file.text),
+                Some(&file),
             )
         })?;
         self.files.push(file);
@@ -333,7 +333,7 @@ impl Inputs {
                     column: e.column,
                 },
                 e.message.clone(),
-                self.files.get(doc.file).map(|f| f.text.as_str()),
+                self.files.get(doc.file),
             )),
         }
     }
@@ -426,11 +426,8 @@ impl Inputs {
 
     /// An input error at `path` of document `doc_idx`.
     pub fn error_at(&self, doc_idx: usize, path: &JsonPath, message: String) -> InputError {
-        let text = self
-            .files
-            .get(self.docs[doc_idx].file)
-            .map(|f| f.text.as_str());
-        InputError::new(self.locate_in_doc(doc_idx, path), message, text)
+        let file = self.files.get(self.docs[doc_idx].file);
+        InputError::new(self.locate_in_doc(doc_idx, path), message, file)
     }
 
     /// An input error about a field of a resource.
@@ -535,7 +532,10 @@ mod tests {
                 column: 11,
             },
             "bad\nerror: detail".into(),
-            Some("a: 1\nname: 日本語x\u{0}\n"),
+            Some(&SourceFile::new(
+                "f.yaml".into(),
+                "a: 1\nname: 日本語x\u{0}\n".into(),
+            )),
         );
         let caret = " ".repeat(6 + 6 + 1);
         assert_eq!(

@@ -139,13 +139,19 @@ fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
     let mut chunks = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
     let mut start = 0usize;
+    // The line of `start`, counted on chunk by chunk: recounting from the
+    // top of the stream for each value is quadratic in the stream.
+    let mut line = 1usize;
     loop {
         match stream.next() {
             None => break,
             Some(Ok(_)) => {
                 let end = stream.byte_offset();
-                let line = 1 + text[..start].matches('\n').count();
                 chunks.push(json_chunk(text, start..end, line)?);
+                line += text.as_bytes()[start..end]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
                 start = end;
             }
             Some(Err(e)) => {

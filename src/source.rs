@@ -2,6 +2,7 @@
 //! and standard input, read whole, in a deterministic order.
 
 use crate::document::{InputError, Location};
+use std::cell::OnceCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,38 @@ pub struct SourceFile {
     /// As the user named it (`-` is shown as `<stdin>`).
     pub name: String,
     pub text: String,
+    /// Byte offsets where lines start, built on the first [`SourceFile::line`]:
+    /// messages quote the lines they point at, and finding a line by scanning
+    /// from the start of the file for each of thousands of messages is
+    /// quadratic in the file.
+    line_starts: OnceCell<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: String) -> Self {
+        SourceFile {
+            name,
+            text,
+            line_starts: OnceCell::new(),
+        }
+    }
+
+    /// Line `n` (1-based) without its line break and trailing `\r`s: the
+    /// `n`th item of `text.lines()`, so `None` past the last line.
+    pub fn line(&self, n: usize) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(n.checked_sub(1)?)?;
+        // A text ending in a line break has no empty line after it.
+        if start >= self.text.len() {
+            return None;
+        }
+        let end = starts.get(n).map_or(self.text.len(), |next| next - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
 }
 
 /// Why an input could not be read.
@@ -135,7 +168,7 @@ pub fn read_all(inputs: &[PathOrStdin]) -> Result<Vec<SourceFile>, SourceError> 
                     })?;
                 let name = "<stdin>".to_string();
                 let text = decode(&name, bytes)?;
-                out.push(SourceFile { name, text });
+                out.push(SourceFile::new(name, text));
             }
             PathOrStdin::Path(p) => {
                 if p.is_dir() {
@@ -149,7 +182,7 @@ pub fn read_all(inputs: &[PathOrStdin]) -> Result<Vec<SourceFile>, SourceError> 
                 })?;
                 let name = p.display().to_string();
                 let text = decode(&name, bytes)?;
-                out.push(SourceFile { name, text });
+                out.push(SourceFile::new(name, text));
             }
         }
     }
@@ -247,6 +280,28 @@ fn read_failure(path: &Path, e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb\r\n",
+            "a\n\nb",
+            "x\r\r\ny\r",
+            "é\n\n\nü\n",
+        ] {
+            let f = SourceFile::new("t".into(), text.to_string());
+            let want: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+            let got: Vec<&str> = (1..).map_while(|n| f.line(n)).collect();
+            assert_eq!(got, want, "{text:?}");
+            assert_eq!(f.line(0), None);
+            assert_eq!(f.line(want.len() + 1), None, "{text:?}");
+            assert_eq!(f.line(want.len() + 5), None, "{text:?}");
+        }
+    }
 
     #[test]
     fn directories_list_manifests_sorted() {

@@ -810,10 +810,7 @@ pub fn bare(argv: &[std::ffi::OsString]) -> Option<u8> {
 fn run_bare(text: String, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = Inputs::default();
     inputs.add(
-        crate::source::SourceFile {
-            name: "<stdin>".into(),
-            text,
-        },
+        crate::source::SourceFile::new("<stdin>".into(), text),
         false,
     )?;
     let Some(doc) = resource_list(&inputs) else {
@@ -969,13 +966,7 @@ data:
     fn load(text: &str) -> (Inputs, usize) {
         let mut inputs = Inputs::default();
         inputs
-            .add(
-                SourceFile {
-                    name: "<stdin>".into(),
-                    text: text.to_string(),
-                },
-                false,
-            )
+            .add(SourceFile::new("<stdin>".into(), text.to_string()), false)
             .expect("input parses");
         let doc = resource_list(&inputs).expect("a ResourceList");
         (inputs, doc)
@@ -1044,22 +1035,13 @@ data:
         assert!(load(&rl).1 == 0);
         let mut two = Inputs::default();
         let stream = format!("{rl}---\n{CONFIG_MAP}");
-        two.add(
-            SourceFile {
-                name: "s".into(),
-                text: stream,
-            },
-            false,
-        )
-        .expect("parses");
+        two.add(SourceFile::new("s".into(), stream), false)
+            .expect("parses");
         assert_eq!(resource_list(&two), None);
         let mut plain = Inputs::default();
         plain
             .add(
-                SourceFile {
-                    name: "s".into(),
-                    text: "apiVersion: v1\nkind: List\nitems: []\n".into(),
-                },
+                SourceFile::new("s".into(), "apiVersion: v1\nkind: List\nitems: []\n".into()),
                 false,
             )
             .expect("parses");

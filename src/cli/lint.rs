@@ -66,8 +66,8 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
                 .docs
                 .get(r.doc)
                 .and_then(|d| inputs.files.get(d.file))
-                .and_then(|file| file.text.lines().nth(loc.line.checked_sub(1)?))
-                .map(|l| l.trim_end_matches('\r').to_string());
+                .and_then(|file| file.line(loc.line))
+                .map(str::to_string);
             Located {
                 object: inputs.object_name(r),
                 file: Some(loc.file),

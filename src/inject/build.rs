@@ -2,7 +2,7 @@
 //! §6, §7) and placing them (§4, §5).
 
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The fields of a SidecarSet container that are Kruise's, not the Pod's.
 const KRUISE_FIELDS: [&str; 6] = [
@@ -167,10 +167,12 @@ pub fn collect(
     excluded: &HashSet<String>,
 ) -> Result<Collected, super::Rejection> {
     let mut out = Collected::default();
-    let volumes: Vec<&Value> = arr(ss.get("spec").unwrap_or(&Value::Null), "volumes")
+    // By name, the last of a name winning: a lookup per mount keeps
+    // SidecarSets with thousands of volumes linear.
+    let volumes: HashMap<&str, &Value> = arr(ss.get("spec").unwrap_or(&Value::Null), "volumes")
         .iter()
+        .map(|v| (s(v, "name"), v))
         .collect();
-    let volume_named = |n: &str| volumes.iter().rev().find(|v| s(v, "name") == n).copied();
     let spec = ss.get("spec").unwrap_or(&Value::Null);
     for (init, list) in [
         (true, arr(spec, "initContainers")),
@@ -192,8 +194,8 @@ pub fn collect(
             let mut transfer = transfer_envs(pod, c);
             merge_env(&mut transfer, &subpath_envs);
             for m in arr(c, "volumeMounts").iter().chain(arr(c, "volumeDevices")) {
-                if let Some(v) = volume_named(s(m, "name")) {
-                    out.volumes.push(v.clone());
+                if let Some(v) = volumes.get(s(m, "name")) {
+                    out.volumes.push((*v).clone());
                 }
             }
             let mut container: Map<String, Value> = c.as_object().cloned().unwrap_or_default();

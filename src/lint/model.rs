@@ -8,7 +8,7 @@ use crate::path::{FieldError, JsonPath};
 use crate::workload::{self, WorkloadKind};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A SidecarSet of the input.
 pub struct SidecarSet<'a> {
@@ -85,6 +85,10 @@ pub struct World<'a> {
     pub whitelist: Option<Option<&'a str>>,
     /// ControllerRevisions given as input (SSV-031 decides only with them).
     pub revisions: Vec<&'a Value>,
+    /// Their names, and their (SidecarSet name, custom version) labels: each
+    /// pinned revision is looked up here rather than by a scan of them all.
+    revision_names: HashSet<&'a str>,
+    revision_versions: HashSet<(Option<&'a str>, Option<&'a str>)>,
 }
 
 /// The validating webhook's view of a SidecarSet as written.
@@ -102,6 +106,8 @@ impl<'a> World<'a> {
             old: HashMap::new(),
             whitelist: None,
             revisions: Vec::new(),
+            revision_names: HashSet::new(),
+            revision_versions: HashSet::new(),
         };
         for (i, r) in input.resources.iter().enumerate() {
             let api = str_at(r, "/apiVersion");
@@ -113,7 +119,19 @@ impl<'a> World<'a> {
                     stored: webhook_form(r),
                 }),
                 Class::Namespace => w.namespaces.push(r),
-                Class::ControllerRevision => w.revisions.push(r),
+                Class::ControllerRevision => {
+                    w.revisions.push(r);
+                    w.revision_names.insert(str_at(r, "/metadata/name"));
+                    let label = |k: &str| {
+                        r.pointer("/metadata/labels")
+                            .and_then(|l| l.get(k))
+                            .and_then(Value::as_str)
+                    };
+                    w.revision_versions.insert((
+                        label(crate::sidecarset::SIDECARSET_NAME_LABEL),
+                        label(crate::sidecarset::CUSTOM_VERSION_LABEL),
+                    ));
+                }
                 Class::Workload(k) => {
                     for site in workload::template_sites(k, r) {
                         if let Some(t) = workload::lookup(r, &site.path) {
@@ -157,6 +175,23 @@ impl<'a> World<'a> {
     /// `None`: no such Namespace, no match.
     pub fn namespace_labels(&self, ns: &str) -> Option<Cow<'a, Map<String, Value>>> {
         crate::inject::matching::namespace_labels(self.namespaces.iter().copied(), ns)
+    }
+
+    /// Whether a ControllerRevision of the input resolves the revision a
+    /// SidecarSet pins: by `revision_name` when given, else by the labels of
+    /// SidecarSet `sidecar_set` and `custom_version`.
+    pub fn has_revision(
+        &self,
+        revision_name: Option<&str>,
+        sidecar_set: &str,
+        custom_version: Option<&str>,
+    ) -> bool {
+        match revision_name {
+            Some(n) => self.revision_names.contains(n),
+            None => self
+                .revision_versions
+                .contains(&(Some(sidecar_set), custom_version)),
+        }
     }
 }
 

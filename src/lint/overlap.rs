@@ -65,9 +65,14 @@ fn disjoint(s1: &LabelSelector, s2: &LabelSelector) -> bool {
 /// `IsSelectorOverlapping`; a missing selector counts as empty (the webhook
 /// never sees one: validation fails first).
 pub fn selectors_overlap(a: Option<&Value>, b: Option<&Value>) -> bool {
-    let a = decode(a).unwrap_or_default();
-    let b = decode(b).unwrap_or_default();
-    !(disjoint(&a, &b) || disjoint(&b, &a))
+    overlapping(
+        &decode(a).unwrap_or_default(),
+        &decode(b).unwrap_or_default(),
+    )
+}
+
+fn overlapping(a: &LabelSelector, b: &LabelSelector) -> bool {
+    !(disjoint(a, b) || disjoint(b, a))
 }
 
 /// Namespace overlap of two SidecarSet specs (v1beta1).
@@ -81,6 +86,36 @@ pub fn namespaces_overlap(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// The selectors of a SidecarSet spec, decoded once: the conflict checks
+/// compare one SidecarSet with many others, and decoding both selectors
+/// for every pair costs more than comparing them.
+pub struct Scope {
+    selector: LabelSelector,
+    /// `None` when the spec has no namespaceSelector.
+    namespaces: Option<LabelSelector>,
+}
+
+impl Scope {
+    pub fn of(spec: &Value) -> Scope {
+        Scope {
+            selector: decode(spec.get("selector")).unwrap_or_default(),
+            namespaces: spec
+                .get("namespaceSelector")
+                .filter(|v| !v.is_null())
+                .map(|v| decode(Some(v)).unwrap_or_default()),
+        }
+    }
+
+    /// `namespaces_overlap` and `selectors_overlap` of the two specs.
+    pub fn overlaps(&self, other: &Scope) -> bool {
+        let namespaces = match (&self.namespaces, &other.namespaces) {
+            (Some(a), Some(b)) => overlapping(a, b),
+            _ => true,
+        };
+        namespaces && overlapping(&self.selector, &other.selector)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +123,30 @@ mod tests {
 
     fn ov(a: Value, b: Value) -> bool {
         selectors_overlap(Some(&a), Some(&b))
+    }
+
+    #[test]
+    fn scopes_agree_with_the_value_checks() {
+        let specs = [
+            json!({"selector": {"matchLabels": {"app": "a"}}}),
+            json!({"selector": {"matchLabels": {"app": "b"}}}),
+            json!({"selector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["a"]}]},
+                   "namespaceSelector": {"matchLabels": {"team": "x"}}}),
+            json!({"selector": {"matchLabels": {"tier": "web"}},
+                   "namespaceSelector": {"matchLabels": {"team": "y"}}}),
+            json!({"selector": {"matchLabels": {"app": "a"}}, "namespaceSelector": null}),
+            json!({"selector": 7}),
+        ];
+        let mut seen = HashSet::new();
+        for a in &specs {
+            for b in &specs {
+                let want = namespaces_overlap(a, b)
+                    && selectors_overlap(a.get("selector"), b.get("selector"));
+                assert_eq!(Scope::of(a).overlaps(&Scope::of(b)), want, "{a} {b}");
+                seen.insert(want);
+            }
+        }
+        assert_eq!(seen.len(), 2, "the specs must give both answers");
     }
 
     #[test]

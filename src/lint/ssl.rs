@@ -595,6 +595,10 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
                 }
             }
         }
+        // The app's mounted volumes and the SidecarSet's emptyDirs, for
+        // SSL-044, made once per SidecarSet: a name lookup per mount keeps
+        // thousands of mounts linear.
+        let mut log_volumes: Option<(HashSet<&str>, HashSet<&str>)> = None;
         for c in arr(sp, "containers") {
             let name = s(c, "name");
             // SSL-024: the empty-image twin makes the API server reject the pods.
@@ -613,18 +617,24 @@ fn template_rules(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'_>
             }
             // SSL-044: a log agent should share a volume with the app.
             if is_log_agent(c) && str_at(c, "/shareVolumePolicy/type") != "enabled" {
-                let app_vols: HashSet<&str> = t
-                    .list("containers")
-                    .iter()
-                    .flat_map(|a| arr(a, "volumeMounts").iter().map(|m| s(m, "name")))
-                    .collect();
+                let (app_vols, own_empty_dirs) = log_volumes.get_or_insert_with(|| {
+                    let app: HashSet<&str> = t
+                        .list("containers")
+                        .iter()
+                        .flat_map(|a| arr(a, "volumeMounts").iter().map(|m| s(m, "name")))
+                        .collect();
+                    let own: HashSet<&str> = arr(sp, "volumes")
+                        .iter()
+                        .filter(|v| v.get("emptyDir").is_some())
+                        .map(|v| s(v, "name"))
+                        .collect();
+                    (app, own)
+                });
                 let own: Vec<&str> = arr(c, "volumeMounts")
                     .iter()
                     .map(|m| s(m, "name"))
                     .filter(|n| {
-                        arr(sp, "volumes")
-                            .iter()
-                            .any(|v| s(v, "name") == *n && v.get("emptyDir").is_some())
+                        own_empty_dirs.contains(n)
                             || pod_vols.get(n).is_some_and(|v| v.get("emptyDir").is_some())
                     })
                     .collect();

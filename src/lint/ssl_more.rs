@@ -8,7 +8,7 @@ use super::{Input, Severity};
 use crate::path::JsonPath;
 use crate::workload::WorkloadKind;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const INJECTED_LIST: &str = "kruise.io/sidecarset-injected-list";
 const SA_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -222,21 +222,32 @@ fn names_across_lists(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet
 /// SSL-012 between SidecarSets the webhook's overlap heuristic pairs up
 /// (SSV-080/081 check only same-list names).
 pub fn names_across_sets(cx: &mut Ctx<'_>, world: &World<'_>) {
+    // Container name -> the SidecarSets that inject it, in input order: an
+    // init container is compared with those, not with every SidecarSet
+    // (quadratic in the SidecarSets).
+    let mut injecting: HashMap<String, Vec<usize>> = HashMap::new();
+    for (j, b) in world.sidecar_sets.iter().enumerate() {
+        for c in spec_of(b).map(|sp| arr(sp, "containers")).unwrap_or(&[]) {
+            for n in pod_names(c, "containers") {
+                let at = injecting.entry(n).or_default();
+                if at.last() != Some(&j) {
+                    at.push(j);
+                }
+            }
+        }
+    }
     for a in &world.sidecar_sets {
         let Some(asp) = spec_of(a) else { continue };
         for (i, ic) in arr(asp, "initContainers").iter().enumerate() {
             let n = s(ic, "name");
-            for b in &world.sidecar_sets {
+            for &j in injecting.get(n).map_or(&[][..], Vec::as_slice) {
+                let b = &world.sidecar_sets[j];
                 let Some(bsp) = spec_of(b).filter(|_| b.name() != a.name()) else {
                     continue;
                 };
                 let overlap = super::overlap::namespaces_overlap(asp, bsp)
                     && super::overlap::selectors_overlap(asp.get("selector"), bsp.get("selector"));
-                if overlap
-                    && arr(bsp, "containers")
-                        .iter()
-                        .any(|c| pod_names(c, "containers").iter().any(|x| x == n))
-                {
+                if overlap {
                     cx.push("SSL-012", a.resource, ctr_path("initContainers", i).key("name"), format!("init container {n} has the name of a container of SidecarSet {}, which selects the same pods: validation does not compare init and regular names, pods getting both are rejected", b.name()));
                 }
             }
@@ -370,15 +381,7 @@ fn pinned_revision(
         cx.push_sev("SSL-032", Severity::Info, t.resource, tp, format!("these pods get the revision pinned by SidecarSet {} ({what}); no ControllerRevisions in the input: if it is missing or deleted, every pod creation is rejected", ss.name()));
         return;
     }
-    let found = world.revisions.iter().any(|r| match name {
-        Some(n) => str_at(r, "/metadata/name") == n,
-        None => {
-            let l = r.pointer("/metadata/labels");
-            let label = |k: &str| l.and_then(|l| l.get(k)).and_then(Value::as_str);
-            label("kruise.io/sidecarset-name") == Some(ss.name())
-                && label("apps.kruise.io/sidecarset-custom-version") == custom
-        }
-    });
+    let found = world.has_revision(name, ss.name(), custom);
     if !found {
         cx.push("SSL-032", t.resource, tp, format!("SidecarSet {} pins {what}, which no ControllerRevision of the input resolves: the pod webhook rejects every pod of this workload", ss.name()));
     }

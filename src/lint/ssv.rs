@@ -58,6 +58,7 @@ pub fn check(world: &World<'_>, input: &Input<'_>, out: &mut Vec<Finding>) {
         .collect();
     old_only.sort_by(|a, b| a.0.cmp(b.0));
     others.extend(old_only.into_iter().map(|(n, v)| (n.as_str(), v)));
+    let others = Others::new(&others);
 
     for ss in &world.sidecar_sets {
         let mut o = Out {
@@ -332,15 +333,7 @@ fn injection_strategy(o: &mut Out<'_>, world: &World<'_>, stored: &Value, sp: &V
         o.push("SSV-030", p.clone(), format!("revision: Invalid value: {}: revisionName and customVersion cannot be empty simultaneously", rev));
     } else {
         let ss_name = super::model::str_at(stored, "/metadata/name");
-        let found = world.revisions.iter().any(|r| match name {
-            Some(n) => super::model::str_at(r, "/metadata/name") == n,
-            None => {
-                let l = r.pointer("/metadata/labels");
-                let get = |k: &str| l.and_then(|l| l.get(k)).and_then(Value::as_str);
-                get(crate::sidecarset::SIDECARSET_NAME_LABEL) == Some(ss_name)
-                    && get(crate::sidecarset::CUSTOM_VERSION_LABEL) == custom
-            }
-        });
+        let found = world.has_revision(name, ss_name, custom);
         if !found {
             let what = match name {
                 Some(n) => format!("revisionName {}", q(n)),
@@ -911,59 +904,129 @@ fn update(o: &mut Out<'_>, new: &Value, old: &Value) {
     }
 }
 
-/// `validateSidecarConflict`.
-fn conflicts(o: &mut Out<'_>, x: &Value, others: &[(&str, &Value)]) {
-    let xs = &x["spec"];
-    let name = super::model::str_at(x, "/metadata/name");
-    let mut init_in: HashMap<&str, &str> = HashMap::new();
-    let mut ctr_in: HashMap<&str, &str> = HashMap::new();
-    let mut vol_in: HashMap<&str, (&str, &Value)> = HashMap::new();
-    let mut ann_in: HashMap<&str, (&str, &str)> = HashMap::new();
-    for (other, y) in others {
-        let ys = &y["spec"];
-        if *other == name
-            || !overlap::namespaces_overlap(xs, ys)
-            || !overlap::selectors_overlap(xs.get("selector"), ys.get("selector"))
-        {
-            continue;
-        }
-        for c in arr(ys, "initContainers") {
-            init_in.insert(s(c, "name"), other);
-        }
-        for c in arr(ys, "containers") {
-            ctr_in.insert(s(c, "name"), other);
-        }
-        for v in arr(ys, "volumes") {
-            vol_in.insert(s(v, "name"), (other, v));
-        }
-        for patch in arr(ys, "patchPodMetadata") {
-            let policy = s(patch, "patchPolicy");
-            if policy == "Retain" {
-                continue;
+/// The SidecarSets `validateSidecarConflict` compares a SidecarSet with,
+/// indexed by the names it compares: a SidecarSet is checked against those
+/// that share a name with it, not against every other (which is quadratic in
+/// the SidecarSets). Each index lists, in `list` order, the SidecarSets that
+/// have the name, with what the webhook keeps of the last one in each.
+struct Others<'a> {
+    list: Vec<Other<'a>>,
+    init: HashMap<&'a str, Vec<(usize, ())>>,
+    containers: HashMap<&'a str, Vec<(usize, ())>>,
+    volumes: HashMap<&'a str, Vec<(usize, &'a Value)>>,
+    /// Annotation keys of patches other than Retain, with the patch's policy.
+    annotations: HashMap<&'a str, Vec<(usize, &'a str)>>,
+}
+
+struct Other<'a> {
+    name: &'a str,
+    scope: overlap::Scope,
+}
+
+impl<'a> Others<'a> {
+    fn new(others: &[(&'a str, &'a Value)]) -> Self {
+        fn add<'a, T>(m: &mut HashMap<&'a str, Vec<(usize, T)>>, k: &'a str, i: usize, t: T) {
+            let at = m.entry(k).or_default();
+            match at.last_mut() {
+                // Within one SidecarSet the last entry of a name wins.
+                Some((j, last)) if *j == i => *last = t,
+                _ => at.push((i, t)),
             }
-            if let Some(a) = patch.get("annotations").and_then(Value::as_object) {
-                for k in a.keys() {
-                    ann_in.insert(k, (other, policy));
+        }
+        let mut o = Others {
+            list: Vec::with_capacity(others.len()),
+            init: HashMap::new(),
+            containers: HashMap::new(),
+            volumes: HashMap::new(),
+            annotations: HashMap::new(),
+        };
+        for (i, (name, y)) in others.iter().enumerate() {
+            let ys = &y["spec"];
+            o.list.push(Other {
+                name,
+                scope: overlap::Scope::of(ys),
+            });
+            for c in arr(ys, "initContainers") {
+                add(&mut o.init, s(c, "name"), i, ());
+            }
+            for c in arr(ys, "containers") {
+                add(&mut o.containers, s(c, "name"), i, ());
+            }
+            for v in arr(ys, "volumes") {
+                add(&mut o.volumes, s(v, "name"), i, v);
+            }
+            for patch in arr(ys, "patchPodMetadata") {
+                let policy = s(patch, "patchPolicy");
+                if policy == "Retain" {
+                    continue;
+                }
+                if let Some(a) = patch.get("annotations").and_then(Value::as_object) {
+                    for k in a.keys() {
+                        add(&mut o.annotations, k, i, policy);
+                    }
                 }
             }
         }
+        o
     }
+}
+
+/// One SidecarSet against the others, with the overlaps found so far.
+struct Seen<'o, 'a> {
+    others: &'o Others<'a>,
+    name: &'o str,
+    scope: overlap::Scope,
+    overlapping: HashMap<usize, bool>,
+}
+
+impl<'o> Seen<'o, '_> {
+    /// The last entry of `key` in `index` whose SidecarSet is another one
+    /// that overlaps this one: what the webhook's maps hold for `key` after
+    /// walking every overlapping SidecarSet in list order.
+    fn last<T>(
+        &mut self,
+        index: &'o HashMap<&str, Vec<(usize, T)>>,
+        key: &str,
+    ) -> Option<&'o (usize, T)> {
+        let at = index.get(key)?;
+        at.iter().rev().find(|(i, _)| {
+            let other = &self.others.list[*i];
+            other.name != self.name
+                && *self
+                    .overlapping
+                    .entry(*i)
+                    .or_insert_with(|| self.scope.overlaps(&other.scope))
+        })
+    }
+}
+
+/// `validateSidecarConflict`.
+fn conflicts(o: &mut Out<'_>, x: &Value, others: &Others<'_>) {
+    let xs = &x["spec"];
+    let mut seen = Seen {
+        others,
+        name: super::model::str_at(x, "/metadata/name"),
+        scope: overlap::Scope::of(xs),
+        overlapping: HashMap::new(),
+    };
     let sp = spec_path();
-    for (list, map, rule) in [
-        ("initContainers", &init_in, "SSV-080"),
-        ("containers", &ctr_in, "SSV-081"),
+    for (list, index, rule) in [
+        ("initContainers", &others.init, "SSV-080"),
+        ("containers", &others.containers, "SSV-081"),
     ] {
         for (i, c) in arr(xs, list).iter().enumerate() {
             let n = s(c, "name");
-            if let Some(other) = map.get(n) {
+            if let Some((j, ())) = seen.last(index, n) {
+                let other = others.list[*j].name;
                 o.push(rule, sp.clone().key(list).index(i).key("name"), format!("spec.containers: Invalid value: {}: container {n} already exist in {other}", q(n)));
             }
         }
     }
     for (i, v) in arr(xs, "volumes").iter().enumerate() {
         let n = s(v, "name");
-        if let Some((other, theirs)) = vol_in.get(n) {
+        if let Some((j, theirs)) = seen.last(&others.volumes, n) {
             if *theirs != v {
+                let other = others.list[*j].name;
                 o.push("SSV-082", sp.clone().key("volumes").index(i), format!("spec.volumes: Invalid value: {}: volume {n} is in conflict with sidecarset {other}", q(n)));
             }
         }
@@ -977,8 +1040,9 @@ fn conflicts(o: &mut Out<'_>, x: &Value, others: &[(&str, &Value)]) {
             continue;
         };
         for k in a.keys() {
-            if let Some((other, theirs)) = ann_in.get(k.as_str()) {
+            if let Some((j, theirs)) = seen.last(&others.annotations, k) {
                 if policy == "Overwrite" || *theirs == "Overwrite" {
+                    let other = others.list[*j].name;
                     o.push("SSV-083", sp.clone().key("patchPodMetadata").index(i).key("annotations").key(k.as_str()), format!("spec.patchPodMetadata: Invalid value: {}: annotation {k} is in conflict with sidecarset {other}", q(k)));
                 }
             }

@@ -1601,3 +1601,44 @@ fn mount_checks_follow_kubernetes_paths_and_separators() {
         ]
     );
 }
+#[test]
+fn conflicts_name_the_last_overlapping_sidecar_set() {
+    // The webhook walks every other SidecarSet whose selectors overlap and
+    // keeps the last one holding each name: `d` (disjoint) never counts, and
+    // for volume `v` the last overlapping holder of `s` is `c`, whose
+    // definition equals s's even though `a`'s does not.
+    let named = |name: &str, patch: Value| {
+        let mut v = ss(patch);
+        v["metadata"]["name"] = json!(name);
+        v
+    };
+    let host = |p: &str| json!([{"name": "v", "hostPath": {"path": p}}]);
+    let empty = json!([{"name": "v", "emptyDir": {}}]);
+    let resources = [
+        named("a", json!({"spec": {"volumes": host("/x")}})),
+        named(
+            "c",
+            json!({"spec": {"containers": [{"name": "o", "image": "x:1"}], "volumes": empty}}),
+        ),
+        named(
+            "d",
+            json!({"spec": {"selector": {"matchLabels": {"app": "db"}}, "volumes": host("/y")}}),
+        ),
+        named("s", json!({"spec": {"volumes": empty}})),
+    ];
+    let got: Vec<(usize, String, String)> = rules_of(&resources, &[])
+        .into_iter()
+        .filter(|f| f.rule.starts_with("SSV-08"))
+        .map(|f| (f.resource, f.rule, f.message))
+        .collect();
+    let want = [
+        (0, "SSV-081", "container side already exist in s"),
+        (0, "SSV-082", "volume v is in conflict with sidecarset s"),
+        (3, "SSV-081", "container side already exist in a"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((res, rule, msg), (w_res, w_rule, w_msg)) in got.iter().zip(want) {
+        assert_eq!((*res, rule.as_str()), (w_res, w_rule), "{got:?}");
+        assert!(msg.ends_with(w_msg), "{msg}");
+    }
+}
