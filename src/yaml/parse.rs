@@ -24,6 +24,26 @@ pub struct PosNode {
     pub children: PosChildren,
 }
 
+impl PosNode {
+    /// A node whose text is `start..end` (its own key, if any, set later).
+    fn spanning(
+        (line, column): (usize, usize),
+        (start, end): (usize, usize),
+        style: NodeStyle,
+        children: PosChildren,
+    ) -> Self {
+        PosNode {
+            line,
+            column,
+            start: offset(start),
+            end: offset(end),
+            key_start: offset(start),
+            style,
+            children,
+        }
+    }
+}
+
 /// How a node is written in the text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum NodeStyle {
@@ -197,15 +217,7 @@ impl<'a> Builder<'a> {
                 let (start, end, style) = scalar_extent(self.text, start, raw_end, style);
                 let out = (
                     value,
-                    PosNode {
-                        line,
-                        column,
-                        start: offset(start),
-                        end: offset(end),
-                        key_start: offset(start),
-                        style,
-                        children: PosChildren::Leaf,
-                    },
+                    PosNode::spanning((line, column), (start, end), style, PosChildren::Leaf),
                 );
                 if anchor > 0 {
                     self.anchors
@@ -267,19 +279,16 @@ impl<'a> Builder<'a> {
                 };
                 let out = (
                     Value::Array(items),
-                    PosNode {
-                        line,
-                        column,
-                        start: offset(start),
-                        end: offset(end),
-                        key_start: offset(start),
-                        style: if flow {
+                    PosNode::spanning(
+                        (line, column),
+                        (start, end),
+                        if flow {
                             NodeStyle::FlowSeq
                         } else {
                             NodeStyle::BlockSeq
                         },
-                        children: PosChildren::Seq(positions),
-                    },
+                        PosChildren::Seq(positions),
+                    ),
                 );
                 if anchor > 0 {
                     let n = self.decode_count - count_before;
@@ -367,19 +376,16 @@ impl<'a> Builder<'a> {
                 }
                 let out = (
                     Value::Object(map),
-                    PosNode {
-                        line,
-                        column,
-                        start: offset(start),
-                        end: offset(end),
-                        key_start: offset(start),
-                        style: if flow {
+                    PosNode::spanning(
+                        (line, column),
+                        (start, end),
+                        if flow {
                             NodeStyle::FlowMap
                         } else {
                             NodeStyle::BlockMap
                         },
-                        children: PosChildren::Map(positions),
-                    },
+                        PosChildren::Map(positions),
+                    ),
                 );
                 if anchor > 0 {
                     let n = self.decode_count - count_before;
