@@ -17,6 +17,7 @@ pub const STACK_SIZE: usize = 256 << 20;
 
 pub mod admission;
 pub mod calculator;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod clock;
 pub mod decode;
