@@ -198,6 +198,10 @@ pub struct Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            // Not about a place in a file (missing input, bad root).
+            return write!(f, "{}: {}", self.file, self.msg);
+        }
         write!(
             f,
             "{}:{}:{}: {}",
@@ -221,7 +225,7 @@ pub fn generate(dir: &Path) -> Result<String, Error> {
         })?;
         sources.push(Source {
             pkg: *pkg,
-            name: (*rel).to_string(),
+            name: path.display().to_string(),
             text,
         });
     }
