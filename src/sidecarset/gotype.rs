@@ -4,10 +4,10 @@
 //! fields dropped, wrong JSON types rejected) and the stored object and the
 //! hashes are the `json.Marshal` of those structs (struct field order,
 //! `omitempty`, nil pointers, quantities in their Go text). [`roundtrip`]
-//! does both in one pass over an untyped value, driven by the field tables in
-//! `gotypes.rs`. The result is idempotent: feeding it back changes nothing.
+//! does both in one pass over an untyped value, driven by the struct tables
+//! generated into `gotypes.rs`. The result is idempotent: feeding it back
+//! changes nothing.
 
-use super::gotypes::fields;
 use crate::path::{FieldError, JsonPath};
 use crate::quantity;
 use crate::value::type_name;
@@ -28,11 +28,27 @@ pub enum Ty {
     Time,
     /// Raw JSON kept as is (`FieldsV1`, `RawExtension`).
     Any,
-    /// A struct by its name in `gotypes.rs`.
-    Struct(&'static str),
+    /// A struct of `gotypes.rs`, by reference so that a wrong name does not
+    /// compile.
+    Struct(&'static Struct),
     List(&'static Ty),
     /// `map[string]T` (keys sorted on output, as Go sorts map keys).
     Map(&'static Ty),
+}
+
+/// The JSON fields of a Go struct, in declaration order (embedded structs
+/// inlined).
+pub struct Struct {
+    /// Go name, package-qualified (`corev1.Container`), for messages.
+    pub name: &'static str,
+    pub fields: &'static [Field],
+}
+
+// By name: the structs refer to one another, and some in cycles.
+impl std::fmt::Debug for Struct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Struct({})", self.name)
+    }
 }
 
 /// One JSON field of a Go struct.
@@ -45,9 +61,9 @@ pub struct Field {
     pub omitempty: bool,
 }
 
-/// Decodes `v` into the Go struct `name` and marshals it back.
-pub fn roundtrip(v: &Value, name: &'static str, path: &JsonPath) -> Result<Value, FieldError> {
-    Ok(decode(non_null(Some(v)), &Ty::Struct(name), path)?.0)
+/// Decodes `v` into the Go struct `ty` and marshals it back.
+pub fn roundtrip(v: &Value, ty: &'static Struct, path: &JsonPath) -> Result<Value, FieldError> {
+    Ok(decode(non_null(Some(v)), &Ty::Struct(ty), path)?.0)
 }
 
 fn non_null(v: Option<&Value>) -> Option<&Value> {
@@ -115,7 +131,7 @@ fn decode(v: Option<&Value>, ty: &Ty, path: &JsonPath) -> Result<(Value, bool), 
             Some(other) => Err(wrong(path, "time string", other)),
         },
         Ty::Any => Ok((v.cloned().unwrap_or(Value::Null), v.is_none())),
-        Ty::Struct(name) => {
+        Ty::Struct(st) => {
             let empty = Map::new();
             let obj = match v {
                 None => &empty,
@@ -123,7 +139,7 @@ fn decode(v: Option<&Value>, ty: &Ty, path: &JsonPath) -> Result<(Value, bool), 
                 Some(other) => return Err(wrong(path, "object", other)),
             };
             let mut out = Map::new();
-            for f in fields(name) {
+            for f in st.fields {
                 let here = path.clone().key(f.name);
                 let raw = non_null(obj.get(f.name));
                 if f.ptr {
@@ -271,6 +287,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::gotypes::{V1BETA1_SIDECAR_CONTAINER, V1BETA1_SIDECAR_SET};
     use super::*;
     use serde_json::json;
 
@@ -279,13 +296,13 @@ mod tests {
         let c = json!({"Image": "x", "image": "nginx", "name": "c", "command": [],
             "ports": [{"containerPort": 80.0}], "resources": {"limits": {"memory": "1024Mi", "cpu": 0.5}},
             "readinessProbe": {"grpc": {"port": 1}}, "bogus": 1});
-        let got = roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::root()).expect("decodes");
+        let got = roundtrip(&c, &V1BETA1_SIDECAR_CONTAINER, &JsonPath::root()).expect("decodes");
         assert_eq!(
             crate::gojson::to_string(&got),
             r#"{"name":"c","image":"nginx","ports":[{"containerPort":80}],"resources":{"limits":{"cpu":"500m","memory":"1Gi"}},"readinessProbe":{"grpc":{"port":1,"service":null}},"upgradeStrategy":{},"shareVolumePolicy":{}}"#
         );
         assert_eq!(
-            roundtrip(&got, "v1beta1.SidecarContainer", &JsonPath::root()).expect("again"),
+            roundtrip(&got, &V1BETA1_SIDECAR_CONTAINER, &JsonPath::root()).expect("again"),
             got
         );
     }
@@ -293,13 +310,13 @@ mod tests {
     #[test]
     fn wrong_types_have_paths() {
         let c = json!({"name": "c", "ports": [{"containerPort": "80"}]});
-        let err = roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::keys(&["spec"]))
+        let err = roundtrip(&c, &V1BETA1_SIDECAR_CONTAINER, &JsonPath::keys(&["spec"]))
             .expect_err("string port");
         assert_eq!(err.path.to_string(), "spec.ports[0].containerPort");
         let c = json!({"name": "c", "ports": [{"containerPort": 1.5}]});
-        assert!(roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::root()).is_err());
+        assert!(roundtrip(&c, &V1BETA1_SIDECAR_CONTAINER, &JsonPath::root()).is_err());
         let c = json!({"name": "c", "resources": {"limits": {"cpu": "1x"}}});
-        let err = roundtrip(&c, "v1beta1.SidecarContainer", &JsonPath::root()).expect_err("bad q");
+        let err = roundtrip(&c, &V1BETA1_SIDECAR_CONTAINER, &JsonPath::root()).expect_err("bad q");
         assert_eq!(err.path.to_string(), "resources.limits.cpu");
     }
 
@@ -307,7 +324,7 @@ mod tests {
     fn metadata_and_status_zero_values() {
         let got = roundtrip(
             &json!({"metadata": {"name": "a"}}),
-            "v1beta1.SidecarSet",
+            &V1BETA1_SIDECAR_SET,
             &JsonPath::root(),
         )
         .expect("decodes");

@@ -15,7 +15,12 @@ use serde_json::Value;
 mod convert;
 mod defaults;
 mod gotype;
+// Generated (xtask/src/gotypes.rs) and checked byte for byte against the
+// generator's output, so rustfmt must leave it as generated.
+#[rustfmt::skip]
 mod gotypes;
+#[cfg(test)]
+mod gotypes_shape;
 mod hash;
 pub mod image;
 mod revision;
@@ -39,10 +44,10 @@ pub fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
 }
 
 /// The Go struct a document decodes into, by its apiVersion.
-fn root_type(doc: &Value) -> &'static str {
+fn root_type(doc: &Value) -> &'static gotype::Struct {
     match doc.get("apiVersion").and_then(Value::as_str) {
-        Some(V1ALPHA1) => "v1alpha1.SidecarSet",
-        _ => "v1beta1.SidecarSet",
+        Some(V1ALPHA1) => &gotypes::V1ALPHA1_SIDECAR_SET,
+        _ => &gotypes::V1BETA1_SIDECAR_SET,
     }
 }
 

@@ -3,7 +3,7 @@
 //! GetHistorySidecarSet/restoreRevisionInfo`, `k8s.io/kubernetes
 //! pkg/controller/history/controller_history.go`).
 
-use super::{convert, gotype, hash, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
+use super::{convert, gotype, gotypes, hash, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
 use crate::gojson;
 use crate::path::{FieldError, JsonPath};
 use crate::quantity::go_float;
@@ -26,7 +26,7 @@ const RECORDED: [&str; 5] = [
 /// The stored SidecarSet as the controller holds it: v1beta1, Go round trip.
 fn as_v1beta1(ss: &Value) -> Result<Value, FieldError> {
     let beta = convert::to_v1beta1(ss)?;
-    gotype::roundtrip(&beta, "v1beta1.SidecarSet", &JsonPath::root())
+    gotype::roundtrip(&beta, &gotypes::V1BETA1_SIDECAR_SET, &JsonPath::root())
 }
 
 /// The revision's `data` as Go writes it: the five recorded spec fields
@@ -195,8 +195,9 @@ pub fn restore_from_revision(current: &Value, revision: &Value) -> Result<Value,
             }
         }
     }
-    let mut restored = gotype::roundtrip(&restored, "v1beta1.SidecarSet", &JsonPath::root())
-        .map_err(|e| e.under(&JsonPath::keys(&["data"])))?;
+    let mut restored =
+        gotype::roundtrip(&restored, &gotypes::V1BETA1_SIDECAR_SET, &JsonPath::root())
+            .map_err(|e| e.under(&JsonPath::keys(&["data"])))?;
 
     let rev_ann = |k: &str| -> Option<String> {
         revision
@@ -227,7 +228,7 @@ pub fn restore_from_revision(current: &Value, revision: &Value) -> Result<Value,
         let status = crate::value::ensure_obj(root, "status");
         status.insert("latestRevision".into(), json!(rev_name));
     }
-    gotype::roundtrip(&restored, "v1beta1.SidecarSet", &JsonPath::root())
+    gotype::roundtrip(&restored, &gotypes::V1BETA1_SIDECAR_SET, &JsonPath::root())
 }
 
 #[cfg(test)]
