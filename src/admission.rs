@@ -2,7 +2,7 @@
 //! step: a SidecarSet the cluster would refuse to store never reaches a pod,
 //! so injecting or planning with one shows something that cannot happen.
 //!
-//! The rules are the linter's `SSV-*` rules (`../shared/spec/validation.md`);
+//! The rules are the linter's `SSV-*` rules (`docs/spec/validation.md`);
 //! this module decides which SidecarSets are checked, against what, and which
 //! findings are a refusal.
 

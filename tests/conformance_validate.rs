@@ -1,5 +1,6 @@
-//! The `validate` conformance cases (`../shared/conformance/cases/validate`)
-//! against the linter, attributed as the runner's `run_validate` does: an
+//! The `validate` conformance cases (`testdata/conformance/validate`, kept
+//! equal to the shared runner's by `tests/self_contained.rs`) against the
+//! linter, attributed as the runner's `run_validate` does: an
 //! error counts for the target SidecarSet when it is reported on it or its
 //! message names it.
 
@@ -8,10 +9,7 @@ use kubectl_sidecarset::lint::{lint, Input, Severity};
 use serde_json::Value;
 use std::path::Path;
 
-const CASES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/conformance/cases/validate"
-);
+const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/conformance/validate");
 
 fn names_word(message: &str, name: &str) -> bool {
     // Python's `\bNAME\b`: word characters are [A-Za-z0-9_].
@@ -64,7 +62,7 @@ fn run_case(case: &Value) -> Result<(), String> {
 #[test]
 fn validate_cases() {
     let mut paths: Vec<_> = std::fs::read_dir(Path::new(CASES))
-        .expect("cases directory")
+        .unwrap_or_else(|e| panic!("{CASES}: {e}"))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))

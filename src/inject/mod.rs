@@ -1,5 +1,5 @@
 //! The OpenKruise pod webhook on CREATE, offline: readiness gate, SidecarSet
-//! injection, container launch priority (`../shared/spec/injection.md`).
+//! injection, container launch priority (`docs/spec/injection.md`).
 //!
 //! Contract used by the CLI (keep these signatures): [`inject_pod`] mutates
 //! one Pod object in place, exactly as the webhook's admission patch would,

@@ -1,6 +1,6 @@
 //! The SidecarSet validating webhook's rules (`SSV-*`,
-//! `../shared/spec/validation.md`) and the best-practice lints (`SSL-*`,
-//! `../shared/spec/best-practices-lint.md`).
+//! `docs/spec/validation.md`) and the best-practice lints (`SSL-*`,
+//! `docs/spec/best-practices-lint.md`).
 //!
 //! Contract used by the CLI (keep these signatures): [`lint`] checks a set of
 //! resources and returns findings that point at a resource (by index) and a

@@ -1,10 +1,10 @@
 //! The SidecarSet controller's in-place rollout, offline
-//! (`../shared/spec/rollout.md`): managed pods, status, the next batch and
+//! (`docs/spec/rollout.md`): managed pods, status, the next batch and
 //! later batches under a stated simulation model.
 //!
 //! Contract used by the CLI (keep these signatures): [`plan`] plans one
 //! SidecarSet against the pods it may manage; the result serialises to the
-//! PLAN object of `../shared/cli-contract.md`.
+//! PLAN object of `docs/spec/cli-contract.md`.
 
 mod order;
 pub(crate) mod pods;

@@ -1,5 +1,5 @@
 //! Upstream OpenKruise v1.9.0 test vectors for the rollout ordering and
-//! arithmetic (`../shared/spec/rollout.md` §5–§6), ported from:
+//! arithmetic (`docs/spec/rollout.md` §5–§6), ported from:
 //!
 //! * `pkg/util/updatesort/scatter_sort_test.go`: `TestScatterPodsByRule`, `TestSort`;
 //! * `pkg/util/updatesort/priority_sort_test.go`: `TestCompare`, `Test_prioritySort_Sort`;
