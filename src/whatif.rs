@@ -95,26 +95,6 @@ fn pod_name(kind: WorkloadKind, name: &str, template: &Value, i: usize) -> Strin
     }
 }
 
-/// Fake but well-formed image ID for a running container.
-pub fn image_id(image: &str) -> String {
-    // A digest reference is what the kubelet reports back, verbatim: the
-    // controller's consistency check compares the two strings.
-    if image.contains("@sha256:") {
-        return format!("docker-pullable://{image}");
-    }
-    let repo = image.split('@').next().unwrap_or(image);
-    let repo = match (repo.rfind(':'), repo.rfind('/')) {
-        (Some(c), Some(s)) if c > s => &repo[..c],
-        (Some(c), None) => &repo[..c],
-        _ => repo,
-    };
-    let hex: String = Sha256::digest(image.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("docker-pullable://{repo}@sha256:{hex}")
-}
-
 /// Gives `pod` the status of a running, ready pod created `age` seconds
 /// before `now`, on node `node`.
 pub fn set_running(pod: &mut Value, now: i64, age: i64, node: usize) {
@@ -136,7 +116,7 @@ pub fn set_running(pod: &mut Value, now: i64, age: i64, node: usize) {
                     json!({
                         "name": c.get("name").cloned().unwrap_or(Value::Null),
                         "image": image,
-                        "imageID": image_id(image),
+                        "imageID": crate::plan::kubelet::image_id(image),
                         "ready": true,
                         "started": true,
                         "restartCount": 0,
@@ -237,13 +217,23 @@ mod tests {
 
     #[test]
     fn image_ids_keep_the_repository() {
-        assert!(image_id("nginx:1.25").starts_with("docker-pullable://nginx@sha256:"));
-        assert!(image_id("reg:5000/team/app:v1")
+        assert!(crate::plan::kubelet::image_id("nginx:1.25")
+            .starts_with("docker-pullable://nginx@sha256:"));
+        assert!(crate::plan::kubelet::image_id("reg:5000/team/app:v1")
             .starts_with("docker-pullable://reg:5000/team/app@sha256:"));
-        assert_eq!(image_id("a:1"), image_id("a:1"));
-        assert_ne!(image_id("a:1"), image_id("a:2"));
+        assert_eq!(
+            crate::plan::kubelet::image_id("a:1"),
+            crate::plan::kubelet::image_id("a:1")
+        );
+        assert_ne!(
+            crate::plan::kubelet::image_id("a:1"),
+            crate::plan::kubelet::image_id("a:2")
+        );
         let pinned = format!("reg/app@sha256:{}", "a".repeat(64));
-        assert_eq!(image_id(&pinned), format!("docker-pullable://{pinned}"));
+        assert_eq!(
+            crate::plan::kubelet::image_id(&pinned),
+            format!("docker-pullable://{pinned}")
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! SidecarSet against the pods it may manage; the result serialises to the
 //! PLAN object of `docs/spec/cli-contract.md`.
 
+pub mod kubelet;
 mod order;
 pub(crate) mod pods;
 mod simulate;
@@ -372,7 +373,7 @@ mod tests {
 
     fn hot_pod(i: usize, working: &str, images: [&str; 2], updated: bool) -> Value {
         let container = |n: &str, image: &str| json!({"name": n, "image": image});
-        let status = |n: &str, image: &str| json!({"name": n, "image": image, "imageID": crate::whatif::image_id(image), "ready": true});
+        let status = |n: &str, image: &str| json!({"name": n, "image": image, "imageID": kubelet::image_id(image), "ready": true});
         json!({
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": format!("mesh-{i}"), "namespace": "default", "labels": {"app": "web"},

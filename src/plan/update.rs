@@ -223,7 +223,7 @@ pub fn settle(pod: &mut Value, changed: &Changed, healthy: bool, now: &str) {
             if healthy {
                 let restarts = st.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
                 st["image"] = Value::String(image.clone());
-                st["imageID"] = Value::String(crate::whatif::image_id(image));
+                st["imageID"] = Value::String(super::kubelet::image_id(image));
                 st["restartCount"] = json!(restarts + 1);
                 st["ready"] = Value::Bool(true);
             } else {

@@ -1,0 +1,24 @@
+//! What the kubelet reports for a container, as the planner models it
+//! between rounds (and the what-if pods start with).
+
+use sha2::{Digest, Sha256};
+
+/// A made-up but well-formed image ID for a running container.
+pub fn image_id(image: &str) -> String {
+    // A digest reference is what the kubelet reports back, verbatim: the
+    // controller's consistency check compares the two strings.
+    if image.contains("@sha256:") {
+        return format!("docker-pullable://{image}");
+    }
+    let repo = image.split('@').next().unwrap_or(image);
+    let repo = match (repo.rfind(':'), repo.rfind('/')) {
+        (Some(c), Some(s)) if c > s => &repo[..c],
+        (Some(c), None) => &repo[..c],
+        _ => repo,
+    };
+    let hex: String = Sha256::digest(image.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("docker-pullable://{repo}@sha256:{hex}")
+}
