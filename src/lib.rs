@@ -25,6 +25,7 @@ pub mod document;
 pub mod features;
 pub mod gojson;
 pub mod mutate;
+pub mod namespace;
 pub mod path;
 pub mod policy;
 pub mod quantity;

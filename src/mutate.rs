@@ -117,7 +117,7 @@ pub fn inject_all(
             } else {
                 let workload_value = inputs.value(&r);
                 let namespace =
-                    inject::matching::pod_namespace(workload_value, &settings.namespace);
+                    crate::namespace::pod_namespace(workload_value, &settings.namespace);
                 let mut pod = workload::pod_from_template(workload_value, &site, namespace)
                     .map_err(|e| {
                         refuse(Rejection {

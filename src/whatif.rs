@@ -169,7 +169,7 @@ pub fn pods(
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let namespace = inject::matching::pod_namespace(obj, &settings.namespace);
+        let namespace = crate::namespace::pod_namespace(obj, &settings.namespace);
         for site in workload::template_sites(kind, obj) {
             let refuse = |rejection| Refusal {
                 object: object.clone(),

@@ -268,7 +268,7 @@ pub const OWNER_UID: &str = "00000000-0000-0000-0000-000000000001";
 
 /// The Pod a controller would create from the template at `site`, as the
 /// webhook sees it on CREATE: in `namespace`, the workload's (see
-/// [`crate::inject::matching::pod_namespace`]).
+/// [`crate::namespace::pod_namespace`]).
 pub fn pod_from_template(
     workload: &Value,
     site: &TemplateSite,

@@ -53,7 +53,7 @@ fn name_pod_namespaces(inputs: &mut crate::document::Inputs, namespace: &str) {
         let Some(pod) = inputs.value_mut(r) else {
             continue;
         };
-        let ns = crate::inject::matching::pod_namespace(pod, namespace).to_string();
+        let ns = crate::namespace::pod_namespace(pod, namespace).to_string();
         if let Some(md) = pod
             .get_mut("metadata")
             .and_then(serde_json::Value::as_object_mut)

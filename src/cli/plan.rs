@@ -120,7 +120,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
 /// A live pod as the API server returns it: a pod given without a namespace
 /// is in the one of `-n`. Pods that name theirs are not copied.
 fn with_namespace<'a>(pod: &'a Value, namespace: &str) -> std::borrow::Cow<'a, Value> {
-    let own = crate::inject::matching::pod_namespace(pod, namespace);
+    let own = crate::namespace::pod_namespace(pod, namespace);
     let named = pod.get("metadata").and_then(|m| m.get("namespace"));
     if named.and_then(Value::as_str) == Some(own) {
         return std::borrow::Cow::Borrowed(pod);

@@ -143,7 +143,7 @@ fn inject_sidecar_sets(
     ctx: &Context<'_>,
     report: &mut Report,
 ) -> Result<(), Rejection> {
-    let ns = matching::pod_namespace(pod, ctx.namespace).to_string();
+    let ns = crate::namespace::pod_namespace(pod, ctx.namespace).to_string();
     // A chart's pods rarely name their namespace: say where it came from.
     let ns_origin = if pod
         .pointer("/metadata/namespace")

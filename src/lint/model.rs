@@ -140,11 +140,8 @@ impl<'a> World<'a> {
                                 kind: k,
                                 path: site.path.clone(),
                                 template: t,
-                                namespace: crate::inject::matching::pod_namespace(
-                                    r,
-                                    input.namespace,
-                                )
-                                .to_string(),
+                                namespace: crate::namespace::pod_namespace(r, input.namespace)
+                                    .to_string(),
                             });
                         }
                     }
@@ -171,10 +168,10 @@ impl<'a> World<'a> {
     }
 
     /// The labels `namespaceSelector` sees for namespace `ns`, by the
-    /// webhook's rule ([`crate::inject::matching::namespace_labels`]);
+    /// webhook's rule ([`crate::namespace::namespace_labels`]);
     /// `None`: no such Namespace, no match.
     pub fn namespace_labels(&self, ns: &str) -> Option<Cow<'a, Map<String, Value>>> {
-        crate::inject::matching::namespace_labels(self.namespaces.iter().copied(), ns)
+        crate::namespace::namespace_labels(self.namespaces.iter().copied(), ns)
     }
 
     /// Whether a ControllerRevision of the input resolves the revision a

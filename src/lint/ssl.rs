@@ -758,8 +758,8 @@ fn template_volumes(cx: &mut Ctx<'_>, t: &Template<'_>, matched: &[&SidecarSet<'
 mod namespace_rule_tests {
     use super::super::model::{webhook_form, World};
     use super::super::Input;
-    use crate::inject::matching::pod_namespace;
     use crate::inject::Outcome;
+    use crate::namespace::pod_namespace;
     use serde_json::{json, Value};
 
     /// Whether inject, plan and lint each find that a SidecarSet with

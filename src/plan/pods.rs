@@ -8,7 +8,7 @@ use serde_json::Value;
 /// `namespace/name` of a pod; pods reach the plan with their namespace
 /// named (see `manages`), `default` stands in for library callers.
 pub fn key(p: &Value) -> String {
-    let ns = crate::inject::matching::pod_namespace(p, "default");
+    let ns = crate::namespace::pod_namespace(p, "default");
     format!(
         "{ns}/{}",
         p.at("/metadata/name").and_then(Value::as_str).unwrap_or("")
@@ -120,10 +120,10 @@ impl SetView {
         if let Some(nsel) = &self.namespace_selector {
             // Live pods name their namespace; the CLI gives `-n` to those
             // that do not before they get here.
-            let ns = crate::inject::matching::pod_namespace(p, "default");
-            let labels = crate::inject::matching::namespace_labels(namespaces, ns);
+            let ns = crate::namespace::pod_namespace(p, "default");
+            let labels = crate::namespace::namespace_labels(namespaces, ns);
             if !labels.as_ref().is_some_and(|l| nsel.matches(Some(l))) {
-                return Err(crate::inject::matching::namespace_mismatch(
+                return Err(crate::namespace::namespace_mismatch(
                     labels.is_some(),
                     ns,
                     &nsel.to_string(),
