@@ -122,7 +122,7 @@ fn rules_markdown(rules: &[Rule]) -> String {
         ("SSL", "Best practices (SSL)"),
     ] {
         out.push_str(&format!("\n## {heading}\n\n"));
-        for r in rules.iter().filter(|r| r.id.starts_with(prefix)) {
+        for r in rules.iter().filter(|r| r.id.as_str().starts_with(prefix)) {
             rule_section(r, &mut out);
         }
     }
@@ -137,7 +137,7 @@ fn rules_page_is_current() {
     assert!(
         RULES
             .iter()
-            .all(|r| r.id.starts_with("SSV") || r.id.starts_with("SSL")),
+            .all(|r| r.id.as_str().starts_with("SSV") || r.id.as_str().starts_with("SSL")),
         "a rule family the page does not list"
     );
     let page = rules_markdown(RULES);

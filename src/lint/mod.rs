@@ -16,17 +16,17 @@ use crate::path::JsonPath;
 use serde::Serialize;
 use serde_json::Value;
 
-mod core;
 mod model;
 mod overlap;
+mod pod_validation;
 pub mod registry;
 pub mod render;
-mod ssl;
-mod ssl_more;
-mod ssv;
+mod rule;
+mod rules;
 
-pub use registry::{Rule, RULES};
+pub use registry::RULES;
 pub use render::Located;
+pub use rule::{Rule, RuleId};
 
 /// The annotation that silences rules on one object (comma-separated ids or `*`).
 pub const IGNORE_ANNOTATION: &str = "sidecarset.kruise.io/lint-ignore";
@@ -81,8 +81,8 @@ pub struct Input<'a> {
 pub fn lint(input: &Input<'_>) -> Vec<Finding> {
     let world = model::World::build(input);
     let mut out = Vec::new();
-    ssv::check(&world, input, &mut out);
-    ssl::check(&world, input, &mut out);
+    rules::webhook::check(&world, input, &mut out);
+    rules::best_practices::check(&world, input, &mut out);
     out.retain(|f| !suppressed_by_annotation(input.resources.get(f.resource), &f.rule));
     // Stable order: by resource, keeping evaluation order inside one.
     out.sort_by_key(|f| f.resource);
@@ -95,7 +95,7 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
 pub fn validating_webhook(input: &Input<'_>) -> Vec<Finding> {
     let world = model::World::build(input);
     let mut out = Vec::new();
-    ssv::check(&world, input, &mut out);
+    rules::webhook::check(&world, input, &mut out);
     out.sort_by_key(|f| f.resource);
     out
 }
@@ -119,19 +119,6 @@ fn suppressed_by_annotation(obj: Option<&Value>, rule: &str) -> bool {
         return false;
     };
     suppressed(&[list.to_string()], rule)
-}
-
-/// Builds a finding with the rule's registered severity and help.
-pub(crate) fn finding(rule: &str, resource: usize, path: JsonPath, message: String) -> Finding {
-    let r = registry::get(rule);
-    Finding {
-        rule: rule.to_string(),
-        severity: r.map_or(Severity::Error, |r| r.severity),
-        resource,
-        path,
-        message,
-        help: r.map(|r| r.help.to_string()),
-    }
 }
 
 #[cfg(test)]

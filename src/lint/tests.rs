@@ -1185,7 +1185,7 @@ fn every_registered_rule_has_fixtures() {
     let covered: Vec<&str> = cases().iter().map(|c| c.rule).collect();
     let missing: Vec<&str> = RULES
         .iter()
-        .map(|r| r.id)
+        .map(|r| r.id.as_str())
         .filter(|id| !covered.contains(id))
         .collect();
     assert!(missing.is_empty(), "rules without fixtures: {missing:?}");

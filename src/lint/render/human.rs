@@ -1,7 +1,7 @@
 //! The terminal form: rustc-style, with the source line and a caret.
 
 use super::{counts, Located};
-use crate::lint::registry::Rule;
+use crate::lint::Rule;
 use crate::lint::Severity;
 
 const RESET: &str = "\x1b[0m";

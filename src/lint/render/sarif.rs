@@ -7,7 +7,7 @@
 //! the checkout) finds the files.
 
 use super::Located;
-use crate::lint::registry::Rule;
+use crate::lint::Rule;
 use crate::lint::Severity;
 use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
@@ -199,9 +199,10 @@ pub fn sarif(results: &[Located], rules: &[Rule], tool: &Tool<'_>, root: &SrcRoo
                 "message": {"text": text},
                 "locations": [Value::Object(location)],
             });
-            if let (Some(i), Some(obj)) =
-                (rules.iter().position(|x| x.id == f.rule), o.as_object_mut())
-            {
+            if let (Some(i), Some(obj)) = (
+                rules.iter().position(|x| x.id.as_str() == f.rule),
+                o.as_object_mut(),
+            ) {
                 obj.insert("ruleIndex".into(), json!(i));
             }
             o
@@ -324,7 +325,7 @@ mod tests {
             driver["rules"][0]["helpUri"],
             format!(
                 "https://example.org/team/tool/blob/HEAD/docs/rules.md#{}",
-                rule.id.to_ascii_lowercase()
+                rule.id.as_str().to_ascii_lowercase()
             )
         );
     }

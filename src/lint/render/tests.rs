@@ -2,14 +2,20 @@
 //! SARIF structure GitHub code scanning relies on.
 
 use super::*;
-use crate::lint::{finding, registry::RULES, Severity};
+use crate::lint::{registry, registry::RULES, Finding, RuleId, Severity};
 use crate::path::JsonPath;
 use serde_json::Value;
 use std::path::Path;
 
+fn finding(id: RuleId, resource: usize, path: JsonPath, message: String) -> Finding {
+    registry::by_id(id)
+        .expect("registered rule")
+        .finding(resource, path, message)
+}
+
 fn sample() -> Vec<Located> {
     let mut info = finding(
-        "SSL-003",
+        RuleId::Ssl003,
         0,
         JsonPath::root(),
         "sidecar log relies on the Job sidecar terminator".into(),
@@ -18,7 +24,7 @@ fn sample() -> Vec<Located> {
     vec![
         Located {
             finding: finding(
-                "SSV-040",
+                RuleId::Ssv040,
                 0,
                 JsonPath::keys(&["spec", "updateStrategy", "partition"]),
                 "updateStrategy: Invalid value: \"{...}\": Partition and Selector cannot be used together".into(),
@@ -31,7 +37,7 @@ fn sample() -> Vec<Located> {
         },
         Located {
             finding: finding(
-                "SSL-023",
+                RuleId::Ssl023,
                 1,
                 JsonPath::root(),
                 "sidecar filebeat has a readinessProbe, 100% <odd> & \"quoted\"\nsecond line".into(),

@@ -1,26 +1,32 @@
 //! Kubernetes' own validation (`k8s.io/apimachinery pkg/util/validation`,
-//! `k8s.io/kubernetes pkg/apis/core/validation`) for what the SidecarSet
-//! webhook runs through `ValidatePodCreate` on its fake pod (SSV-05B), and
-//! the name/label checks of selectors and metadata.
+//! `k8s.io/kubernetes pkg/apis/core/validation`): the part of
+//! `ValidatePodCreate` the SidecarSet webhook runs on the fake pod it builds
+//! from the sidecars and volumes, and the name/label checks of selectors and
+//! metadata. Knows nothing of lint rules: the webhook's rules decide which
+//! rule each kind of error counts under.
 
 use super::model::{arr, q, s};
 use crate::path::JsonPath;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-/// One Kubernetes field error: the lint rule it counts under, where, and the
+/// Which kind of check a [`PodError`] comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodCheck {
+    /// Kubernetes' container and volume checks in general.
+    Field,
+    /// One volume named both in `volumeMounts` and in `volumeDevices` of a
+    /// container: told apart because the fix is a design choice.
+    MountAndDevice,
+}
+
+/// One Kubernetes field error: the check it comes from, where, and the
 /// `<field>: <Type>: <detail>` text.
-pub struct CoreError {
-    pub rule: &'static str,
+pub struct PodError {
+    pub check: PodCheck,
     pub path: JsonPath,
     pub message: String,
 }
-
-/// The rule for Kubernetes' container and volume checks in general.
-pub const CORE_RULE: &str = "SSV-05B";
-/// One volume named both in `volumeMounts` and in `volumeDevices` of a
-/// container: a rule of its own, because the fix is a design choice.
-pub const MOUNT_AND_DEVICE_RULE: &str = "SSV-05C";
 
 fn alnum(c: u8) -> bool {
     c.is_ascii_alphanumeric()
@@ -122,16 +128,16 @@ pub fn label_value(v: &str) -> Vec<String> {
 }
 
 struct Errs {
-    out: Vec<CoreError>,
+    out: Vec<PodError>,
 }
 
 impl Errs {
     fn push(&mut self, path: &JsonPath, kind: &str, detail: impl AsRef<str>) {
-        self.push_rule(CORE_RULE, path, kind, detail);
+        self.push_check(PodCheck::Field, path, kind, detail);
     }
-    fn push_rule(
+    fn push_check(
         &mut self,
-        rule: &'static str,
+        check: PodCheck,
         path: &JsonPath,
         kind: &str,
         detail: impl AsRef<str>,
@@ -142,8 +148,8 @@ impl Errs {
         } else {
             format!("{path}: {kind}: {detail}")
         };
-        self.out.push(CoreError {
-            rule,
+        self.out.push(PodError {
+            check,
             path: path.clone(),
             message,
         });
@@ -201,7 +207,7 @@ pub fn validate_pod(
     containers: &[Ctr<'_>],
     volumes: &[Value],
     volumes_path: &JsonPath,
-) -> Vec<CoreError> {
+) -> Vec<PodError> {
     let mut e = Errs { out: Vec::new() };
     // volumes
     let mut vol_names: HashSet<&str> = HashSet::new();
@@ -382,8 +388,8 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
             e.invalid(&mp.clone().key("mountPath"), path, "must be unique");
         }
         if devices.contains_key(name) {
-            e.push_rule(
-                MOUNT_AND_DEVICE_RULE,
+            e.push_check(
+                PodCheck::MountAndDevice,
                 &mp.clone().key("name"),
                 &format!("Invalid value: {}", q(name)),
                 "must not already exist in volumeDevices",
@@ -492,8 +498,8 @@ fn volume_devices(
             device_paths.insert(path);
         }
         if mounts.contains_key(name) {
-            e.push_rule(
-                MOUNT_AND_DEVICE_RULE,
+            e.push_check(
+                PodCheck::MountAndDevice,
                 &dp.clone().key("name"),
                 &format!("Invalid value: {}", q(name)),
                 "must not already exist in volumeMounts",
