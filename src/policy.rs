@@ -47,25 +47,14 @@ impl Policy {
     }
 }
 
-/// The words a chunk of input must contain to hold a resource
-/// [`needed`]: the kinds [`Policy::collect`] reads, and the name of the
-/// ConfigMap the validating webhook reads its whitelist from.
-const POLICY_WORDS: [&str; 4] = [
+/// The words a resource [`needed`] shows in its text, as a scalar of its
+/// own (its kind or, for the kruise-configuration ConfigMap, its name).
+pub const WORDS: [&str; 4] = [
     "SidecarSet",
     "Namespace",
     "ControllerRevision",
     "kruise-configuration",
 ];
-
-/// Whether a chunk of input text may hold a resource [`needed`], judged
-/// without parsing it. A scalar's value is its own text except where an
-/// escape (`\`, in double-quoted and JSON strings) spells it otherwise, and
-/// folding lines only adds breaks or spaces; aliases and merge keys repeat
-/// text of the same document. So text that names none of the words and has
-/// no backslash holds none of these resources.
-pub fn may_hold_policy(text: &str) -> bool {
-    text.contains('\\') || POLICY_WORDS.iter().any(|w| text.contains(w))
-}
 
 /// Whether a resource is read as policy, or as context by the validating
 /// webhook (the `kruise-configuration` ConfigMap, here by kind and name

@@ -141,6 +141,27 @@ pub fn parse_chunk(text: &str, span: &Span) -> Result<Chunk, ParseError> {
     Ok(chunk)
 }
 
+/// Whether a scalar of the document `chunk` (a key or a value, escapes
+/// decoded and lines folded, as the parser reads it) contains one of
+/// `words`: found from the parser's events alone, without building the
+/// document. A chunk the parser stops on counts as containing them (only a
+/// full parse reports its error).
+pub fn scalars_contain(chunk: &str, words: &[&str]) -> bool {
+    let mut events = saphyr_parser::Parser::new_from_str(chunk);
+    loop {
+        match events.next_event() {
+            None | Some(Ok((saphyr_parser::Event::StreamEnd, _))) => return false,
+            Some(Err(_)) => return true,
+            Some(Ok((saphyr_parser::Event::Scalar(value, ..), _))) => {
+                if words.iter().any(|w| value.contains(w)) {
+                    return true;
+                }
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
 fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
     let body = &text[range.clone()];
     let parsed = crate::yaml::parse_document_lines(body).map_err(|e| ParseError {
@@ -253,6 +274,21 @@ mod tests {
         assert_eq!(chunks[1].positions.locate(&p), Some((5, 10)));
         let missing = JsonPath::keys(&["b", "nope", "x"]);
         assert_eq!(chunks[1].positions.locate(&missing), Some((4, 1)));
+    }
+
+    #[test]
+    fn scalars_are_read_with_their_escapes() {
+        let words = ["kruise-configuration", "SidecarSet"];
+        for (text, found) in [
+            ("name: \"kruise-\\\n    configuration\"\n", true),
+            ("kind: \"Sidecar\\x53et\"\n", true),
+            ("{\"kind\": \"Sidecar\\u0053et\"}", true),
+            ("kind: 'Sidecar\\x53et'\n", false),
+            ("kind: \"Sidecar\\x20Set\"\n", false),
+            ("a: \"\\q\"\n", true),
+        ] {
+            assert_eq!(scalars_contain(text, &words), found, "{text:?}");
+        }
     }
 
     #[test]

@@ -16,11 +16,63 @@ use crate::reader::{ParseError, Span};
 use crate::source::SourceFile;
 use serde_json::Value;
 
+/// What pass 1 looks for besides the policy: a `ResourceList` input goes
+/// where it went when everything was read first.
+const RESOURCE_LIST: &str = "ResourceList";
+
+/// Whether a chunk of input may hold a resource the policy reads (or a
+/// `ResourceList`), judged without parsing it where its text tells. A kind
+/// or name is a scalar whose value is its own text, except where an escape
+/// (`\`, in double-quoted and JSON strings) spells it otherwise: folding
+/// lines only adds breaks or spaces, and aliases and merge keys repeat text
+/// of the same document. So text that shows none of the words holds none
+/// of those resources, unless an escape may spell a letter of one; then
+/// the parser's scalars, escapes decoded, decide.
+pub fn may_hold_policy(chunk: &str) -> bool {
+    let words = crate::policy::WORDS.iter().chain([&RESOURCE_LIST]);
+    if words.clone().any(|w| chunk.contains(w)) {
+        return true;
+    }
+    let words: Vec<&str> = words.copied().collect();
+    escape_may_spell_a_word(chunk, &words) && crate::reader::scalars_contain(chunk, &words)
+}
+
+/// Whether an escape in `chunk` may stand for part of a word: a numeric
+/// escape (`\x41`, `\u0041`, `\U00000041`) of a character some word has,
+/// or an escaped line break (which joins two lines with nothing between).
+/// The others (`\n`, `\"`, `\\`, ...) stand for characters no word has, so
+/// a word next to one still shows in the text. Anything not understood
+/// counts as a yes.
+fn escape_may_spell_a_word(chunk: &str, words: &[&str]) -> bool {
+    let b = chunk.as_bytes();
+    let mut at = 0;
+    while let Some(i) = b[at..].iter().position(|&c| c == b'\\').map(|i| at + i) {
+        at = i + 1;
+        let digits = match b.get(i + 1) {
+            Some(b'\n' | b'\r') => return true,
+            Some(b'x') => 2,
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            _ => continue,
+        };
+        let spelled = chunk
+            .get(i + 2..i + 2 + digits)
+            .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        match spelled {
+            Some(c) if !words.iter().any(|w| w.contains(c)) => {}
+            _ => return true,
+        }
+    }
+    false
+}
+
 /// The inputs of a streaming run, split into chunks.
 #[derive(Debug)]
 pub struct Stream {
     /// Every input file; the documents it holds are those of the current
-    /// step: the policy after [`Stream::gather`], one chunk after
+    /// step: the policy gathered by [`Stream::gather`], one chunk after
     /// [`Stream::read`].
     pub inputs: Inputs,
     /// Per file of `inputs.files`: its chunks, and the syntax error of a JSON
@@ -28,6 +80,8 @@ pub struct Stream {
     splits: Vec<(Vec<Span>, Option<ParseError>)>,
     /// The first `echoed` files are echoed (`-f`); the others are policy only.
     echoed: usize,
+    /// Files [`Stream::gather`] has been through.
+    gathered: usize,
 }
 
 /// A chunk of an input.
@@ -50,19 +104,27 @@ pub struct Gathered {
 }
 
 impl Stream {
-    /// Splits `echoed` (`-f`) and `policy` (`--sidecarset`) inputs.
-    pub fn new(echoed: Vec<SourceFile>, policy: Vec<SourceFile>) -> Self {
-        let mut inputs = Inputs::default();
-        let echoed_count = echoed.len();
-        let mut splits = Vec::with_capacity(echoed_count + policy.len());
-        for file in echoed.into_iter().chain(policy) {
-            splits.push(crate::reader::split_stream(&file.text));
-            inputs.add_file(file);
-        }
-        Stream {
-            inputs,
-            splits,
-            echoed: echoed_count,
+    /// Splits the echoed (`-f`) inputs.
+    pub fn new(echoed: Vec<SourceFile>) -> Self {
+        let mut stream = Stream {
+            inputs: Inputs::default(),
+            splits: Vec::with_capacity(echoed.len()),
+            echoed: echoed.len(),
+            gathered: 0,
+        };
+        stream.add_files(echoed);
+        stream
+    }
+
+    /// Adds and splits policy-only (`--sidecarset`) inputs.
+    pub fn add_policy(&mut self, policy: Vec<SourceFile>) {
+        self.add_files(policy);
+    }
+
+    fn add_files(&mut self, files: Vec<SourceFile>) {
+        for file in files {
+            self.splits.push(crate::reader::split_stream(&file.text));
+            self.inputs.add_file(file);
         }
     }
 
@@ -73,22 +135,20 @@ impl Stream {
         (files, policy)
     }
 
-    /// Pass 1: leaves in `inputs` the documents that hold policy (and the
-    /// validating webhook's context), in input order. Echoed chunks that
-    /// cannot hold any are not parsed; policy-only ones all are (they are
-    /// never parsed again).
+    /// Pass 1 over the files added since the last call: adds to `inputs`
+    /// the documents that hold policy (and the validating webhook's
+    /// context), in input order. Echoed chunks that cannot hold any are not
+    /// parsed; policy-only ones all are (they are never parsed again).
     pub fn gather(&mut self) -> Result<Gathered, InputError> {
-        self.inputs.clear_documents();
         let mut found = Gathered::default();
-        for file in 0..self.splits.len() {
+        while self.gathered < self.splits.len() {
+            let file = self.gathered;
+            self.gathered += 1;
             let policy_only = file >= self.echoed;
             let (spans, error) = &self.splits[file];
             for span in spans {
                 let text = &self.inputs.files[file].text[span.range.clone()];
-                if !policy_only
-                    && !crate::policy::may_hold_policy(text)
-                    && !text.contains("ResourceList")
-                {
+                if !policy_only && !may_hold_policy(text) {
                     continue;
                 }
                 found.parsed += 1;
@@ -168,10 +228,12 @@ impl Stream {
     }
 
     /// The error reading everything first reports before one found at chunk
-    /// `after` (`None`: before the policy is judged), from the echoed chunks
-    /// not yet read: the first that does not parse or classify, or, with
-    /// `decode` (the error at `after` is a refused pod), the first workload
-    /// the API server cannot decode. Policy-only chunks all parsed in pass 1.
+    /// `after` (`None`: one found before pass 2, so every chunk counts), from the
+    /// echoed chunks after it: the first that does not parse or classify,
+    /// or, with `decode` (the error at `after` is a refused pod), the first
+    /// workload the API server cannot decode. Policy-only inputs need no
+    /// look: they come after the echoed ones, and pass 1 parses all of them
+    /// before anything is judged.
     pub fn earlier_error(&mut self, after: Option<ChunkId>, decode: bool) -> Option<InputError> {
         let mut undecodable = None;
         let from = after.map_or((0, 0), |id| (id.file, id.chunk + 1));

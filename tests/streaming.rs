@@ -156,11 +156,12 @@ fn pass_one_parses_only_the_chunks_that_can_hold_policy() {
         text.push_str(&deployment(&format!("web-{i}")));
         text.push_str("---\n");
     }
-    // Neither a kind nor a name the policy needs: parsed (an escape could
-    // spell one) and dropped.
+    // An escape, but one that spells no kind: not parsed.
     text.push_str(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: re\ndata:\n  re: \"a\\\\d\"\n---\n",
     );
+    // A word, but no kind the policy reads: parsed and dropped.
+    text.push_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Namespaces\n---\n");
     text.push_str(SIDECARSET);
     text.push_str("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n");
     text.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kruise-configuration\n  namespace: kruise-system\ndata: {}\n");
@@ -168,10 +169,13 @@ fn pass_one_parses_only_the_chunks_that_can_hold_policy() {
         name: "in.yaml".into(),
         text,
     };
-    let mut stream = Stream::new(vec![file], Vec::new());
-    assert_eq!(stream.chunks(0), 9);
+    let mut stream = Stream::new(vec![file]);
+    assert_eq!(stream.chunks(0), 10);
     let gathered = stream.gather().expect("gathers");
-    assert_eq!(gathered.parsed, 4, "the five Deployments are not parsed");
+    assert_eq!(
+        gathered.parsed, 4,
+        "the Deployments and the ConfigMap with an escape are not parsed"
+    );
     assert!(!gathered.resource_list);
     let classes: Vec<Class> = stream.inputs.resources.iter().map(|r| r.class).collect();
     assert_eq!(
@@ -192,7 +196,9 @@ fn policy_only_inputs_are_all_parsed() {
         name: "policy.yaml".into(),
         text: format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\n{SIDECARSET}"),
     };
-    let mut stream = Stream::new(vec![echoed], vec![policy]);
+    let mut stream = Stream::new(vec![echoed]);
+    assert_eq!(stream.gather().expect("gathers").parsed, 0);
+    stream.add_policy(vec![policy]);
     let gathered = stream.gather().expect("gathers");
     assert_eq!(gathered.parsed, 2, "both chunks of the --sidecarset file");
     assert_eq!(stream.inputs.resources.len(), 1);
@@ -201,12 +207,30 @@ fn policy_only_inputs_are_all_parsed() {
 }
 
 #[test]
-fn words_decide_without_parsing() {
-    use kubectl_sidecarset::policy::may_hold_policy;
+fn words_decide_without_parsing_and_escapes_by_scalars() {
+    use kubectl_sidecarset::stream::may_hold_policy;
     assert!(!may_hold_policy(&deployment("web")));
     assert!(may_hold_policy(SIDECARSET));
-    assert!(may_hold_policy("kind: \"Sidecar\\x53et\"\n"));
     assert!(may_hold_policy("kind: Namespace\n"));
+    assert!(may_hold_policy("kind: ResourceList\n"));
+    // Escapes that spell a kind, in YAML and JSON strings, and an escaped
+    // line break inside a name.
+    assert!(may_hold_policy("kind: \"Sidecar\\x53et\"\n"));
+    assert!(may_hold_policy("{\"kind\": \"Controller\\u0052evision\"}"));
+    assert!(may_hold_policy(
+        "metadata:\n  name: \"kruise-\\\n    configuration\"\n"
+    ));
+    // Escapes that spell nothing of the kind, whether the parser is asked
+    // (a letter) or not (a tab, a quote, a digit, an escaped backslash).
+    assert!(!may_hold_policy(
+        "kind: ConfigMap\ndata:\n  re: \"a\\\\d\\tb\\\"\\x35\"\n"
+    ));
+    assert!(!may_hold_policy("kind: ConfigMap\ndata:\n  a: \"\\x41\"\n"));
+    // An escape not understood may spell anything: the parser decides,
+    // and text it stops on is parsed in full, to report it.
+    assert!(may_hold_policy("a: \"\\x4\n"));
+    // An escape no word has is no reason to parse (pass 2 reports it).
+    assert!(!may_hold_policy("a: \"\\q\"\n"));
 }
 
 #[test]
@@ -427,6 +451,19 @@ fn a_syntax_error_without_policy_words_beats_a_refused_sidecarset() {
     );
     let ran = both(&args(&["-f", &f]));
     assert_eq!(ran.status, 2, "{ran:?}");
+    // An escape YAML does not have, in a chunk pass 1 does not parse.
+    let escape = dir.file(
+        "escape.yaml",
+        &format!(
+            "{refused}---\n{}",
+            deployment("web").replace("image: nginx", "image: \"ngi\\qnx\"")
+        ),
+    );
+    let ran = both(&args(&["-f", &escape]));
+    assert!(
+        error_of(&ran).starts_with(&format!("{escape}:27:16:")),
+        "{ran:?}"
+    );
     let only_admission = dir.file("ok.yaml", &format!("{refused}---\n{}", deployment("web")));
     let ran = both(&args(&["-f", &only_admission]));
     assert_eq!(ran.status, 1);

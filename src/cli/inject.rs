@@ -8,7 +8,7 @@ use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
 use crate::policy::Policy;
 use crate::source::SourceFile;
-use crate::stream::{ChunkId, Stream};
+use crate::stream::{ChunkId, Gathered, Stream};
 use crate::workload::WorkloadKind;
 use std::io::Write;
 
@@ -40,17 +40,13 @@ pub struct Done {
 
 /// `inject` writing its result to `out`: a refusal leaves it untouched.
 pub fn execute(args: &InjectArgs, engine: Engine, out: &mut impl Write) -> Result<Done, CliError> {
-    let named = input::read_named(&args.input)?;
-    // Read now, reported where reading everything first reports it: after
-    // the errors of the `-f` inputs.
-    let policy = input::read_policy(&args.input.sidecarsets, args.input.recursive);
     if engine == Engine::InMemory || args.output != InjectOutput::Yaml {
-        return in_memory(args, load(named, policy)?, out);
+        return in_memory(args, input::load(&args.input)?, out);
     }
-    streaming(args, named, policy, out)
+    streaming(args, out)
 }
 
-/// Parses and classifies read inputs as `input::load` does.
+/// Parses and classifies read inputs in the order `input::load` does.
 fn load(
     named: Vec<SourceFile>,
     policy: Result<Vec<SourceFile>, CliError>,
@@ -107,18 +103,24 @@ fn in_memory(
 /// `-o yaml` one document at a time: the policy first (pass 1), then each
 /// echoed chunk parsed, injected, written to the buffer and dropped (pass
 /// 2). The output is buffered whole, so a refusal still leaves stdout empty.
-fn streaming(
-    args: &InjectArgs,
-    named: Vec<SourceFile>,
-    policy: Result<Vec<SourceFile>, CliError>,
-    out: &mut impl Write,
-) -> Result<Done, CliError> {
-    let (policy_files, policy_unread) = match policy {
-        Ok(files) => (files, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    let mut stream = Stream::new(named, policy_files);
-    let gathered = stream.gather();
+fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> {
+    let mut stream = Stream::new(input::read_named(&args.input)?);
+    let mut gathered = stream.gather();
+    // Policy files are read once the `-f` inputs are known to parse, as
+    // `input::load` reads them (here: those chunks that can hold policy).
+    let mut policy_unread = None;
+    if let Ok(echoed) = gathered {
+        match input::read_policy(&args.input.sidecarsets, args.input.recursive) {
+            Ok(files) => {
+                stream.add_policy(files);
+                gathered = stream.gather().map(|policy| Gathered {
+                    parsed: echoed.parsed + policy.parsed,
+                    resource_list: echoed.resource_list,
+                });
+            }
+            Err(e) => policy_unread = Some(e),
+        }
+    }
     if gathered.as_ref().is_ok_and(|g| g.resource_list) {
         // Maybe a KRM function's input: decided, and run, as before.
         let (named, policy) = stream.into_files();
