@@ -221,35 +221,72 @@ pub struct Inputs {
 impl Inputs {
     /// Parses and classifies `file`; `policy_only` marks `--sidecarset` input.
     pub fn add(&mut self, file: SourceFile, policy_only: bool) -> Result<(), InputError> {
-        let file_idx = self.files.len();
-        let parsed = crate::reader::parse_stream(&file.text).map_err(|e| {
-            InputError::new(
-                Location {
-                    file: file.name.clone(),
-                    line: e.line,
-                    column: e.column,
-                },
-                e.message,
-                Some(&file),
-            )
-        })?;
-        self.files.push(file);
+        let parsed = crate::reader::parse_stream(&file.text).map_err(|e| parse_error(&file, e))?;
+        let file_idx = self.add_file(file);
         for chunk in parsed {
-            let doc_idx = self.docs.len();
-            let doc = Document {
-                file: file_idx,
-                range: chunk.range,
-                line: chunk.line,
-                format: chunk.format,
-                value: chunk.value,
-                positions: chunk.positions,
-                policy_only,
-                original: None,
-            };
-            self.docs.push(doc);
-            self.classify(doc_idx, policy_only)?;
+            self.add_chunk(file_idx, chunk, policy_only)?;
         }
         Ok(())
+    }
+
+    /// Holds `file` without parsing it, for [`Inputs::add_chunk`]; returns
+    /// its index in [`Inputs::files`].
+    pub fn add_file(&mut self, file: SourceFile) -> usize {
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
+    /// Adds and classifies one parsed chunk of file `file_idx`.
+    pub fn add_chunk(
+        &mut self,
+        file_idx: usize,
+        chunk: crate::reader::Chunk,
+        policy_only: bool,
+    ) -> Result<(), InputError> {
+        let doc_idx = self.docs.len();
+        self.docs.push(Document {
+            file: file_idx,
+            range: chunk.range,
+            line: chunk.line,
+            format: chunk.format,
+            value: chunk.value,
+            positions: chunk.positions,
+            policy_only,
+            original: None,
+        });
+        self.classify(doc_idx, policy_only)
+    }
+
+    /// Parses the chunk `span` of file `file_idx` and adds it as
+    /// [`Inputs::add_chunk`] does: the unit of work of a streaming run.
+    pub fn parse_chunk(
+        &mut self,
+        file_idx: usize,
+        span: &crate::reader::Span,
+        policy_only: bool,
+    ) -> Result<(), InputError> {
+        let file = &self.files[file_idx];
+        let chunk =
+            crate::reader::parse_chunk(&file.text, span).map_err(|e| parse_error(file, e))?;
+        self.add_chunk(file_idx, chunk, policy_only)
+    }
+
+    /// Forgets every document and resource, keeping the files: a streaming
+    /// run holds one document at a time.
+    pub fn clear_documents(&mut self) {
+        self.docs.clear();
+        self.resources.clear();
+    }
+
+    /// Forgets the last document and its resources.
+    pub fn pop_document(&mut self) {
+        let Some(doc) = self.docs.len().checked_sub(1) else {
+            return;
+        };
+        while self.resources.last().is_some_and(|r| r.doc == doc) {
+            self.resources.pop();
+        }
+        self.docs.pop();
     }
 
     fn classify(&mut self, doc_idx: usize, policy_only: bool) -> Result<(), InputError> {
@@ -444,6 +481,19 @@ impl Inputs {
     pub fn of_class(&self, class: Class) -> impl Iterator<Item = &Resource> {
         self.resources.iter().filter(move |r| r.class == class)
     }
+}
+
+/// A syntax error of `file`, located.
+pub fn parse_error(file: &SourceFile, e: crate::reader::ParseError) -> InputError {
+    InputError::new(
+        Location {
+            file: file.name.clone(),
+            line: e.line,
+            column: e.column,
+        },
+        e.message,
+        Some(file),
+    )
 }
 
 /// `Kind/namespace/name`, or `Kind/name` when the object has no namespace.

@@ -32,6 +32,7 @@ pub mod quantity;
 pub mod reader;
 pub mod selector;
 pub mod source;
+pub mod stream;
 pub mod value;
 pub mod whatif;
 pub mod workload;

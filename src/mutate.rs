@@ -65,6 +65,19 @@ pub struct Outcome {
     pub templates: Vec<TemplateResult>,
 }
 
+/// The webhook's view of the cluster in a run.
+pub fn context<'a>(policy: &'a Policy, settings: &'a Settings) -> inject::Context<'a> {
+    inject::Context {
+        sidecar_sets: &policy.sidecar_sets,
+        namespaces: &policy.namespaces,
+        controller_revisions: &policy.controller_revisions,
+        gates: &settings.gates,
+        now: settings.now,
+        seed: settings.seed,
+        namespace: &settings.namespace,
+    }
+}
+
 /// Injects every echoed Pod and workload template of `inputs` in place,
 /// once every one of them is known to be an object the API server accepts.
 pub fn inject_all(
@@ -74,20 +87,54 @@ pub fn inject_all(
 ) -> Result<Outcome, Error> {
     crate::decode::check_resources(inputs, inputs.resources.iter().filter(|r| !r.policy_only))
         .map_err(Error::Undecodable)?;
-    let ctx = inject::Context {
-        sidecar_sets: &policy.sidecar_sets,
-        namespaces: &policy.namespaces,
-        controller_revisions: &policy.controller_revisions,
-        gates: &settings.gates,
-        now: settings.now,
-        seed: settings.seed,
-        namespace: &settings.namespace,
-    };
+    let ctx = context(policy, settings);
     let mut outcome = Outcome {
         changed_docs: vec![false; inputs.docs.len()],
         templates: Vec::new(),
     };
-    for idx in 0..inputs.resources.len() {
+    inject_resources(
+        inputs,
+        0..inputs.resources.len(),
+        &ctx,
+        settings,
+        &mut outcome,
+    )?;
+    Ok(outcome)
+}
+
+/// [`inject_all`] over the echoed resources of document `doc` alone (a
+/// streaming run holds one document at a time): its workloads are checked,
+/// then injected.
+pub fn inject_document(
+    inputs: &mut Inputs,
+    doc: usize,
+    ctx: &inject::Context,
+    settings: &Settings,
+    outcome: &mut Outcome,
+) -> Result<(), Error> {
+    // Resources are stored in document order.
+    let start = inputs.resources.partition_point(|r| r.doc < doc);
+    let end = inputs.resources.partition_point(|r| r.doc <= doc);
+    crate::decode::check_resources(
+        inputs,
+        inputs.resources[start..end]
+            .iter()
+            .filter(|r| !r.policy_only),
+    )
+    .map_err(Error::Undecodable)?;
+    inject_resources(inputs, start..end, ctx, settings, outcome)
+}
+
+/// The pod webhook over the resources `range` of `inputs`, in order, each
+/// already known to decode.
+fn inject_resources(
+    inputs: &mut Inputs,
+    range: std::ops::Range<usize>,
+    ctx: &inject::Context,
+    settings: &Settings,
+    outcome: &mut Outcome,
+) -> Result<(), Error> {
+    for idx in range {
         let r = inputs.resources[idx].clone();
         let Class::Workload(kind) = r.class else {
             continue;
@@ -111,7 +158,7 @@ pub fn inject_all(
                 let Some(pod) = inputs.value_mut(&r) else {
                     continue;
                 };
-                let report = inject::inject_pod(pod, &ctx).map_err(refuse)?;
+                let report = inject::inject_pod(pod, ctx).map_err(refuse)?;
                 let changed = inputs.value(&r) != inputs.original(&r);
                 (report, changed)
             } else {
@@ -125,7 +172,7 @@ pub fn inject_all(
                             path: Some(site.path.clone().join(&e.path)),
                         })
                     })?;
-                let mut report = inject::inject_pod(&mut pod, &ctx).map_err(refuse)?;
+                let mut report = inject::inject_pod(&mut pod, ctx).map_err(refuse)?;
                 report
                     .warnings
                     .extend(template_warnings(kind, workload_value, &pod));
@@ -140,6 +187,9 @@ pub fn inject_all(
                 (report, changed)
             };
             if changed {
+                if outcome.changed_docs.len() <= r.doc {
+                    outcome.changed_docs.resize(r.doc + 1, false);
+                }
                 outcome.changed_docs[r.doc] = true;
             }
             outcome.templates.push(TemplateResult {
@@ -153,7 +203,7 @@ pub fn inject_all(
             });
         }
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// What a template cannot show exactly of the pods made from it.

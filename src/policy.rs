@@ -47,6 +47,30 @@ impl Policy {
     }
 }
 
+/// The words a resource [`needed`] shows in its text, as a scalar of its
+/// own (its kind or, for the kruise-configuration ConfigMap, its name).
+pub const WORDS: [&str; 4] = [
+    "SidecarSet",
+    "Namespace",
+    "ControllerRevision",
+    "kruise-configuration",
+];
+
+/// Whether a resource is read as policy, or as context by the validating
+/// webhook (the `kruise-configuration` ConfigMap, here by kind and name
+/// alone, a superset of what the webhook takes).
+pub fn needed(class: Class, v: &Value) -> bool {
+    match class {
+        Class::SidecarSet | Class::Namespace | Class::ControllerRevision => true,
+        Class::Other => {
+            v.get("kind").and_then(Value::as_str) == Some("ConfigMap")
+                && v.pointer("/metadata/name").and_then(Value::as_str)
+                    == Some("kruise-configuration")
+        }
+        Class::Workload(_) => false,
+    }
+}
+
 /// A SidecarSet as the cluster holds it. Recorded hash annotations (from
 /// `kubectl get -o yaml`) are what pods are compared with, so they are kept;
 /// missing ones are computed as the mutating webhook would.

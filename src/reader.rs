@@ -66,28 +66,100 @@ impl Positions {
     }
 }
 
-/// Splits `text` as kubectl does and parses every document.
-pub fn parse_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
+/// One chunk of a stream as the split finds it, not parsed yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Exact bytes of the chunk, separator line included.
+    pub range: Range<usize>,
+    /// 1-based line where the chunk starts.
+    pub line: usize,
+    pub format: Format,
+}
+
+/// The chunks of `text` as kubectl splits them, without parsing any: the
+/// chunks before the first syntax error of a JSON stream, and that error.
+/// Parsing them in order and then reporting the error gives the errors in
+/// the order [`parse_stream`] reports them.
+pub fn split_stream(text: &str) -> (Vec<Span>, Option<ParseError>) {
     let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if first.starts_with('{') || first.starts_with('[') {
-        return parse_json_stream(text);
+        return split_json_stream(text);
     }
-    let mut chunks = Vec::new();
+    let mut spans = Vec::new();
     let mut start = 0usize;
     let mut chunk_line = 1usize;
     let mut offset = 0usize;
     for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
         if line.starts_with("---") && offset > start {
-            chunks.push(parse_yaml_chunk(text, start..offset, chunk_line)?);
+            spans.push(yaml_span(start..offset, chunk_line));
             start = offset;
             chunk_line = line_no;
         }
         offset += line.len();
     }
-    if offset > start || chunks.is_empty() {
-        chunks.push(parse_yaml_chunk(text, start..offset, chunk_line)?);
+    if offset > start || spans.is_empty() {
+        spans.push(yaml_span(start..offset, chunk_line));
     }
-    Ok(chunks)
+    (spans, None)
+}
+
+fn yaml_span(range: Range<usize>, line: usize) -> Span {
+    Span {
+        range,
+        line,
+        format: Format::Yaml,
+    }
+}
+
+/// Splits `text` as kubectl does and parses every document.
+pub fn parse_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
+    let (spans, error) = split_stream(text);
+    let mut chunks = Vec::with_capacity(spans.len());
+    for span in &spans {
+        chunks.push(parse_chunk(text, span)?);
+    }
+    match error {
+        Some(e) => Err(e),
+        None => Ok(chunks),
+    }
+}
+
+/// Parses one chunk of `text` found by [`split_stream`]; positions and
+/// errors are in lines of the whole text.
+pub fn parse_chunk(text: &str, span: &Span) -> Result<Chunk, ParseError> {
+    let mut parsed = span.range.clone();
+    if span.format == Format::Json {
+        // The last chunk of a JSON stream holds the trailing whitespace, but
+        // only the value is parsed (as JSON, not as YAML blank lines).
+        let body = &text[parsed.clone()];
+        parsed.end = parsed.start + body.trim_end_matches([' ', '\t', '\n', '\r']).len();
+    }
+    // JSON is YAML: the YAML layer parses JSON chunks too, for positions.
+    let mut chunk = parse_yaml_chunk(text, parsed, span.line)?;
+    chunk.range = span.range.clone();
+    chunk.format = span.format;
+    Ok(chunk)
+}
+
+/// Whether a scalar of the document `chunk` (a key or a value, escapes
+/// decoded and lines folded, as the parser reads it) contains one of
+/// `words`: found from the parser's events alone, without building the
+/// document. A chunk the parser stops on counts as containing them (only a
+/// full parse reports its error).
+pub fn scalars_contain(chunk: &str, words: &[&str]) -> bool {
+    let mut events = saphyr_parser::Parser::new_from_str(chunk);
+    loop {
+        match events.next_event() {
+            None | Some(Ok((saphyr_parser::Event::StreamEnd, _))) => return false,
+            Some(Err(_)) => return true,
+            Some(Ok((saphyr_parser::Event::Scalar(value, ..), _))) => {
+                if words.iter().any(|w| value.contains(w)) {
+                    return true;
+                }
+            }
+            Some(Ok(_)) => {}
+        }
+    }
 }
 
 fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
@@ -133,9 +205,9 @@ fn shift(p: &mut PosNode, by: usize) {
     }
 }
 
-/// A JSON stream: one or more concatenated JSON values. Each is parsed by the
-/// YAML layer too (JSON is YAML), which gives node positions.
-fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
+/// A JSON stream: one or more concatenated JSON values, delimited by
+/// serde_json (the YAML layer then parses each, for node positions).
+fn split_json_stream(text: &str) -> (Vec<Span>, Option<ParseError>) {
     let mut chunks = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
     let mut start = 0usize;
@@ -147,7 +219,7 @@ fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
             None => break,
             Some(Ok(_)) => {
                 let end = stream.byte_offset();
-                chunks.push(json_chunk(text, start..end, line)?);
+                chunks.push(json_span(start..end, line));
                 line += text.as_bytes()[start..end]
                     .iter()
                     .filter(|&&b| b == b'\n')
@@ -155,11 +227,12 @@ fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
                 start = end;
             }
             Some(Err(e)) => {
-                return Err(ParseError {
+                let error = ParseError {
                     line: e.line(),
                     column: e.column(),
                     message: strip_position(&e.to_string()),
-                })
+                };
+                return (chunks, Some(error));
             }
         }
     }
@@ -167,13 +240,15 @@ fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
         // Trailing whitespace belongs to the last chunk, so ranges cover the text.
         last.range.end = text.len();
     }
-    Ok(chunks)
+    (chunks, None)
 }
 
-fn json_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
-    let mut chunk = parse_yaml_chunk(text, range, line)?;
-    chunk.format = Format::Json;
-    Ok(chunk)
+fn json_span(range: Range<usize>, line: usize) -> Span {
+    Span {
+        range,
+        line,
+        format: Format::Json,
+    }
 }
 
 /// serde_json appends "at line L column C", which the caller reports itself.
@@ -205,6 +280,21 @@ mod tests {
         assert_eq!(chunks[1].positions.locate(&p), Some((5, 10)));
         let missing = JsonPath::keys(&["b", "nope", "x"]);
         assert_eq!(chunks[1].positions.locate(&missing), Some((4, 1)));
+    }
+
+    #[test]
+    fn scalars_are_read_with_their_escapes() {
+        let words = ["kruise-configuration", "SidecarSet"];
+        for (text, found) in [
+            ("name: \"kruise-\\\n    configuration\"\n", true),
+            ("kind: \"Sidecar\\x53et\"\n", true),
+            ("{\"kind\": \"Sidecar\\u0053et\"}", true),
+            ("kind: 'Sidecar\\x53et'\n", false),
+            ("kind: \"Sidecar\\x20Set\"\n", false),
+            ("a: \"\\q\"\n", true),
+        ] {
+            assert_eq!(scalars_contain(text, &words), found, "{text:?}");
+        }
     }
 
     #[test]

@@ -7,13 +7,72 @@ use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
 use crate::policy::Policy;
+use crate::source::SourceFile;
+use crate::stream::{ChunkId, Gathered, Stream};
 use crate::workload::WorkloadKind;
 use std::io::Write;
 
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
-    let mut inputs = input::load(&args.input)?;
+    let done = execute(args, Engine::Streaming, out)?;
+    if !done.summary.is_empty() {
+        eprint!("{}", done.summary);
+    }
+    Ok(done.status)
+}
+
+/// How `inject` holds its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// One document at a time (`crate::stream`), for `-o yaml`; the other
+    /// outputs are built whole and are read whole.
+    Streaming,
+    /// Every document parsed before any is judged.
+    InMemory,
+}
+
+/// What a run that did not fail leaves besides its standard output.
+#[derive(Debug)]
+pub struct Done {
+    pub status: u8,
+    /// The per-workload summary for standard error (empty with `-q`).
+    pub summary: String,
+}
+
+/// `inject` writing its result to `out`: a refusal leaves it untouched.
+pub fn execute(args: &InjectArgs, engine: Engine, out: &mut impl Write) -> Result<Done, CliError> {
+    if engine == Engine::InMemory || args.output != InjectOutput::Yaml {
+        return in_memory(args, input::load(&args.input)?, out);
+    }
+    streaming(args, out)
+}
+
+/// Parses and classifies read inputs in the order `input::load` does.
+fn load(
+    named: Vec<SourceFile>,
+    policy: Result<Vec<SourceFile>, CliError>,
+) -> Result<Inputs, CliError> {
+    let mut inputs = Inputs::default();
+    for file in named {
+        inputs.add(file, false)?;
+    }
+    for file in policy? {
+        inputs.add(file, true)?;
+    }
+    Ok(inputs)
+}
+
+/// Every document parsed and injected, then written.
+fn in_memory(
+    args: &InjectArgs,
+    mut inputs: Inputs,
+    out: &mut impl Write,
+) -> Result<Done, CliError> {
     if let Some(list) = super::krm::resource_list(&inputs) {
-        return super::krm::inject(args, inputs, list, out);
+        let status = super::krm::inject(args, inputs, list, out)?;
+        return Ok(Done {
+            status,
+            summary: String::new(),
+        });
     }
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
     admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
@@ -30,13 +89,104 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
         InjectOutput::JsonPatch => write_patches(&inputs, &outcome.changed_docs, &mut buf)?,
     }
     out.write_all(&buf)?;
-    if !args.quiet {
-        eprint!("{}", summary(&outcome));
-    }
+    let summary = if args.quiet {
+        String::new()
+    } else {
+        summary(&outcome)
+    };
     // The process ends here: freeing every parsed document one by one costs
     // a sixth of a run over thousands of workloads for nothing.
     std::mem::forget(inputs);
-    Ok(0)
+    Ok(Done { status: 0, summary })
+}
+
+/// `-o yaml` one document at a time: the policy first (pass 1), then each
+/// echoed chunk parsed, injected, written to the buffer and dropped (pass
+/// 2). The output is buffered whole, so a refusal still leaves stdout empty.
+fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> {
+    let mut stream = Stream::new(input::read_named(&args.input)?);
+    let mut gathered = stream.gather();
+    // Policy files are read once the `-f` inputs are known to parse, as
+    // `input::load` reads them (here: those chunks that can hold policy).
+    let mut policy_unread = None;
+    if let Ok(echoed) = gathered {
+        match input::read_policy(&args.input.sidecarsets, args.input.recursive) {
+            Ok(files) => {
+                stream.add_policy(files);
+                gathered = stream.gather().map(|policy| Gathered {
+                    parsed: echoed.parsed + policy.parsed,
+                    resource_list: echoed.resource_list,
+                });
+            }
+            Err(e) => policy_unread = Some(e),
+        }
+    }
+    if gathered.as_ref().is_ok_and(|g| g.resource_list) {
+        // Maybe a KRM function's input: decided, and run, as before.
+        let (named, policy) = stream.into_files();
+        let policy = policy_unread.map_or(Ok(policy), Err);
+        return in_memory(args, load(named, policy)?, out);
+    }
+    // Every echoed chunk parses before anything else is judged: an error
+    // found so far stands only if none of them comes before it.
+    let judged = match (gathered, policy_unread) {
+        (Err(e), _) => Err(CliError::Input(e)),
+        (Ok(_), Some(e)) => Err(e),
+        (Ok(_), None) => judge(args, &stream.inputs),
+    };
+    let (policy, settings) = match judged {
+        Ok(judged) => judged,
+        Err(e) => return Err(stream.earlier_error(None, false).map_or(e, CliError::Input)),
+    };
+    stream.inputs.clear_documents();
+    let ctx = mutate::context(&policy, &settings);
+    let mut buf = Vec::new();
+    let mut summary_text = String::new();
+    let mut writer = output::YamlStream::new(stream.all_json());
+    for file in 0..stream.echoed_files() {
+        for chunk in 0..stream.chunks(file) {
+            let id = ChunkId { file, chunk };
+            // The first error of all: every chunk before it parsed, and policy follows.
+            stream.read(id)?;
+            let mut outcome = mutate::Outcome::default();
+            if let Err(e) =
+                mutate::inject_document(&mut stream.inputs, 0, &ctx, &settings, &mut outcome)
+            {
+                // Every workload decodes before any pod is injected.
+                let refused = matches!(e, mutate::Error::Refused(_));
+                return Err(stream
+                    .earlier_error(Some(id), refused)
+                    .map_or_else(|| engine_error(e), CliError::Input));
+            }
+            if let Some(doc) = stream.inputs.docs.first() {
+                let changed = outcome.changed_docs.first().copied().unwrap_or(false);
+                writer.write(stream.text(id), doc, changed, &mut buf)?;
+            }
+            if !args.quiet {
+                summary_text.push_str(&summary(&outcome));
+            }
+        }
+        if let Some(e) = stream.split_error(file) {
+            return Err(CliError::Input(e));
+        }
+    }
+    stream.inputs.clear_documents();
+    writer.finish(&mut buf)?;
+    out.write_all(&buf)?;
+    Ok(Done {
+        status: 0,
+        summary: summary_text,
+    })
+}
+
+/// The policy of `inputs` once the validating webhook admits it, and the
+/// engine settings: what reading everything first checks between parsing
+/// and injecting, in its order.
+fn judge(args: &InjectArgs, inputs: &Inputs) -> Result<(Policy, mutate::Settings), CliError> {
+    let policy = Policy::collect(inputs).map_err(CliError::Inputs)?;
+    admit(inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
+    let settings = super::settings(&args.engine)?;
+    Ok((policy, settings))
 }
 
 /// `-o json` shows objects as the API server returns them after CREATE: a

@@ -4,13 +4,22 @@ use super::args::{EngineArgs, InputArgs};
 use super::error::CliError;
 use crate::document::Inputs;
 use crate::features::FeatureGates;
-use crate::source::{self, PathOrStdin};
+use crate::source::{self, PathOrStdin, SourceFile};
 use std::io::IsTerminal;
 
 /// Reads `-f` inputs (stdin when none is named and it is not a terminal) and
 /// `--sidecarset` policy files.
 pub fn load(args: &InputArgs) -> Result<Inputs, CliError> {
     let mut inputs = Inputs::default();
+    for file in read_named(args)? {
+        inputs.add(file, false)?;
+    }
+    load_policy(&mut inputs, &args.sidecarsets, args.recursive)?;
+    Ok(inputs)
+}
+
+/// The `-f` inputs of [`load`], read but not parsed.
+pub fn read_named(args: &InputArgs) -> Result<Vec<SourceFile>, CliError> {
     let mut named = source::expand(&args.filenames, args.recursive)?;
     if named.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -24,23 +33,24 @@ pub fn load(args: &InputArgs) -> Result<Inputs, CliError> {
             named.push(PathOrStdin::Stdin);
         }
     }
-    for file in source::read_all(&named)? {
-        inputs.add(file, false)?;
-    }
-    load_policy(&mut inputs, &args.sidecarsets, args.recursive)?;
-    Ok(inputs)
+    Ok(source::read_all(&named)?)
 }
 
 /// Adds policy-only inputs (never echoed).
 pub fn load_policy(inputs: &mut Inputs, paths: &[String], recursive: bool) -> Result<(), CliError> {
+    for file in read_policy(paths, recursive)? {
+        inputs.add(file, true)?;
+    }
+    Ok(())
+}
+
+/// The policy-only inputs of [`load_policy`], read but not parsed.
+pub fn read_policy(paths: &[String], recursive: bool) -> Result<Vec<SourceFile>, CliError> {
     let expanded = source::expand(
         paths,
         recursive || paths.iter().any(|p| std::path::Path::new(p).is_dir()),
     )?;
-    for file in source::read_all(&expanded)? {
-        inputs.add(file, true)?;
-    }
-    Ok(())
+    Ok(source::read_all(&expanded)?)
 }
 
 /// Loads a separate set of inputs (e.g. `--from`), all policy.

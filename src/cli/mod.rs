@@ -7,7 +7,7 @@ mod diff;
 pub mod error;
 mod explain;
 mod hash;
-mod inject;
+pub mod inject;
 pub mod input;
 mod krm;
 mod lint;

@@ -18,15 +18,54 @@ pub fn write_yaml_stream(
     let echoed: Vec<usize> = (0..inputs.docs.len())
         .filter(|&i| !is_policy_doc(inputs, i))
         .collect();
-    let all_json = echoed
-        .iter()
-        .all(|&i| inputs.docs[i].format == Format::Json);
-    let mut need_newline = false;
-    for (n, &i) in echoed.iter().enumerate() {
+    let mut writer = YamlStream::new(
+        echoed
+            .iter()
+            .all(|&i| inputs.docs[i].format == Format::Json),
+    );
+    for &i in &echoed {
         let doc = &inputs.docs[i];
         let text = &inputs.files[doc.file].text[doc.range.clone()];
+        writer.write(text, doc, changed.get(i).copied().unwrap_or(false), out)?;
+    }
+    writer.finish(out)
+}
+
+/// The state of [`write_yaml_stream`] between documents, so that documents
+/// can be written one at a time as they are produced.
+#[derive(Debug)]
+pub struct YamlStream {
+    /// Every echoed document is JSON: the output stays a JSON stream.
+    all_json: bool,
+    /// Documents written so far.
+    written: usize,
+    need_newline: bool,
+}
+
+impl YamlStream {
+    /// `all_json`: whether every document that will be written is JSON.
+    pub fn new(all_json: bool) -> Self {
+        YamlStream {
+            all_json,
+            written: 0,
+            need_newline: false,
+        }
+    }
+
+    /// Writes the next echoed document: `text` is its chunk of input,
+    /// rewritten where `changed`.
+    pub fn write(
+        &mut self,
+        text: &str,
+        doc: &Document,
+        changed: bool,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let all_json = self.all_json;
+        let n = self.written;
+        self.written += 1;
         // A JSON stream's line breaks lead the document after them.
-        if need_newline && !text.starts_with(['\n', '\r']) {
+        if self.need_newline && !text.starts_with(['\n', '\r']) {
             out.write_all(b"\n")?;
         }
         // Documents from different files, or after a skipped one, need a
@@ -40,18 +79,23 @@ pub fn write_yaml_stream(
                 b"---\n"
             })?;
         }
-        let body = if changed.get(i).copied().unwrap_or(false) {
+        let body = if changed {
             std::borrow::Cow::Owned(changed_text(text, doc))
         } else {
             std::borrow::Cow::Borrowed(text)
         };
         out.write_all(body.as_bytes())?;
-        need_newline = !body.is_empty() && !body.ends_with('\n');
+        self.need_newline = !body.is_empty() && !body.ends_with('\n');
+        Ok(())
     }
-    if need_newline {
-        out.write_all(b"\n")?;
+
+    /// Ends the stream with a line break where the last document had none.
+    pub fn finish(self, out: &mut impl Write) -> std::io::Result<()> {
+        if self.need_newline {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The text of a changed document: its original text with the changed
