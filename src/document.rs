@@ -8,6 +8,7 @@
 
 use crate::path::{FieldError, JsonPath};
 use crate::source::SourceFile;
+pub use crate::source::{caret_padding, one_diagnostic, printable_line, InputError, Location};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::ops::Range;
@@ -34,12 +35,7 @@ impl Class {
     }
 }
 
-/// The text form a document was written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Yaml,
-    Json,
-}
+pub use crate::reader::Format;
 
 /// One chunk of one input.
 #[derive(Debug)]
@@ -75,140 +71,6 @@ pub struct Resource {
     /// Read only as policy (`--sidecarset`), never echoed.
     pub policy_only: bool,
 }
-
-/// A resolved position.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl std::fmt::Display for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
-
-/// Input that cannot be read or parsed: exit status 2.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    pub location: Location,
-    pub message: String,
-    /// The input line the error points at, shown under the message.
-    pub source_line: Option<String>,
-}
-
-impl InputError {
-    fn new(location: Location, message: String, file: Option<&SourceFile>) -> Self {
-        let source_line = file.and_then(|f| line_of(f, location.line));
-        InputError {
-            location,
-            message,
-            source_line,
-        }
-    }
-
-    /// An error whose line the caller has already cut out (e.g. from bytes
-    /// that are not all text).
-    pub fn with_source_line(
-        location: Location,
-        message: String,
-        source_line: Option<String>,
-    ) -> Self {
-        InputError {
-            location,
-            message,
-            source_line,
-        }
-    }
-}
-
-/// Line `n` (1-based) of `file`, without its line break. The file's line
-/// index makes this cheap, so commands that collect an error per object of
-/// a large stream stay linear.
-fn line_of(file: &SourceFile, n: usize) -> Option<String> {
-    file.line(n).map(str::to_string)
-}
-
-/// How far continuation lines of a message are indented.
-const CONTINUATION: &str = "    ";
-
-/// `message` as one diagnostic: a wrapped library error (the regex crate's,
-/// serde's) brings its own line breaks, and a continuation line such as the
-/// regex crate's `error: unclosed character class` would otherwise read as
-/// a second error to anything that counts `error:` lines. Continuation
-/// lines are indented under the first; blank ones are dropped.
-pub fn one_diagnostic(message: &str) -> std::borrow::Cow<'_, str> {
-    if !message.contains(['\n', '\r']) {
-        return message.into();
-    }
-    let mut lines = message.lines().map(|l| l.trim_end_matches('\r'));
-    let mut out = lines.next().unwrap_or_default().to_string();
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        out.push('\n');
-        out.push_str(CONTINUATION);
-        out.push_str(line);
-    }
-    out.into()
-}
-
-/// A source line as it can be shown on a terminal: control characters
-/// (a NUL, an escape) become their visible symbols (U+2400 block), tabs stay.
-pub fn printable_line(line: &str) -> std::borrow::Cow<'_, str> {
-    if !line.chars().any(|c| c.is_control() && c != '\t') {
-        return line.into();
-    }
-    line.chars()
-        .map(|c| match c {
-            '\t' => c,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-            '\u{7f}' => '\u{2421}',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect::<String>()
-        .into()
-}
-
-/// What goes before a caret so that it sits under the 1-based character
-/// `column` of `line` as a terminal draws it: tabs are copied (the line and
-/// the caret share the gutter width, so tab stops agree), wide characters
-/// (CJK, most emoji) take two cells, combining marks none.
-pub fn caret_padding(line: &str, column: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut pad = String::new();
-    for c in line.chars().take(column.saturating_sub(1)) {
-        if c == '\t' {
-            pad.push('\t');
-        } else {
-            pad.extend(std::iter::repeat_n(' ', c.width().unwrap_or(0)));
-        }
-    }
-    // A column past the end of the line (an error at the line break).
-    let missing = column
-        .saturating_sub(1)
-        .saturating_sub(line.chars().count());
-    pad.extend(std::iter::repeat_n(' ', missing));
-    pad
-}
-
-impl std::fmt::Display for InputError {
-    /// `file:line:col: message`, then the line with a caret under the column.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.location, one_diagnostic(&self.message))?;
-        if let Some(line) = &self.source_line {
-            let line = printable_line(line);
-            let num = self.location.line.to_string();
-            let pad = " ".repeat(num.len());
-            let caret = caret_padding(&line, self.location.column);
-            write!(f, "\n {pad} |\n {num} | {line}\n {pad} | {caret}^")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for InputError {}
 
 /// Everything read, in input order.
 #[derive(Debug, Default)]

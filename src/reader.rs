@@ -2,11 +2,17 @@
 //! and the positions of nodes for error messages. This is the seam between
 //! the YAML layer and the resource model.
 
-use crate::document::Format;
 use crate::path::{JsonPath, Seg};
 use crate::yaml::{PosChildren, PosNode};
 use serde_json::Value;
 use std::ops::Range;
+
+/// The text form a document was written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
 
 /// One parsed chunk of a stream.
 #[derive(Debug)]
