@@ -170,10 +170,30 @@ fn parse_json_stream(text: &str) -> Result<Vec<Chunk>, ParseError> {
     Ok(chunks)
 }
 
+/// A JSON value, read by the JSON parser into what the YAML layer would build.
 fn json_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
-    let mut chunk = parse_yaml_chunk(text, range, line)?;
-    chunk.format = Format::Json;
-    Ok(chunk)
+    let (value, root) =
+        crate::json::parse_value_at(&text[range.clone()], line).map_err(|e| ParseError {
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+    // `null` is an empty document, as in YAML: kubectl skips it.
+    let (value, root) = match value {
+        Value::Null => (None, None),
+        v => (Some(v), Some(root)),
+    };
+    Ok(Chunk {
+        range,
+        line,
+        format: Format::Json,
+        value,
+        positions: Positions {
+            root,
+            start_line: line,
+            unrepresentable: None,
+        },
+    })
 }
 
 /// serde_json appends "at line L column C", which the caller reports itself.
