@@ -24,6 +24,7 @@ pub mod decode;
 pub mod document;
 pub mod features;
 pub mod gojson;
+pub mod json;
 pub mod mutate;
 pub mod namespace;
 pub mod path;

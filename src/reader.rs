@@ -140,8 +140,11 @@ pub fn parse_chunk(text: &str, span: &Span) -> Result<Chunk, ParseError> {
         let body = &text[parsed.clone()];
         parsed.end = parsed.start + body.trim_end_matches([' ', '\t', '\n', '\r']).len();
     }
-    // JSON is YAML: the YAML layer parses JSON chunks too, for positions.
-    let mut chunk = parse_yaml_chunk(text, parsed, span.line)?;
+    let mut chunk = if span.format == Format::Json {
+        json_chunk(text, parsed, span.line)?
+    } else {
+        parse_yaml_chunk(text, parsed, span.line)?
+    };
     chunk.range = span.range.clone();
     chunk.format = span.format;
     Ok(chunk)
@@ -212,7 +215,7 @@ fn shift(p: &mut PosNode, by: usize) {
 }
 
 /// A JSON stream: one or more concatenated JSON values, delimited by
-/// serde_json (the YAML layer then parses each, for node positions).
+/// serde_json; each is then read by `json::parse_value_at`, for node positions).
 fn split_json_stream(text: &str) -> (Vec<Span>, Option<ParseError>) {
     let mut chunks = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
@@ -255,6 +258,32 @@ fn json_span(range: Range<usize>, line: usize) -> Span {
         line,
         format: Format::Json,
     }
+}
+
+/// A JSON value, read by the JSON parser into what the YAML layer would build.
+fn json_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
+    let (value, root) =
+        crate::json::parse_value_at(&text[range.clone()], line).map_err(|e| ParseError {
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+    // `null` is an empty document, as in YAML: kubectl skips it.
+    let (value, root) = match value {
+        Value::Null => (None, None),
+        v => (Some(v), Some(root)),
+    };
+    Ok(Chunk {
+        range,
+        line,
+        format: Format::Json,
+        value,
+        positions: Positions {
+            root,
+            start_line: line,
+            unrepresentable: None,
+        },
+    })
 }
 
 /// serde_json appends "at line L column C", which the caller reports itself.
