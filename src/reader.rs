@@ -215,7 +215,7 @@ fn shift(p: &mut PosNode, by: usize) {
 }
 
 /// A JSON stream: one or more concatenated JSON values, delimited by
-/// serde_json; each is then read by `json::parse_value_at`, for node positions).
+/// serde_json; each is then read by `json::parse_value_at`, for node positions.
 fn split_json_stream(text: &str) -> (Vec<Span>, Option<ParseError>) {
     let mut chunks = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
