@@ -6,18 +6,29 @@ use super::progress::Progress;
 use super::{input, output};
 use crate::decode;
 use crate::document::{Class, Inputs};
+use crate::plan::compact::CompactPods;
+use crate::plan::PodSource;
 use crate::policy::{self, Policy};
-use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use table::Style;
 
+mod live;
 mod table;
 
 pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let progress = Progress::new("plan");
     progress.stage("reading input");
-    let inputs = input::load(&args.input)?;
+    let what_if = !args.from.is_empty();
+    let (inputs, live_pods, undecodable) = if what_if {
+        (input::load(&args.input)?, CompactPods::default(), None)
+    } else {
+        // `-n` is checked after the input is read, as for --from; pods are
+        // never planned when it is refused.
+        let namespace = super::namespace(&args.engine).unwrap_or_default();
+        let live = live::load(&args.input, &namespace)?;
+        (live.inputs, live.pods, live.undecodable)
+    };
     let opts = crate::plan::Options {
         max_rounds: args.max_rounds,
         no_ready: args.no_ready,
@@ -28,18 +39,9 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         .of_class(Class::Namespace)
         .map(|r| inputs.value(r).clone())
         .collect();
-    let what_if = !args.from.is_empty();
-    let namespace = super::namespace(&args.engine)?;
-    let synthesized;
-    let live: Vec<std::borrow::Cow<'_, Value>> = if what_if {
-        Vec::new()
-    } else {
-        inputs
-            .of_class(Class::Workload(WorkloadKind::Pod))
-            .map(|r| with_namespace(inputs.value(r), &namespace))
-            .collect()
-    };
-    let pods: Vec<&Value> = if what_if {
+    super::namespace(&args.engine)?;
+    let synthesized: Vec<Value>;
+    let pods: &dyn PodSource = if what_if {
         // The current state is read once, for the webhook check and the pods.
         progress.stage("reading --from");
         let current = input::load_separate(&args.from)?;
@@ -49,11 +51,13 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         decode::check_resources(&inputs, inputs.resources.iter().filter(|r| !r.policy_only))?;
         progress.stage("building the workloads' pods");
         synthesized = synthesized_pods(args, &inputs, current)?;
-        synthesized.iter().collect()
+        &synthesized
     } else {
         admit(args, &inputs, None)?;
-        decode::check_resources(&inputs, inputs.of_class(Class::Workload(WorkloadKind::Pod)))?;
-        live.iter().map(|p| p.as_ref()).collect()
+        if let Some(e) = undecodable {
+            return Err(e.into());
+        }
+        &live_pods
     };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
@@ -79,7 +83,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
                 continue;
             }
         };
-        match crate::plan::plan(&ss, &pods, &namespaces, &opts) {
+        match crate::plan::plan_pods(&ss, pods, &namespaces, &opts) {
             Ok(p) => plans.push(p),
             Err(e) => errors.push(inputs.field_error(r, &e)),
         }
@@ -108,28 +112,24 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     }
     progress.finish();
     out.write_all(&buf)?;
-    // The process ends here: freeing every parsed pod one by one would cost
-    // a tenth of the run on 100,000 pods for nothing.
+    // The process ends here: freeing every parsed object one by one would
+    // cost time for nothing.
     drop(plans);
-    drop(pods);
-    std::mem::forget(live);
     std::mem::forget(inputs);
     Ok(0)
 }
 
 /// A live pod as the API server returns it: a pod given without a namespace
-/// is in the one of `-n`. Pods that name theirs are not copied.
-fn with_namespace<'a>(pod: &'a Value, namespace: &str) -> std::borrow::Cow<'a, Value> {
-    let own = crate::inject::matching::pod_namespace(pod, namespace);
+/// is in the one of `-n`.
+fn in_namespace(mut pod: Value, namespace: &str) -> Value {
+    let own = crate::inject::matching::pod_namespace(&pod, namespace).to_string();
     let named = pod.get("metadata").and_then(|m| m.get("namespace"));
-    if named.and_then(Value::as_str) == Some(own) {
-        return std::borrow::Cow::Borrowed(pod);
+    if named.and_then(Value::as_str) != Some(own.as_str()) {
+        if let Some(md) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
+            md.insert("namespace".into(), Value::String(own));
+        }
     }
-    let mut p = pod.clone();
-    if let Some(md) = p.get_mut("metadata").and_then(Value::as_object_mut) {
-        md.insert("namespace".into(), Value::String(own.to_string()));
-    }
-    std::borrow::Cow::Owned(p)
+    pod
 }
 
 /// `--partition`: an integer or a percentage, as the API takes it.
