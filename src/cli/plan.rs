@@ -6,59 +6,132 @@ use super::progress::Progress;
 use super::{input, output};
 use crate::decode;
 use crate::document::{Class, Inputs};
-use crate::plan::compact::CompactPods;
 use crate::plan::PodSource;
 use crate::policy::{self, Policy};
+use fast::Fast;
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use table::Style;
 
+mod fast;
 mod live;
 mod table;
 
 pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let progress = Progress::new("plan");
     progress.stage("reading input");
-    let what_if = !args.from.is_empty();
-    let (inputs, live_pods, undecodable) = if what_if {
-        (input::load(&args.input)?, CompactPods::default(), None)
+    let plans = if args.from.is_empty() {
+        live_plans(args, &progress)?
     } else {
-        // `-n` is checked after the input is read, as for --from; pods are
-        // never planned when it is refused.
-        let namespace = super::namespace(&args.engine).unwrap_or_default();
-        let live = live::load(&args.input, &namespace)?;
-        (live.inputs, live.pods, live.undecodable)
+        what_if_plans(args, &progress)?
     };
-    let opts = crate::plan::Options {
+    progress.stage("rendering");
+    let mut buf = Vec::new();
+    match args.output {
+        PlanOutput::Json => {
+            output::write_json_value(&serde_json::json!({ "plans": plans }), &mut buf)?;
+        }
+        PlanOutput::Yaml => buf.extend_from_slice(
+            crate::reader::emit_yaml(&serde_json::json!({ "plans": plans })).as_bytes(),
+        ),
+        PlanOutput::Table | PlanOutput::Wide => {
+            let style = Style {
+                color: args.color.enabled(std::io::stdout().is_terminal()),
+                all_pods: args.output == PlanOutput::Wide,
+            };
+            for p in &plans {
+                buf.extend_from_slice(table::render(p, &style).as_bytes());
+            }
+        }
+    }
+    progress.finish();
+    out.write_all(&buf)?;
+    Ok(0)
+}
+
+/// Plans over live pods (`kubectl get sidecarset,pods -o yaml`).
+fn live_plans(args: &PlanArgs, progress: &Progress) -> Result<Vec<crate::plan::Plan>, CliError> {
+    // `-n` is checked after the input is read, as with --from; pods are
+    // never planned when it is refused.
+    let namespace = super::namespace(&args.engine).unwrap_or_default();
+    let mut live = match fast::load(&args.input, &namespace)? {
+        Fast::Done(live) => live,
+        Fast::Exact(stdin) => live::load(&args.input, &namespace, stdin)?,
+    };
+    let plans = match plan_live(args, progress, &live) {
+        // The error points into the input, which was read without
+        // positions: read it again with them.
+        Err(e) if live.fast && !matches!(e, CliError::Usage(_) | CliError::Output(_)) => {
+            let stdin = live.take_stdin();
+            drop(live);
+            live = live::load(&args.input, &namespace, stdin)?;
+            plan_live(args, progress, &live)?
+        }
+        plans => plans?,
+    };
+    // The process ends here: freeing every object one by one costs time
+    // for nothing.
+    std::mem::forget(live);
+    Ok(plans)
+}
+
+fn plan_live(
+    args: &PlanArgs,
+    progress: &Progress,
+    live: &live::Live,
+) -> Result<Vec<crate::plan::Plan>, CliError> {
+    let opts = options(args)?;
+    super::namespace(&args.engine)?;
+    admit(args, &live.inputs, None)?;
+    if let Some(e) = &live.undecodable {
+        return Err(e.clone().into());
+    }
+    plan_each(args, progress, &live.inputs, &live.pods, &opts)
+}
+
+/// Plans of the SidecarSets being applied over the pods of the workloads
+/// as the `--from` SidecarSets injected them.
+fn what_if_plans(args: &PlanArgs, progress: &Progress) -> Result<Vec<crate::plan::Plan>, CliError> {
+    let inputs = input::load(&args.input)?;
+    let opts = options(args)?;
+    super::namespace(&args.engine)?;
+    // The current state is read once, for the webhook check and the pods.
+    progress.stage("reading --from");
+    let current = input::load_separate(&args.from)?;
+    // The SidecarSets being applied update the --from versions.
+    progress.stage("validating the SidecarSets");
+    admit(args, &inputs, Some(&current))?;
+    decode::check_resources(&inputs, inputs.resources.iter().filter(|r| !r.policy_only))?;
+    progress.stage("building the workloads' pods");
+    let pods = synthesized_pods(args, &inputs, current)?;
+    let plans = plan_each(args, progress, &inputs, &pods, &opts);
+    std::mem::forget(inputs);
+    std::mem::forget(pods);
+    plans
+}
+
+fn options(args: &PlanArgs) -> Result<crate::plan::Options, CliError> {
+    Ok(crate::plan::Options {
         max_rounds: args.max_rounds,
         no_ready: args.no_ready,
         now: super::now(&args.engine)?,
         partition: args.partition.as_deref().map(partition_value).transpose()?,
-    };
+    })
+}
+
+/// The plan of each SidecarSet of `inputs` over `pods`.
+fn plan_each(
+    args: &PlanArgs,
+    progress: &Progress,
+    inputs: &Inputs,
+    pods: &dyn PodSource,
+    opts: &crate::plan::Options,
+) -> Result<Vec<crate::plan::Plan>, CliError> {
+    let what_if = !args.from.is_empty();
     let namespaces: Vec<Value> = inputs
         .of_class(Class::Namespace)
         .map(|r| inputs.value(r).clone())
         .collect();
-    super::namespace(&args.engine)?;
-    let synthesized: Vec<Value>;
-    let pods: &dyn PodSource = if what_if {
-        // The current state is read once, for the webhook check and the pods.
-        progress.stage("reading --from");
-        let current = input::load_separate(&args.from)?;
-        // The SidecarSets being applied update the --from versions.
-        progress.stage("validating the SidecarSets");
-        admit(args, &inputs, Some(&current))?;
-        decode::check_resources(&inputs, inputs.resources.iter().filter(|r| !r.policy_only))?;
-        progress.stage("building the workloads' pods");
-        synthesized = synthesized_pods(args, &inputs, current)?;
-        &synthesized
-    } else {
-        admit(args, &inputs, None)?;
-        if let Some(e) = undecodable {
-            return Err(e.into());
-        }
-        &live_pods
-    };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     let count = inputs.of_class(Class::SidecarSet).count();
@@ -83,7 +156,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
                 continue;
             }
         };
-        match crate::plan::plan_pods(&ss, pods, &namespaces, &opts) {
+        match crate::plan::plan_pods(&ss, pods, &namespaces, opts) {
             Ok(p) => plans.push(p),
             Err(e) => errors.push(inputs.field_error(r, &e)),
         }
@@ -91,32 +164,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     if !errors.is_empty() {
         return Err(CliError::Inputs(errors));
     }
-    progress.stage("rendering");
-    let mut buf = Vec::new();
-    match args.output {
-        PlanOutput::Json => {
-            output::write_json_value(&serde_json::json!({ "plans": plans }), &mut buf)?;
-        }
-        PlanOutput::Yaml => buf.extend_from_slice(
-            crate::reader::emit_yaml(&serde_json::json!({ "plans": plans })).as_bytes(),
-        ),
-        PlanOutput::Table | PlanOutput::Wide => {
-            let style = Style {
-                color: args.color.enabled(std::io::stdout().is_terminal()),
-                all_pods: args.output == PlanOutput::Wide,
-            };
-            for p in &plans {
-                buf.extend_from_slice(table::render(p, &style).as_bytes());
-            }
-        }
-    }
-    progress.finish();
-    out.write_all(&buf)?;
-    // The process ends here: freeing every parsed object one by one would
-    // cost time for nothing.
-    drop(plans);
-    std::mem::forget(inputs);
-    Ok(0)
+    Ok(plans)
 }
 
 /// A live pod as the API server returns it: a pod given without a namespace

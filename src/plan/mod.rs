@@ -198,26 +198,22 @@ pub fn plan_pods(
         sidecar_set: set.name.clone(),
         ..Plan::default()
     };
-    let mut matched: Vec<usize> = Vec::new();
-    for i in 0..pods.len() {
-        let p = pods.pod(i);
-        match set.manages(&p, namespaces) {
-            Ok(()) => matched.push(i),
-            Err(reason) => plan.unmanaged.push(NotUpgradable {
-                pod: pods::key(&p),
-                reason,
-            }),
-        }
-    }
     let strategy = ss.at("/spec/updateStrategy");
-    let total = matched.len();
+    let mut rollout = Rollout::new(
+        &set,
+        strategy,
+        pods,
+        |p| set.manages(p, namespaces),
+        !opts.no_ready,
+        opts.now,
+    );
+    plan.unmanaged = std::mem::take(&mut rollout.unmanaged);
     let partition = pods::partition(
         opts.partition
             .as_ref()
             .or_else(|| strategy.and_then(|s| s.get("partition"))),
-        total,
+        rollout.counts.matched,
     );
-    let mut rollout = Rollout::new(&set, strategy, pods, matched, !opts.no_ready, opts.now);
     plan.status = status(&rollout.counts);
     plan.health = health(&plan.status, set.paused).into();
     plan.max_unavailable = rollout.max_unavailable;

@@ -86,6 +86,8 @@ pub struct Rollout<'a> {
     source: &'a dyn PodSource,
     /// The matched pods' indexes in `source`.
     ids: Vec<usize>,
+    /// Their `namespace/name`.
+    keys: Vec<String>,
     /// A pod as the rounds so far left it, while a later round may still
     /// change it (`None`: unchanged, or changed for the last time).
     pods: Vec<Option<Value>>,
@@ -104,20 +106,22 @@ pub struct Rollout<'a> {
     healthy: bool,
     start: i64,
     pub round: usize,
+    pub unmanaged: Vec<NotUpgradable>,
     pub not_upgradable: Vec<NotUpgradable>,
     pub in_flight: Vec<String>,
 }
 
 impl<'a> Rollout<'a> {
+    /// The rollout over the pods of `source` that `manages` accepts (the
+    /// others are [`Rollout::unmanaged`], with its reason).
     pub fn new(
         set: &'a SetView,
         strategy: Option<&'a Value>,
         source: &'a dyn PodSource,
-        ids: Vec<usize>,
+        mut manages: impl FnMut(&Value) -> Result<(), String>,
         healthy: bool,
         start: i64,
     ) -> Rollout<'a> {
-        let n = ids.len();
         let scatter = strategy
             .and_then(|s| s.get("scatterStrategy"))
             .and_then(Value::as_array)
@@ -129,48 +133,50 @@ impl<'a> Rollout<'a> {
                 continue;
             };
             if !scatter_labels.iter().any(|(key, _)| key == k) {
-                scatter_labels.push((k.to_string(), Vec::with_capacity(n)));
+                scatter_labels.push((k.to_string(), Vec::new()));
             }
         }
         let mut r = Rollout {
             set,
             scatter,
             source,
-            pods: (0..n).map(|_| None).collect(),
-            flags: Vec::with_capacity(n),
-            counts: Counts {
-                matched: n,
-                ..Counts::default()
-            },
+            ids: Vec::new(),
+            keys: Vec::new(),
+            pods: Vec::new(),
+            flags: Vec::new(),
+            counts: Counts::default(),
             flips: BTreeSet::new(),
             order: Vec::new(),
             cursor: 0,
             all: Vec::new(),
             scatter_labels,
-            max_unavailable: pods::max_unavailable(
-                strategy.and_then(|s| s.get("maxUnavailable")),
-                n,
-            ),
+            max_unavailable: 0,
             healthy,
             start,
             round: 0,
+            unmanaged: Vec::new(),
             not_upgradable: Vec::new(),
             in_flight: Vec::new(),
-            ids,
         };
         // One read of each pod gives everything the rounds need of it.
         let mut waiting: Vec<(usize, super::order::ActiveKey)> = Vec::new();
-        for i in 0..n {
-            let p = source.pod(r.ids[i]);
+        for id in 0..source.len() {
+            let p = source.pod(id);
+            let key = pods::key(&p);
+            if let Err(reason) = manages(&p) {
+                r.unmanaged.push(NotUpgradable { pod: key, reason });
+                continue;
+            }
+            let i = r.ids.len();
             let (f, reason) = evaluate(set, &p);
             if let Some(reason) = reason {
                 r.not_upgradable.push(NotUpgradable {
-                    pod: pods::key(&p),
+                    pod: key.clone(),
                     reason,
                 });
             }
             if f.in_flight {
-                r.in_flight.push(pods::key(&p));
+                r.in_flight.push(key.clone());
             }
             r.counts.apply(&f, true);
             if f.flip {
@@ -189,7 +195,14 @@ impl<'a> Rollout<'a> {
                         .map(str::to_string),
                 );
             }
+            r.ids.push(id);
+            r.keys.push(key);
         }
+        let n = r.ids.len();
+        r.counts.matched = n;
+        r.pods = (0..n).map(|_| None).collect();
+        r.max_unavailable =
+            pods::max_unavailable(strategy.and_then(|s| s.get("maxUnavailable")), n);
         // Stable, so pods that compare equal keep their input order.
         waiting.sort_by(|(_, a), (_, b)| a.cmp(b));
         let mut order: Vec<usize> = waiting.into_iter().map(|(i, _)| i).collect();
@@ -207,7 +220,7 @@ impl<'a> Rollout<'a> {
     }
 
     pub fn key(&self, i: usize) -> String {
-        pods::key(&self.source.pod(self.ids[i]))
+        self.keys.get(i).cloned().unwrap_or_default()
     }
 
     fn advance(&mut self) {

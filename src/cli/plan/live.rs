@@ -37,13 +37,30 @@ pub struct Live {
     /// The first Pod the API server would not decode, in input order: the
     /// command reports it after the webhook has admitted the SidecarSets.
     pub undecodable: Option<InputError>,
+    /// Read by [`super::fast`]: the documents carry no positions, so an
+    /// error about them needs the input read again by [`load`].
+    pub fast: bool,
+    /// Where standard input is in `inputs.files`, for reading it again.
+    pub stdin: Option<usize>,
 }
 
-/// Reads `-f` inputs (stdin when none is named and it is not a terminal)
-/// and `--sidecarset` files, as `input::load` does; pods that name no
-/// namespace are in `namespace`.
-pub fn load(args: &InputArgs, namespace: &str) -> Result<Live, CliError> {
-    let mut live = Live::default();
+impl Live {
+    /// Standard input as read, for [`load`] to read it again.
+    pub fn take_stdin(&mut self) -> Option<SourceFile> {
+        let file = self.inputs.files.get_mut(self.stdin?)?;
+        Some(std::mem::replace(
+            file,
+            SourceFile {
+                name: String::new(),
+                text: String::new(),
+            },
+        ))
+    }
+}
+
+/// The inputs `-f` names (stdin when none is named and it is not a
+/// terminal), as `input::load` finds them.
+pub fn named(args: &InputArgs) -> Result<Vec<PathOrStdin>, CliError> {
     let mut named = source::expand(&args.filenames, args.recursive)?;
     if named.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -57,12 +74,54 @@ pub fn load(args: &InputArgs, namespace: &str) -> Result<Live, CliError> {
             named.push(PathOrStdin::Stdin);
         }
     }
-    for file in source::read_all(&named)? {
-        live.add(file, false, namespace)?;
-    }
+    Ok(named)
+}
+
+/// The `--sidecarset` inputs, as `input::load_policy` finds them.
+pub fn policy(args: &InputArgs) -> Result<Vec<PathOrStdin>, CliError> {
     let paths = &args.sidecarsets;
     let recursive = args.recursive || paths.iter().any(|p| std::path::Path::new(p).is_dir());
-    for file in source::read_all(&source::expand(paths, recursive)?)? {
+    Ok(source::expand(paths, recursive)?)
+}
+
+/// `source::read_all`, with standard input as `stdin` when it was read
+/// already (it can be read only once).
+fn read_all(
+    inputs: &[PathOrStdin],
+    stdin: &mut Option<SourceFile>,
+) -> Result<Vec<SourceFile>, CliError> {
+    let mut out = Vec::with_capacity(inputs.len());
+    let mut stdin_read = false;
+    for input in inputs {
+        match input {
+            PathOrStdin::Stdin if stdin_read => {}
+            PathOrStdin::Stdin => {
+                stdin_read = true;
+                match stdin.take() {
+                    Some(file) => out.push(file),
+                    None => out.extend(source::read_all(std::slice::from_ref(input))?),
+                }
+            }
+            PathOrStdin::Path(_) => out.extend(source::read_all(std::slice::from_ref(input))?),
+        }
+    }
+    Ok(out)
+}
+
+/// Reads `-f` inputs and `--sidecarset` files, as `input::load` does; pods
+/// that name no namespace are in `namespace`. `stdin` is standard input
+/// when it was read already.
+pub fn load(
+    args: &InputArgs,
+    namespace: &str,
+    mut stdin: Option<SourceFile>,
+) -> Result<Live, CliError> {
+    let mut live = Live::default();
+    let named = named(args)?;
+    for file in read_all(&named, &mut stdin)? {
+        live.add(file, false, namespace)?;
+    }
+    for file in read_all(&policy(args)?, &mut stdin)? {
         live.add(file, true, namespace)?;
     }
     Ok(live)
@@ -93,6 +152,7 @@ impl Live {
                 pods_before,
                 ..ListItems::default()
             },
+            needs_text: false,
         };
         let parsed = crate::reader::parse_stream_items(&file.text, &mut sink);
         let Sink {
@@ -113,10 +173,73 @@ impl Live {
             return Err(e);
         }
         self.undecodable = undecodable;
+        self.keep_file(file, docs, resources);
+        Ok(())
+    }
+
+    /// Reads one JSON input whose objects `parse` hands over as the reader
+    /// would, with no positions and no text. An error, which would need
+    /// them, leaves `live` as it was and gives `file` back. `parse` is
+    /// given the text of `file` and returns the root value, `None` for
+    /// `null`, and whether its items went by one by one.
+    pub fn add_parsed(
+        &mut self,
+        file: SourceFile,
+        policy_only: bool,
+        namespace: &str,
+        parse: impl FnOnce(&str, &mut dyn ItemSink) -> Option<(Option<Value>, bool)>,
+    ) -> Result<(), SourceFile> {
+        let pods_before = self.pods.len();
+        let mut sink = Sink {
+            file: self.inputs.files.len(),
+            name: &file.name,
+            text: "",
+            policy_only,
+            namespace,
+            first_doc: self.inputs.docs.len(),
+            docs: Vec::new(),
+            resources: Vec::new(),
+            pods: &mut self.pods,
+            undecodable: None,
+            refused: None,
+            list: ListItems {
+                pods_before,
+                ..ListItems::default()
+            },
+            needs_text: false,
+        };
+        let Some((value, streamed)) = parse(&file.text, &mut sink) else {
+            self.pods.truncate(pods_before);
+            return Err(file);
+        };
+        let chunk = Chunk {
+            range: 0..0,
+            line: 1,
+            format: crate::document::Format::Json,
+            value,
+            positions: Positions::default(),
+        };
+        sink.document(chunk, streamed);
+        let Sink {
+            docs,
+            resources,
+            refused,
+            undecodable,
+            needs_text,
+            ..
+        } = sink;
+        if refused.is_some() || undecodable.is_some() || needs_text {
+            self.pods.truncate(pods_before);
+            return Err(file);
+        }
+        self.keep_file(file, docs, resources);
+        Ok(())
+    }
+
+    fn keep_file(&mut self, file: SourceFile, docs: Vec<Document>, resources: Vec<Resource>) {
         self.inputs.files.push(file);
         self.inputs.docs.extend(docs);
         self.inputs.resources.extend(resources);
-        Ok(())
     }
 }
 
@@ -156,6 +279,9 @@ struct Sink<'a> {
     refused: Option<InputError>,
     /// The items of the document being parsed so far.
     list: ListItems,
+    /// A document had to be parsed again whole and there was no text to
+    /// parse: read by [`super::fast`], which keeps none.
+    needs_text: bool,
 }
 
 /// What the items of a document have shown so far: kept until the end of
@@ -321,8 +447,11 @@ impl Sink<'_> {
                         format,
                     },
                 ),
-                // It parsed a moment ago.
-                Ok(_) | Err(_) => return,
+                // It parsed a moment ago, unless the text was not kept.
+                Ok(_) | Err(_) => {
+                    self.needs_text = true;
+                    return;
+                }
             }
         } else {
             (value, chunk)
