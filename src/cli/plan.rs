@@ -232,3 +232,112 @@ fn synthesized_pods(
     )
     .map_err(super::refused)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args::{Cli, Command};
+    use clap::Parser;
+    use std::path::Path;
+
+    /// The arguments of a golden case's `cmd`, paths made absolute.
+    fn golden_args(case: &Path) -> Option<PlanArgs> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let cmd = std::fs::read_to_string(case.join("cmd")).ok()?;
+        let argv = std::iter::once("kubectl-sidecarset".to_string()).chain(
+            cmd.split_whitespace().map(|word| {
+                let word = word.replace("$ROOT", root);
+                let local = case.join(&word);
+                if local.is_file() {
+                    local.display().to_string()
+                } else {
+                    word
+                }
+            }),
+        );
+        match Cli::try_parse_from(argv).ok()?.command {
+            Command::Plan(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Every golden plan input, planned over its pods whole and over the
+    /// same pods slim and encoded as a live plan keeps them (read by the
+    /// YAML layer and, for JSON, by serde_json): the JSON of the plans is
+    /// the same byte for byte.
+    #[test]
+    fn golden_plans_are_the_same_over_slim_pods() {
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/golden");
+        let mut cases: Vec<_> = std::fs::read_dir(&golden)
+            .expect("testdata/golden")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("plan-"))
+            })
+            .collect();
+        cases.sort();
+        let mut compared = 0;
+        for case in &cases {
+            let args = golden_args(case).unwrap_or_else(|| panic!("{}: cmd", case.display()));
+            let namespace = super::super::namespace(&args.engine).expect("namespace");
+            // A case about a bad --partition plans without one.
+            let opts = options(&args)
+                .or_else(|_| {
+                    options(&PlanArgs {
+                        partition: None,
+                        ..golden_args(case).expect("cmd")
+                    })
+                })
+                .expect("options");
+            let inputs = input::load(&args.input).expect("input");
+            let whole: Vec<Value> = if args.from.is_empty() {
+                inputs
+                    .of_class(Class::Workload(crate::workload::WorkloadKind::Pod))
+                    .map(|r| in_namespace(inputs.value(r).clone(), &namespace))
+                    .collect()
+            } else {
+                let current = input::load_separate(&args.from).expect("--from");
+                synthesized_pods(&args, &inputs, current).expect("pods")
+            };
+            let mut variants: Vec<(&str, crate::plan::compact::CompactPods)> = Vec::new();
+            let mut slim = crate::plan::compact::CompactPods::default();
+            for p in &whole {
+                slim.push(&crate::plan::pods::slim(p.clone()));
+            }
+            variants.push(("slim", slim));
+            if args.from.is_empty() {
+                let exact = live::load(&args.input, &namespace, None).expect("live");
+                variants.push(("read by the YAML layer", exact.pods));
+                match fast::load(&args.input, &namespace).expect("fast") {
+                    Fast::Done(live) => variants.push(("read by serde_json", live.pods)),
+                    Fast::Exact(_) => panic!("{}: not read by serde_json", case.display()),
+                }
+            }
+            let namespaces: Vec<Value> = inputs
+                .of_class(Class::Namespace)
+                .map(|r| inputs.value(r).clone())
+                .collect();
+            for r in inputs.of_class(Class::SidecarSet) {
+                let ss = if args.from.is_empty() {
+                    policy::stored(inputs.value(r))
+                } else {
+                    crate::sidecarset::store(inputs.value(r))
+                }
+                .expect("stored");
+                let refs: Vec<&Value> = whole.iter().collect();
+                let want = crate::plan::plan(&ss, &refs, &namespaces, &opts)
+                    .map(|p| serde_json::to_string(&p).expect("json"));
+                for (how, pods) in &variants {
+                    assert_eq!(pods.len(), whole.len(), "{}: {how}", case.display());
+                    let got = crate::plan::plan_pods(&ss, pods, &namespaces, &opts)
+                        .map(|p| serde_json::to_string(&p).expect("json"));
+                    assert_eq!(got, want, "{}: {how}", case.display());
+                    compared += 1;
+                }
+            }
+        }
+        println!("{} cases, {compared} plans compared", cases.len());
+        assert!(compared >= 20, "{compared} plans compared");
+    }
+}

@@ -184,7 +184,7 @@ impl<R: Read> Read for TabGuard<R> {
 
 /// Reads one JSON value and the end of the input: the root, `None` for
 /// `null`, and whether the items of its `items` went to `sink` one by one.
-fn read_json<'de, R: serde_json::de::Read<'de>>(
+pub(super) fn read_json<'de, R: serde_json::de::Read<'de>>(
     de: &mut serde_json::Deserializer<R>,
     sink: &mut dyn ItemSink,
 ) -> Result<(Option<Value>, bool), serde_json::Error> {

@@ -602,3 +602,186 @@ impl ItemSink for Sink<'_> {
         self.list.pods_before = self.pods.len();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PodSource;
+    use serde_json::json;
+
+    /// What a plan reads of one input: the error, or every resource kept
+    /// (with where its `spec` is), the pods as the plan keeps them and the
+    /// first undecodable pod.
+    type Read = Result<(Vec<(Class, Value, Location)>, Vec<Value>, Option<String>), String>;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            name: "in".into(),
+            text: text.into(),
+        }
+    }
+
+    fn spec_at(inputs: &Inputs, r: &Resource) -> Location {
+        inputs.locate(r, &JsonPath::keys(&["spec", "containers"]))
+    }
+
+    /// `input::load` then `decode::check_resources`, the reading of a plan
+    /// before pods were read item by item.
+    fn whole(text: &str) -> Read {
+        let mut inputs = Inputs::default();
+        inputs.add(file(text), false).map_err(|e| e.to_string())?;
+        let pods: Vec<&Resource> = inputs
+            .of_class(Class::Workload(WorkloadKind::Pod))
+            .collect();
+        let undecodable = crate::decode::check_resources(&inputs, pods.iter().copied())
+            .err()
+            .map(|e| e.to_string());
+        let kept = inputs
+            .resources
+            .iter()
+            .filter(|r| !matches!(r.class, Class::Workload(_)))
+            .map(|r| (r.class, inputs.value(r).clone(), spec_at(&inputs, r)))
+            .collect();
+        let pods = pods
+            .iter()
+            .map(|r| {
+                crate::plan::pods::slim(super::super::in_namespace(inputs.value(r).clone(), "ns"))
+            })
+            .collect();
+        Ok((kept, pods, undecodable))
+    }
+
+    fn read(live: &Live) -> (Vec<(Class, Value, Location)>, Vec<Value>) {
+        let inputs = &live.inputs;
+        let kept = inputs
+            .resources
+            .iter()
+            .map(|r| (r.class, inputs.value(r).clone(), spec_at(inputs, r)))
+            .collect();
+        let pods = (0..live.pods.len())
+            .map(|i| live.pods.pod(i).into_owned())
+            .collect();
+        (kept, pods)
+    }
+
+    fn streamed(text: &str) -> Read {
+        let mut live = Live::default();
+        live.add(file(text), false, "ns")
+            .map_err(|e| e.to_string())?;
+        let (kept, pods) = read(&live);
+        Ok((kept, pods, live.undecodable.map(|e| e.to_string())))
+    }
+
+    fn by_serde(text: &str) -> Option<(Vec<Value>, Vec<Value>)> {
+        let mut live = Live::default();
+        live.add_parsed(file(text), false, "ns", |text, sink| {
+            super::super::fast::read_json(&mut serde_json::Deserializer::from_str(text), sink).ok()
+        })
+        .ok()?;
+        let (kept, pods) = read(&live);
+        Some((kept.into_iter().map(|(_, v, _)| v).collect(), pods))
+    }
+
+    fn pod(name: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "labels": {"app": "web"}, "annotations": {"other": "x"}},
+            "spec": {"nodeName": "n", "volumes": [{"name": "v"}],
+                "containers": [{"name": "app", "image": "app:1", "env": [{"name": "A", "value": "1"}]}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}})
+    }
+
+    /// Each object of a List and of a stream read item by item is what the
+    /// whole reading gives, errors included, in YAML and in JSON; where
+    /// serde_json reads the JSON, it reads the same.
+    #[test]
+    fn items_read_one_by_one_are_the_whole_reading() {
+        let ss = json!({"apiVersion": "apps.kruise.io/v1alpha1", "kind": "SidecarSet",
+            "metadata": {"name": "s"}, "spec": {"containers": [{"name": "log", "image": "l:1"}]}});
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}});
+        let deploy = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"replicas": "x"}});
+        let mut bad_pod = pod("bad");
+        bad_pod["spec"]["containers"] = json!({});
+        let mut no_kind = pod("nokind");
+        no_kind.as_object_mut().expect("pod").remove("kind");
+        let mut unnamed = pod("x");
+        unnamed["metadata"]
+            .as_object_mut()
+            .expect("meta")
+            .remove("name");
+        let list = |items: Vec<Value>| json!({"apiVersion": "v1", "items": items, "kind": "List"});
+        let lists = [
+            list(vec![
+                ss.clone(),
+                pod("a"),
+                ns.clone(),
+                deploy.clone(),
+                pod("b"),
+            ]),
+            list(vec![pod("a"), bad_pod.clone(), pod("c"), unnamed.clone()]),
+            list(vec![ss.clone(), pod("a"), no_kind.clone(), bad_pod.clone()]),
+            list(vec![ss.clone(), json!(5), pod("b")]),
+            json!({"apiVersion": "v1", "items": [pod("a")], "kind": "PodList"}),
+            json!({"apiVersion": "v1", "items": [pod("a"), ss.clone()], "kind": "Foo", "metadata": {"name": "f"}}),
+            json!({"apiVersion": "v1", "items": {"a": 1}, "kind": "List"}),
+            json!({"apiVersion": "v1", "items": null, "kind": "List"}),
+            json!({"apiVersion": "v1", "kind": 5, "items": [pod("a")]}),
+            json!({"items": [pod("a")], "kind": "List"}),
+            pod("alone"),
+            bad_pod.clone(),
+            json!([pod("a")]),
+        ];
+        let mut texts = Vec::new();
+        for v in &lists {
+            texts.push(crate::reader::emit_yaml(v));
+            texts.push(serde_json::to_string_pretty(v).expect("json"));
+        }
+        let yaml = |v: &Value| crate::reader::emit_yaml(v);
+        texts.push(format!(
+            "{}---\n{}---\n{}",
+            yaml(&ss),
+            yaml(&pod("a")),
+            yaml(&bad_pod)
+        ));
+        texts.push(format!(
+            "{}---\nkind: [\n",
+            yaml(&list(vec![no_kind.clone()]))
+        ));
+        texts.push(yaml(&list(vec![pod("a"), pod("b")])).replace("phase: Running", "phase: .inf"));
+        texts.push(format!(
+            "{}---\n{}",
+            yaml(&json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": ".nan"}})).replace("'.nan'", ".nan"),
+            yaml(&pod("a"))
+        ));
+        texts.push(format!(
+            "apiVersion: v1\nkind: List\nitems: &all\n{}copy: *all\n",
+            yaml(&json!([ss.clone(), pod("a")]))
+        ));
+        texts.push(format!(
+            "{{\"items\": [{}], \"items\": [], \"kind\": \"List\"}}",
+            pod("a")
+        ));
+        texts.push(format!("{}\n{}\n", pod("a"), pod("b")));
+        let mut read_by_serde = 0;
+        for text in &texts {
+            let want = whole(text);
+            let got = streamed(text);
+            match (&want, &got) {
+                (Ok((wk, _, Some(wu))), Ok((gk, _, Some(gu)))) => {
+                    // Pods after an undecodable one are never planned.
+                    assert_eq!((wk, wu), (gk, gu), "{text}");
+                }
+                _ => assert_eq!(want, got, "{text}"),
+            }
+            if let Some((kept, pods)) = by_serde(text) {
+                read_by_serde += 1;
+                let Ok((wk, wp, None)) = &want else {
+                    panic!("serde_json read what the YAML layer refuses:\n{text}");
+                };
+                let wk: Vec<Value> = wk.iter().map(|(_, v, _)| v.clone()).collect();
+                assert_eq!((&wk, wp), (&kept, &pods), "{text}");
+            }
+        }
+        assert!(read_by_serde >= 4, "{read_by_serde}");
+    }
+}
