@@ -12,6 +12,7 @@ use super::update;
 use super::{Action, Batch, NotUpgradable, PodSource, Spread};
 use crate::value::At;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -279,7 +280,10 @@ impl<'a> Rollout<'a> {
         let now = self.now();
         let set = self.set;
         let (source, id) = (self.source, self.ids[i]);
-        let pod = self.pods[i].get_or_insert_with(|| working_copy(&source.pod(id)));
+        let pod = self.pods[i].get_or_insert_with(|| match source.pod(id) {
+            Cow::Borrowed(p) => working_copy(p),
+            Cow::Owned(p) => working_part(p),
+        });
         let changed = if flip {
             update::flip(pod, set, &now)
         } else {
@@ -477,6 +481,66 @@ fn working_copy(p: &Value) -> Value {
     let mut status = pick(p.get("status"), &["phase", "conditions"]);
     status["containerStatuses"] = slim(
         p.at("/status/containerStatuses"),
+        &["name", "image", "imageID", "ready", "restartCount"],
+    );
+    out.insert("status".into(), status);
+    Value::Object(out)
+}
+
+/// [`working_copy`] of a pod read for the copy (decoded): its parts are
+/// moved, not copied.
+fn working_part(p: Value) -> Value {
+    fn take(v: Option<Value>, keys: &[&str]) -> Value {
+        let mut out = serde_json::Map::new();
+        if let Some(Value::Object(mut m)) = v {
+            for k in keys {
+                if let Some(x) = m.remove(*k) {
+                    out.insert((*k).to_string(), x);
+                }
+            }
+        }
+        Value::Object(out)
+    }
+    fn take_each(list: Option<Value>, keys: &[&str]) -> Value {
+        Value::Array(match list {
+            Some(Value::Array(items)) => items.into_iter().map(|c| take(Some(c), keys)).collect(),
+            _ => Vec::new(),
+        })
+    }
+    let Value::Object(mut root) = p else {
+        return working_copy(&p);
+    };
+    let (mut spec, mut status) = (root.remove("spec"), root.remove("status"));
+    let list = |v: &mut Option<Value>, key: &str| {
+        v.as_mut()
+            .and_then(Value::as_object_mut)
+            .and_then(|m| m.remove(key))
+    };
+    let (containers, statuses) = (
+        list(&mut spec, "containers"),
+        list(&mut status, "containerStatuses"),
+    );
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "metadata".into(),
+        take(
+            root.remove("metadata"),
+            &[
+                "name",
+                "namespace",
+                "labels",
+                "annotations",
+                "creationTimestamp",
+                "deletionTimestamp",
+            ],
+        ),
+    );
+    let mut spec = take(spec, &["nodeName"]);
+    spec["containers"] = take_each(containers, &["name", "image"]);
+    out.insert("spec".into(), spec);
+    let mut status = take(status, &["phase", "conditions"]);
+    status["containerStatuses"] = take_each(
+        statuses,
         &["name", "image", "imageID", "ready", "restartCount"],
     );
     out.insert("status".into(), status);
