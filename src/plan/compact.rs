@@ -189,11 +189,6 @@ impl CompactPods {
             self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
         }
     }
-
-    /// Bytes held, for the progress line and the benchmark notes.
-    pub fn encoded_len(&self) -> usize {
-        self.bytes.len()
-    }
 }
 
 impl PodSource for CompactPods {
