@@ -505,20 +505,24 @@ impl Sink<'_> {
                 ))
             }
         };
-        let nodes = chunk
-            .positions
-            .root()
-            .and_then(|r| match &r.children {
-                PosChildren::Map(m) => m.iter().find(|(k, _)| k == "items").map(|(_, n)| n),
-                _ => None,
-            })
-            .map_or_else(Vec::new, |n| match &n.children {
-                PosChildren::Seq(s) => s.clone(),
-                _ => Vec::new(),
-            });
+        let root = chunk.positions.root();
+        let node = root.and_then(|r| match &r.children {
+            PosChildren::Map(m) => m.iter().find(|(k, _)| k == "items").map(|(_, n)| n),
+            _ => None,
+        });
+        let nodes = node.map_or_else(Vec::new, |n| match &n.children {
+            PosChildren::Seq(s) => s.clone(),
+            _ => Vec::new(),
+        });
+        // An item written elsewhere (`items` from a `<<` merge key) is
+        // located at the deepest node there is, as `Positions::locate` does.
+        let at = node.or(root).map_or_else(PosNode::default, |n| PosNode {
+            children: PosChildren::Leaf,
+            ..n.clone()
+        });
         let mut nodes = nodes.into_iter();
         for item in items {
-            let node = nodes.next().unwrap_or_default();
+            let node = nodes.next().unwrap_or_else(|| at.clone());
             self.item(item, node);
         }
         Ok(std::mem::take(&mut self.list))
@@ -762,6 +766,13 @@ mod tests {
             pod("a")
         ));
         texts.push(format!("{}\n{}\n", pod("a"), pod("b")));
+        texts.push(format!(
+            "base: &b\n  items:\n{}<<: *b\napiVersion: v1\nkind: List\n",
+            yaml(&json!([pod("a"), bad_pod.clone()]))
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        ));
         let mut read_by_serde = 0;
         for text in &texts {
             let want = whole(text);
