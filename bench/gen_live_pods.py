@@ -13,8 +13,11 @@ YAML in kubectl's layout (keys sorted, two-space indent, sequences flush with
 their key) from a small emitter of this file, so the script needs only the
 Python 3 standard library and its output is the same on every machine.
 
-Usage: bench/gen_live_pods.py [N] [--json] > live.yaml
-With --json the same List is written as `kubectl get -o json` prints it.
+With --json the same List is written as `kubectl get -o json` prints it
+(four-space indent, keys sorted, as Go's json.MarshalIndent of an
+unstructured object).
+
+Usage: bench/gen_live_pods.py [--json] [N] > live.yaml
 The tool is target/release/kubectl-sidecarset unless $KUBECTL_SIDECARSET
 names another binary. SOURCE_DATE_EPOCH is fixed for the inject call, so
 the output is byte-for-byte reproducible.
@@ -233,8 +236,9 @@ def flow(x):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    as_json = "--json" in sys.argv[1:]
+    args = sys.argv[1:]
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
     n = int(args[0]) if args else 100000
     new = tool("hash", "-f", os.path.join(EXAMPLE, "sidecarset.yaml"), "-o", "json")
     new["metadata"]["creationTimestamp"] = rfc3339(EPOCH - 86400 * 30)
@@ -271,7 +275,7 @@ def main():
         "metadata": {"resourceVersion": ""},
     }
     if as_json:
-        sys.stdout.write(json.dumps(doc, indent=4) + "\n")
+        sys.stdout.write(json.dumps(doc, indent=4, sort_keys=True) + "\n")
         return
     out = []
     emit(doc, 0, out)

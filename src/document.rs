@@ -372,7 +372,7 @@ pub fn object_name(v: &Value) -> String {
 }
 
 /// `apiVersion` and `kind` of an object, as kubectl requires them.
-fn type_meta(v: &Value) -> Result<(&str, &str), FieldError> {
+pub fn type_meta(v: &Value) -> Result<(&str, &str), FieldError> {
     let obj = v.as_object().ok_or_else(|| {
         FieldError::new(
             JsonPath::root(),

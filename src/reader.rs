@@ -49,6 +49,16 @@ impl Positions {
         self.root.as_ref()
     }
 
+    /// The positions of a node parsed on its own (an item handed over by
+    /// [`parse_stream_items`]), in stream lines.
+    pub fn of_node(root: PosNode) -> Positions {
+        Positions {
+            start_line: root.line,
+            root: Some(root),
+            unrepresentable: None,
+        }
+    }
+
     /// Line and column of the node at `path`, or of its deepest existing
     /// ancestor (so an error about a missing field points at its parent).
     pub fn locate(&self, path: &JsonPath) -> Option<(usize, usize)> {
@@ -294,6 +304,132 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// Receives the documents of a stream as [`parse_stream_items`] parses them.
+pub trait ItemSink {
+    /// One item of the current document's top-level `items` sequence, in
+    /// order, as soon as it is parsed (positions in stream lines).
+    fn item(&mut self, value: Value, position: PosNode);
+    /// The current document, once parsed; with `streamed`, the items of its
+    /// `items` went to [`ItemSink::item`] and it reads `items: []` here.
+    fn document(&mut self, chunk: Chunk, streamed: bool);
+}
+
+/// [`parse_stream`] for inputs too large to hold parsed: each document goes
+/// to `sink` as soon as it is parsed, and the items of a root `items`
+/// sequence (a `kind: List`, as `kubectl get -o yaml` prints one) one by
+/// one while it is being parsed. The chunks, values, positions and errors
+/// are those of [`parse_stream`].
+pub fn parse_stream_items(text: &str, sink: &mut impl ItemSink) -> Result<(), ParseError> {
+    let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if first.starts_with('{') || first.starts_with('[') {
+        let mut stream =
+            serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+        let (mut start, mut line) = (0usize, 1usize);
+        loop {
+            match stream.next() {
+                None => return Ok(()),
+                Some(Ok(_)) => {
+                    let end = stream.byte_offset();
+                    // Trailing whitespace belongs to the last chunk, as in
+                    // `parse_json_stream`.
+                    let last = text
+                        .as_bytes()
+                        .get(end..)
+                        .unwrap_or_default()
+                        .iter()
+                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+                    let covers = if last { text.len() } else { end };
+                    streamed_chunk(text, start..end, covers, line, Format::Json, sink)?;
+                    line += text[start..end].matches('\n').count();
+                    start = end;
+                }
+                Some(Err(e)) => {
+                    return Err(ParseError {
+                        line: e.line(),
+                        column: e.column(),
+                        message: strip_position(&e.to_string()),
+                    })
+                }
+            }
+        }
+    }
+    let mut start = 0usize;
+    let mut chunk_line = 1usize;
+    let mut offset = 0usize;
+    let mut any = false;
+    for (line_no, line) in (1usize..).zip(text.split_inclusive('\n')) {
+        if line.starts_with("---") && offset > start {
+            streamed_chunk(text, start..offset, offset, chunk_line, Format::Yaml, sink)?;
+            any = true;
+            start = offset;
+            chunk_line = line_no;
+        }
+        offset += line.len();
+    }
+    if offset > start || !any {
+        streamed_chunk(text, start..offset, offset, chunk_line, Format::Yaml, sink)?;
+    }
+    Ok(())
+}
+
+/// Parses `range` of `text`; the chunk covers the text up to `covers`.
+fn streamed_chunk(
+    text: &str,
+    range: Range<usize>,
+    covers: usize,
+    line: usize,
+    format: Format,
+    sink: &mut impl ItemSink,
+) -> Result<(), ParseError> {
+    let in_stream = |e: crate::yaml::YamlError| ParseError {
+        line: line + e.line.saturating_sub(1),
+        column: e.column,
+        message: e.message,
+    };
+    let parsed = crate::yaml::parse::parse_document_items(&text[range.clone()], &mut |v, mut p| {
+        shift(&mut p, line - 1);
+        sink.item(v, p);
+    })
+    .map_err(in_stream)?;
+    let (value, root, unrepresentable, streamed) = match parsed {
+        Some(((Value::Null, _, _), _)) | None => (None, None, None, false),
+        Some(((v, mut p, bad), streamed)) => {
+            shift(&mut p, line - 1);
+            (Some(v), Some(p), bad.map(in_stream), streamed)
+        }
+    };
+    let chunk = Chunk {
+        range: range.start..covers,
+        line,
+        format,
+        value,
+        positions: Positions {
+            root,
+            start_line: line,
+            unrepresentable,
+        },
+    };
+    sink.document(chunk, streamed);
+    Ok(())
+}
+
+/// One chunk of `text` parsed whole, as [`parse_stream`] parses it.
+pub fn parse_chunk_whole(
+    text: &str,
+    range: Range<usize>,
+    line: usize,
+    format: Format,
+) -> Result<Chunk, ParseError> {
+    parse_chunk(
+        text,
+        &Span {
+            range,
+            line,
+            format,
+        },
+    )
+}
+
 /// YAML text for a value built by the tool (Kubernetes-readable under YAML 1.1).
 pub fn emit_yaml(value: &Value) -> String {
     crate::yaml::to_yaml(value)
@@ -342,5 +478,60 @@ mod tests {
         assert_eq!(joined, text);
         let e = parse_stream("a: 1\n---\nb: [1,\n").expect_err("unclosed");
         assert!(e.line >= 3, "{e:?}");
+    }
+
+    /// Chunks with their streamed items put back, as `parse_stream` gives them.
+    #[derive(Default)]
+    struct Reassemble {
+        items: Vec<(Value, PosNode)>,
+        chunks: Vec<Chunk>,
+    }
+
+    impl ItemSink for Reassemble {
+        fn item(&mut self, value: Value, position: PosNode) {
+            self.items.push((value, position));
+        }
+
+        fn document(&mut self, mut chunk: Chunk, streamed: bool) {
+            let items = std::mem::take(&mut self.items);
+            if streamed {
+                let (values, nodes): (Vec<Value>, Vec<PosNode>) = items.into_iter().unzip();
+                if let Some(v) = chunk.value.as_mut() {
+                    v["items"] = Value::Array(values);
+                }
+                if let Some(PosChildren::Map(m)) =
+                    chunk.positions.root.as_mut().map(|r| &mut r.children)
+                {
+                    if let Some((_, seq)) = m.iter_mut().find(|(k, _)| k == "items") {
+                        seq.children = PosChildren::Seq(nodes);
+                    }
+                }
+            } else {
+                assert!(items.is_empty());
+            }
+            self.chunks.push(chunk);
+        }
+    }
+
+    #[test]
+    fn streamed_items_reassemble_to_the_whole_stream() {
+        for text in [
+            "a: 1\n---\napiVersion: v1\nitems:\n- kind: Pod\n  x: [1, 2]\n- kind: Pod\n  y: .inf\nkind: List\n--- # c\n\n",
+            "{\"items\": [\n  {\"a\": 1},\n  {\"b\": 2}\n], \"kind\": \"List\"}\n{\"c\": [3]}\n\n",
+            "\n\n[1, 2]",
+            "",
+            "items:\n- a\n---\nitems: [b, {c: d}]\n",
+            "a: 1\n---\nitems:\n- [1\n",
+            "{\"items\": [1]}\n{\"b\": ",
+            "{\"items\": [1]} \u{a0}",
+        ] {
+            let mut sink = Reassemble::default();
+            let streamed = parse_stream_items(text, &mut sink).map(|()| sink.chunks);
+            assert_eq!(
+                format!("{streamed:?}"),
+                format!("{:?}", parse_stream(text)),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! SidecarSet against the pods it may manage; the result serialises to the
 //! PLAN object of `docs/spec/cli-contract.md`.
 
+pub mod compact;
 pub mod kubelet;
 mod order;
 pub(crate) mod pods;
@@ -18,6 +19,43 @@ use crate::value::At;
 use serde::Serialize;
 use serde_json::Value;
 use simulate::{End, Rollout};
+use std::borrow::Cow;
+
+/// The pods a plan reads, one at a time: held as trees, or encoded
+/// ([`compact::CompactPods`]) when a fleet is too large to hold as trees.
+pub trait PodSource {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Pod `i` (`null` past the end).
+    fn pod(&self, i: usize) -> Cow<'_, Value>;
+}
+
+impl PodSource for Vec<Value> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn pod(&self, i: usize) -> Cow<'_, Value> {
+        self.get(i).map_or(Cow::Owned(Value::Null), Cow::Borrowed)
+    }
+}
+
+/// Pods held as trees by the caller.
+struct Trees<'a>(&'a [&'a Value]);
+
+impl PodSource for Trees<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn pod(&self, i: usize) -> Cow<'_, Value> {
+        self.0
+            .get(i)
+            .map_or(Cow::Owned(Value::Null), |p| Cow::Borrowed(*p))
+    }
+}
 
 /// Options of the simulation.
 #[derive(Clone, Debug, Default)]
@@ -145,31 +183,38 @@ pub fn plan(
     namespaces: &[Value],
     opts: &Options,
 ) -> Result<Plan, crate::path::FieldError> {
+    plan_pods(sidecar_set, &Trees(pods), namespaces, opts)
+}
+
+/// [`plan`] over pods read one at a time.
+pub fn plan_pods(
+    sidecar_set: &Value,
+    pods: &dyn PodSource,
+    namespaces: &[Value],
+    opts: &Options,
+) -> Result<Plan, crate::path::FieldError> {
     let ss = crate::sidecarset::to_v1beta1(sidecar_set)?;
     let set = pods::SetView::new(&ss);
     let mut plan = Plan {
         sidecar_set: set.name.clone(),
         ..Plan::default()
     };
-    let mut matched: Vec<&Value> = Vec::new();
-    for p in pods {
-        match set.manages(p, namespaces) {
-            Ok(()) => matched.push(p),
-            Err(reason) => plan.unmanaged.push(NotUpgradable {
-                pod: pods::key(p),
-                reason,
-            }),
-        }
-    }
     let strategy = ss.at("/spec/updateStrategy");
-    let total = matched.len();
+    let mut rollout = Rollout::new(
+        &set,
+        strategy,
+        pods,
+        |p| set.manages(p, namespaces),
+        !opts.no_ready,
+        opts.now,
+    );
+    plan.unmanaged = std::mem::take(&mut rollout.unmanaged);
     let partition = pods::partition(
         opts.partition
             .as_ref()
             .or_else(|| strategy.and_then(|s| s.get("partition"))),
-        total,
+        rollout.counts.matched,
     );
-    let mut rollout = Rollout::new(&set, strategy, matched, !opts.no_ready, opts.now);
     plan.status = status(&rollout.counts);
     plan.health = health(&plan.status, set.paused).into();
     plan.max_unavailable = rollout.max_unavailable;
@@ -566,5 +611,162 @@ mod tests {
         let p = plan(&hot_set(), &[&pod], &[], &Options::default()).expect("plans");
         assert_eq!(p.batches.len(), 1);
         assert!(p.end.contains("flip resets no idle twin"), "{}", p.end);
+    }
+
+    /// Every path of a pod, for mutations.
+    fn paths(v: &Value, at: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    at.push(json!(k));
+                    out.push(at.clone());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    at.push(json!(i));
+                    out.push(at.clone());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn mutate(pod: &Value, path: &[Value], to: Option<&Value>) -> Value {
+        let mut p = pod.clone();
+        let mut cur = &mut p;
+        for seg in &path[..path.len() - 1] {
+            cur = match seg {
+                Value::String(k) => &mut cur[k.as_str()],
+                _ => &mut cur[seg.as_u64().unwrap_or(0) as usize],
+            };
+        }
+        let last = &path[path.len() - 1];
+        match (cur, last, to) {
+            (Value::Object(m), Value::String(k), None) => {
+                m.shift_remove(k);
+            }
+            (Value::Array(a), Value::Number(i), None) => {
+                a.remove(i.as_u64().unwrap_or(0) as usize);
+            }
+            (Value::Object(m), Value::String(k), Some(v)) => {
+                m.insert(k.clone(), v.clone());
+            }
+            (Value::Array(a), Value::Number(i), Some(v)) => {
+                a[i.as_u64().unwrap_or(0) as usize] = v.clone();
+            }
+            _ => {}
+        }
+        p
+    }
+
+    /// The slim, encoded pods of a live plan plan exactly as the whole
+    /// ones, however a pod is malformed: each path of the example pods
+    /// removed or replaced by a value of each type, under SidecarSets that
+    /// use every strategy the planner reads pods for.
+    #[test]
+    fn slim_pods_plan_as_whole_pods() {
+        let mut sets = vec![hot_set()];
+        let base = json!({
+            "apiVersion": "apps.kruise.io/v1beta1", "kind": "SidecarSet",
+            "metadata": {"name": "s", "resourceVersion": "7", "annotations": {
+                "kruise.io/sidecarset-hash": "new", "kruise.io/sidecarset-hash-without-image": "same"}},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                "containers": [{"name": "log", "image": "log:2", "command": ["x"]},
+                    {"name": "app", "image": "app:2", "env": [{"name": "A", "value": "1"}]}],
+                "updateStrategy": {"type": "RollingUpdate", "maxUnavailable": "50%", "partition": 1}}
+        });
+        for strategy in [
+            json!({}),
+            json!({"scatterStrategy": [{"key": "zone", "value": "a"}]}),
+            json!({"priorityStrategy": {"weightPriority": [{"weight": 5, "matchSelector": {"matchLabels": {"zone": "b"}}}]}}),
+            json!({"priorityStrategy": {"orderPriority": [{"orderedKey": "zone"}]}}),
+            json!({"selector": {"matchLabels": {"zone": "a"}}}),
+        ] {
+            let mut ss = base.clone();
+            for (k, v) in strategy.as_object().into_iter().flatten() {
+                ss["spec"]["updateStrategy"][k] = v.clone();
+            }
+            sets.push(ss);
+        }
+        let mut ns_set = base.clone();
+        ns_set["spec"]["namespaceSelector"] = json!({"matchLabels": {"team": "a"}});
+        sets.push(ns_set);
+        let namespaces = [json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "default", "labels": {"team": "a"}}})];
+        let mut templates = vec![
+            hot_pod(0, "mesh-1", ["mesh:1", "empty:1"], false),
+            hot_pod(1, "mesh-2", ["mesh:1", "mesh:2"], true),
+        ];
+        for i in 0..2 {
+            let mut p = example_pod(i);
+            p["metadata"]["labels"]["zone"] = json!(if i == 0 { "a" } else { "b-7" });
+            p["metadata"]["annotations"]["other.io/x"] = json!("kept out");
+            p["metadata"]["annotations"]["kruise.io/sidecarset-inplace-update-state"] =
+                json!("{\"s\":{\"lastContainerStatuses\":{\"log\":{\"imageID\":\"x\"}}}}");
+            p["spec"]["containers"][0]["command"] = json!(["y"]);
+            p["spec"]["containers"]
+                .as_array_mut()
+                .expect("containers")
+                .push(
+                    json!({"name": "app", "image": "app:1", "env": [{"name": "A", "value": "2"}]}),
+                );
+            p["spec"]["initContainers"] = json!([{"name": "init", "image": "i:1"}]);
+            p["spec"]["volumes"] = json!([{"name": "v", "emptyDir": {}}]);
+            p["status"]["conditions"]
+                .as_array_mut()
+                .expect("conditions")
+                .insert(0, json!({"type": "PodScheduled", "status": "True"}));
+            p["status"]["containerStatuses"]
+                .as_array_mut()
+                .expect("statuses")
+                .push(
+                    json!({"name": "app", "image": "app:1", "imageID": "y", "ready": false,
+                    "restartCount": 3, "state": {"running": {}}}),
+                );
+            templates.push(p);
+        }
+        let fillers = [
+            json!(null),
+            json!(7),
+            json!(-2.5),
+            json!("x"),
+            json!([]),
+            json!({}),
+            json!(true),
+        ];
+        let mut compared = 0;
+        // One plan per template, filler and SidecarSet, over the templates
+        // plus every mutation: the mutated pods also meet each other in the
+        // ordering, batching and partition rules.
+        for (t, template) in templates.iter().enumerate() {
+            let mut all = Vec::new();
+            paths(template, &mut Vec::new(), &mut all);
+            for to in std::iter::once(None).chain(fillers.iter().map(Some)) {
+                let mut pods = templates.clone();
+                pods.extend(all.iter().map(|path| mutate(template, path, to)));
+                let refs: Vec<&Value> = pods.iter().collect();
+                let mut slim = compact::CompactPods::default();
+                for p in &pods {
+                    slim.push(&pods::slim(p.clone()));
+                }
+                for ss in &sets {
+                    let opts = Options::default();
+                    let whole = plan(ss, &refs, &namespaces, &opts).map(|p| json!(p));
+                    let pruned = plan_pods(ss, &slim, &namespaces, &opts).map(|p| json!(p));
+                    assert_eq!(
+                        whole.map(|v| v.to_string()),
+                        pruned.map(|v| v.to_string()),
+                        "template {t} with each path set to {to:?}"
+                    );
+                    compared += pods.len();
+                }
+            }
+        }
+        assert!(compared > 5000, "{compared}");
     }
 }

@@ -52,19 +52,20 @@ fn recent_first(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// What `ActivePods.Less` reads of a pod, read once.
+/// What `ActivePods.Less` reads of a pod, read once (and kept without the
+/// pod, which may be decoded only for the read).
 #[derive(Debug)]
-pub struct ActiveKey<'a> {
+pub struct ActiveKey {
     unscheduled: bool,
     phase: u8,
     ready: bool,
-    ready_since: &'a str,
+    ready_since: Box<str>,
     restarts: i64,
-    created: &'a str,
+    created: Box<str>,
 }
 
-impl<'a> ActiveKey<'a> {
-    pub fn of(p: &'a Value) -> ActiveKey<'a> {
+impl ActiveKey {
+    pub fn of(p: &Value) -> ActiveKey {
         let ready = is_ready_condition(p);
         ActiveKey {
             unscheduled: s(p, "/spec/nodeName").is_empty(),
@@ -77,9 +78,10 @@ impl<'a> ActiveKey<'a> {
                     .unwrap_or("")
             } else {
                 ""
-            },
+            }
+            .into(),
             restarts: max_restarts(p),
-            created: s(p, "/metadata/creationTimestamp"),
+            created: s(p, "/metadata/creationTimestamp").into(),
         }
     }
 
@@ -105,7 +107,7 @@ impl<'a> ActiveKey<'a> {
             };
         }
         if a.ready {
-            let o = recent_first(a.ready_since, b.ready_since);
+            let o = recent_first(&a.ready_since, &b.ready_since);
             if o != Ordering::Equal {
                 return o;
             }
@@ -114,7 +116,7 @@ impl<'a> ActiveKey<'a> {
         if o != Ordering::Equal {
             return o;
         }
-        recent_first(a.created, b.created)
+        recent_first(&a.created, &b.created)
     }
 }
 
@@ -144,13 +146,14 @@ fn suffix_int(v: &str) -> i64 {
 /// §5.2 priority, stable.
 #[cfg(test)]
 pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
-    by_priority_of(pods, |p| p, strategy);
+    by_priority_of(pods, std::borrow::Cow::Borrowed, strategy);
 }
 
-/// [`by_priority`] over any pod handle, given how to reach its pod.
+/// [`by_priority`] over any pod handle, given how to read its pod (once per
+/// pod, and only when the strategy sets a priority).
 pub fn by_priority_of<'v, T: Copy>(
     pods: &mut [T],
-    pod: impl Fn(T) -> &'v Value,
+    pod: impl Fn(T) -> std::borrow::Cow<'v, Value>,
     strategy: Option<&Value>,
 ) {
     let Some(st) = strategy else { return };
@@ -179,7 +182,7 @@ pub fn by_priority_of<'v, T: Copy>(
                 .sum()
         };
         // Stable, like sort.SliceStable.
-        pods.sort_by_cached_key(|p| std::cmp::Reverse(score(pod(*p))));
+        pods.sort_by_cached_key(|p| std::cmp::Reverse(score(&pod(*p))));
     } else if let Some(terms) = st
         .get("orderPriority")
         .and_then(Value::as_array)
@@ -198,7 +201,7 @@ pub fn by_priority_of<'v, T: Copy>(
             }
             (-1, std::cmp::Reverse(0))
         };
-        pods.sort_by_cached_key(|p| key(pod(*p)));
+        pods.sort_by_cached_key(|p| key(&pod(*p)));
     }
 }
 

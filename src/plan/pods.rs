@@ -15,6 +15,90 @@ pub fn key(p: &Value) -> String {
     )
 }
 
+/// The part of a live pod a plan reads: every read of a pod by the planner
+/// (this module, `order`, `simulate`, `update`) is along these paths, so a
+/// plan over slim pods is the plan over the whole ones, at a fraction of
+/// the memory. Keep it in step with the reads.
+///
+/// - `metadata`: name, namespace, labels, creation and deletion times, and
+///   the annotations the controller reads or writes ([`controller_annotation`]).
+/// - `spec`: nodeName; `containers` whole, as a sidecar the pod cannot take
+///   in place is compared field by field with the SidecarSet's
+///   (`why_not_in_place`); the names of `initContainers`.
+/// - `status`: phase; the `Ready` conditions (only the first is read) with
+///   type, status and lastTransitionTime; each container status's name,
+///   image, imageID, ready and restartCount (every entry is kept: their
+///   number is compared with the containers').
+///
+/// A value that is not a mapping where the planner expects one is kept as
+/// it is: reads through it find nothing, whole or slim.
+pub fn slim(pod: Value) -> Value {
+    keep(pod, |k, v| match k {
+        "metadata" => Some(keep(v, |k, v| match k {
+            "name" | "namespace" | "labels" | "creationTimestamp" | "deletionTimestamp" => Some(v),
+            "annotations" => Some(keep(v, |k, v| controller_annotation(k).then_some(v))),
+            _ => None,
+        })),
+        "spec" => Some(keep(v, |k, v| match k {
+            "nodeName" | "containers" => Some(v),
+            "initContainers" => Some(each(v, |c| keep(c, |k, v| (k == "name").then_some(v)))),
+            _ => None,
+        })),
+        "status" => Some(keep(v, |k, v| match k {
+            "phase" => Some(v),
+            "conditions" => Some(match v {
+                Value::Array(all) => Value::Array(
+                    all.into_iter()
+                        .filter(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
+                        .map(|c| {
+                            keep(c, |k, v| {
+                                matches!(k, "type" | "status" | "lastTransitionTime").then_some(v)
+                            })
+                        })
+                        .collect(),
+                ),
+                other => other,
+            }),
+            "containerStatuses" => Some(each(v, |st| {
+                keep(st, |k, v| {
+                    matches!(k, "name" | "image" | "imageID" | "ready" | "restartCount")
+                        .then_some(v)
+                })
+            })),
+            _ => None,
+        })),
+        _ => None,
+    })
+}
+
+/// The annotations of a pod the controller reads or writes: the SidecarSet
+/// bookkeeping (`kruise.io/sidecarset-*`) and the hot-upgrade versions.
+pub fn controller_annotation(key: &str) -> bool {
+    key.starts_with("kruise.io/sidecarset-")
+        || key.starts_with("version.sidecarset.kruise.io/")
+        || key.starts_with("versionalt.sidecarset.kruise.io/")
+}
+
+/// The entries of a mapping `keep` maps to a value, in their order.
+fn keep(v: Value, keep: impl Fn(&str, Value) -> Option<Value>) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter_map(|(k, v)| keep(&k, v).map(|v| (k, v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Each item of a sequence, mapped.
+fn each(v: Value, f: impl Fn(Value) -> Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(f).collect()),
+        other => other,
+    }
+}
+
 fn s<'a>(v: &'a Value, p: &str) -> &'a str {
     v.at(p).and_then(Value::as_str).unwrap_or("")
 }

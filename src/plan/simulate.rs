@@ -9,7 +9,7 @@
 
 use super::pods::{self, SetView, Upgradable};
 use super::update;
-use super::{Action, Batch, NotUpgradable, Spread};
+use super::{Action, Batch, NotUpgradable, PodSource, Spread};
 use crate::value::At;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -84,8 +84,14 @@ pub enum End {
 pub struct Rollout<'a> {
     set: &'a SetView,
     scatter: Option<&'a [Value]>,
-    pods: Vec<Cow<'a, Value>>,
-    originals: Vec<&'a Value>,
+    source: &'a dyn PodSource,
+    /// The matched pods' indexes in `source`.
+    ids: Vec<usize>,
+    /// Their `namespace/name`.
+    keys: Vec<String>,
+    /// A pod as the rounds so far left it, while a later round may still
+    /// change it (`None`: unchanged, or changed for the last time).
+    pods: Vec<Option<Value>>,
     flags: Vec<Flags>,
     pub counts: Counts,
     flips: BTreeSet<usize>,
@@ -96,113 +102,126 @@ pub struct Rollout<'a> {
     /// Every pod's index: the "all pods" scatter counts its totals over.
     all: Vec<usize>,
     /// Every pod's value of each scatter key, read once (labels never change).
-    scatter_labels: Vec<(String, Vec<Option<&'a str>>)>,
+    scatter_labels: Vec<(String, Vec<Option<String>>)>,
     pub max_unavailable: usize,
     healthy: bool,
     start: i64,
     pub round: usize,
+    pub unmanaged: Vec<NotUpgradable>,
     pub not_upgradable: Vec<NotUpgradable>,
     pub in_flight: Vec<String>,
 }
 
 impl<'a> Rollout<'a> {
+    /// The rollout over the pods of `source` that `manages` accepts (the
+    /// others are [`Rollout::unmanaged`], with its reason).
     pub fn new(
         set: &'a SetView,
         strategy: Option<&'a Value>,
-        matched: Vec<&'a Value>,
+        source: &'a dyn PodSource,
+        mut manages: impl FnMut(&Value) -> Result<(), String>,
         healthy: bool,
         start: i64,
     ) -> Rollout<'a> {
+        let scatter = strategy
+            .and_then(|s| s.get("scatterStrategy"))
+            .and_then(Value::as_array)
+            .filter(|t| !t.is_empty())
+            .map(Vec::as_slice);
+        let mut scatter_labels: Vec<(String, Vec<Option<String>>)> = Vec::new();
+        for t in scatter.into_iter().flatten() {
+            let Some(k) = t.get("key").and_then(Value::as_str) else {
+                continue;
+            };
+            if !scatter_labels.iter().any(|(key, _)| key == k) {
+                scatter_labels.push((k.to_string(), Vec::new()));
+            }
+        }
         let mut r = Rollout {
             set,
-            scatter: strategy
-                .and_then(|s| s.get("scatterStrategy"))
-                .and_then(Value::as_array)
-                .filter(|t| !t.is_empty())
-                .map(Vec::as_slice),
-            pods: matched.iter().map(|p| Cow::Borrowed(*p)).collect(),
-            flags: Vec::with_capacity(matched.len()),
-            counts: Counts {
-                matched: matched.len(),
-                ..Counts::default()
-            },
+            scatter,
+            source,
+            ids: Vec::new(),
+            keys: Vec::new(),
+            pods: Vec::new(),
+            flags: Vec::new(),
+            counts: Counts::default(),
             flips: BTreeSet::new(),
             order: Vec::new(),
             cursor: 0,
             all: Vec::new(),
-            scatter_labels: Vec::new(),
-            max_unavailable: pods::max_unavailable(
-                strategy.and_then(|s| s.get("maxUnavailable")),
-                matched.len(),
-            ),
+            scatter_labels,
+            max_unavailable: 0,
             healthy,
             start,
             round: 0,
+            unmanaged: Vec::new(),
             not_upgradable: Vec::new(),
             in_flight: Vec::new(),
-            originals: matched,
         };
-        for i in 0..r.originals.len() {
-            let p = r.originals[i];
-            let (f, reason) = evaluate(set, p);
+        // One read of each pod gives everything the rounds need of it.
+        let mut waiting: Vec<(usize, super::order::ActiveKey)> = Vec::new();
+        for id in 0..source.len() {
+            let p = source.pod(id);
+            let key = pods::key(&p);
+            if let Err(reason) = manages(&p) {
+                r.unmanaged.push(NotUpgradable { pod: key, reason });
+                continue;
+            }
+            let i = r.ids.len();
+            let (f, reason) = evaluate(set, &p);
             if let Some(reason) = reason {
                 r.not_upgradable.push(NotUpgradable {
-                    pod: pods::key(p),
+                    pod: key.clone(),
                     reason,
                 });
             }
             if f.in_flight {
-                r.in_flight.push(pods::key(p));
+                r.in_flight.push(key.clone());
             }
             r.counts.apply(&f, true);
             if f.flip {
                 r.flips.insert(i);
             }
             r.flags.push(f);
+            if f.waiting {
+                waiting.push((i, super::order::ActiveKey::of(&p)));
+            }
+            for (k, col) in &mut r.scatter_labels {
+                col.push(
+                    p.get("metadata")
+                        .and_then(|m| m.get("labels"))
+                        .and_then(|l| l.get(k.as_str()))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                );
+            }
+            r.ids.push(id);
+            r.keys.push(key);
         }
-        let mut order: Vec<usize> = (0..r.flags.len()).filter(|&i| r.flags[i].waiting).collect();
-        let keys: Vec<super::order::ActiveKey> = r
-            .originals
-            .iter()
-            .map(|p| super::order::ActiveKey::of(p))
-            .collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        let originals = &r.originals;
+        let n = r.ids.len();
+        r.counts.matched = n;
+        r.pods = (0..n).map(|_| None).collect();
+        r.max_unavailable =
+            pods::max_unavailable(strategy.and_then(|s| s.get("maxUnavailable")), n);
+        // Stable, so pods that compare equal keep their input order.
+        waiting.sort_by(|(_, a), (_, b)| a.cmp(b));
+        let mut order: Vec<usize> = waiting.into_iter().map(|(i, _)| i).collect();
+        let ids = &r.ids;
         super::order::by_priority_of(
             &mut order,
-            |i| originals[i],
+            |i| source.pod(ids[i]),
             strategy.and_then(|s| s.get("priorityStrategy")),
         );
-        if let Some(terms) = r.scatter {
-            for t in terms {
-                let Some(k) = t.get("key").and_then(Value::as_str) else {
-                    continue;
-                };
-                if r.scatter_labels.iter().any(|(key, _)| key == k) {
-                    continue;
-                }
-                let col = r
-                    .originals
-                    .iter()
-                    .map(|p| {
-                        p.get("metadata")
-                            .and_then(|m| m.get("labels"))
-                            .and_then(|l| l.get(k))
-                            .and_then(Value::as_str)
-                    })
-                    .collect();
-                r.scatter_labels.push((k.to_string(), col));
-            }
-        }
         if r.scatter.is_some() {
-            r.all = (0..r.originals.len()).collect();
+            r.all = (0..n).collect();
         }
         r.order = order;
         r
     }
 
     pub fn key(&self, i: usize) -> String {
-        pods::key(self.originals[i])
+        self.keys.get(i).cloned().unwrap_or_default()
     }
 
     fn advance(&mut self) {
@@ -242,11 +261,11 @@ impl<'a> Rollout<'a> {
             Some(terms) => {
                 let waiting: Vec<usize> = rest.collect();
                 let columns = &self.scatter_labels;
-                let label = |i: usize, k: &str| -> Option<&'a str> {
+                let label = |i: usize, k: &str| -> Option<&str> {
                     columns
                         .iter()
                         .find(|(key, _)| key == k)
-                        .and_then(|(_, col)| col[i])
+                        .and_then(|(_, col)| col[i].as_deref())
                 };
                 super::order::scatter_by(waiting, &self.all, terms, &label)
             }
@@ -260,10 +279,11 @@ impl<'a> Rollout<'a> {
     fn change(&mut self, i: usize, flip: bool) {
         let now = self.now();
         let set = self.set;
-        if let Cow::Borrowed(original) = self.pods[i] {
-            self.pods[i] = Cow::Owned(working_copy(original));
-        }
-        let pod = self.pods[i].to_mut();
+        let (source, id) = (self.source, self.ids[i]);
+        let pod = self.pods[i].get_or_insert_with(|| match source.pod(id) {
+            Cow::Borrowed(p) => working_copy(p),
+            Cow::Owned(p) => working_part(p),
+        });
         let changed = if flip {
             update::flip(pod, set, &now)
         } else {
@@ -271,7 +291,14 @@ impl<'a> Rollout<'a> {
         };
         // An idle twin goes back to the empty image, which always starts.
         update::settle(pod, &changed, self.healthy || flip, &now);
-        let (f, _) = evaluate(set, &self.pods[i]);
+        let (f, _) = evaluate(set, pod);
+        // A pod's flags change only here, and only pods waiting or due a
+        // flip are changed again: the copy of any other is never read
+        // again, and keeping one per upgraded pod would double the memory
+        // of a plan over a large fleet.
+        if !f.waiting && !f.flip {
+            self.pods[i] = None;
+        }
         let old = self.flags[i];
         self.counts.apply(&old, false);
         self.counts.apply(&f, true);
@@ -351,11 +378,15 @@ impl<'a> Rollout<'a> {
         }
         let mut out: Vec<Spread> = Vec::new();
         for k in keys {
+            let column = self
+                .scatter_labels
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, col)| col);
             for &i in pods {
-                let v = self.originals[i]
-                    .at("/metadata/labels")
-                    .and_then(|l| l.get(k))
-                    .and_then(Value::as_str)
+                let v = column
+                    .and_then(|col| col.get(i))
+                    .and_then(Option::as_deref)
                     .unwrap_or("");
                 let label = format!("{k}={v}");
                 match out.iter_mut().find(|s| s.label == label) {
@@ -450,6 +481,66 @@ fn working_copy(p: &Value) -> Value {
     let mut status = pick(p.get("status"), &["phase", "conditions"]);
     status["containerStatuses"] = slim(
         p.at("/status/containerStatuses"),
+        &["name", "image", "imageID", "ready", "restartCount"],
+    );
+    out.insert("status".into(), status);
+    Value::Object(out)
+}
+
+/// [`working_copy`] of a pod read for the copy (decoded): its parts are
+/// moved, not copied.
+fn working_part(p: Value) -> Value {
+    fn take(v: Option<Value>, keys: &[&str]) -> Value {
+        let mut out = serde_json::Map::new();
+        if let Some(Value::Object(mut m)) = v {
+            for k in keys {
+                if let Some(x) = m.remove(*k) {
+                    out.insert((*k).to_string(), x);
+                }
+            }
+        }
+        Value::Object(out)
+    }
+    fn take_each(list: Option<Value>, keys: &[&str]) -> Value {
+        Value::Array(match list {
+            Some(Value::Array(items)) => items.into_iter().map(|c| take(Some(c), keys)).collect(),
+            _ => Vec::new(),
+        })
+    }
+    let Value::Object(mut root) = p else {
+        return working_copy(&p);
+    };
+    let (mut spec, mut status) = (root.remove("spec"), root.remove("status"));
+    let list = |v: &mut Option<Value>, key: &str| {
+        v.as_mut()
+            .and_then(Value::as_object_mut)
+            .and_then(|m| m.remove(key))
+    };
+    let (containers, statuses) = (
+        list(&mut spec, "containers"),
+        list(&mut status, "containerStatuses"),
+    );
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "metadata".into(),
+        take(
+            root.remove("metadata"),
+            &[
+                "name",
+                "namespace",
+                "labels",
+                "annotations",
+                "creationTimestamp",
+                "deletionTimestamp",
+            ],
+        ),
+    );
+    let mut spec = take(spec, &["nodeName"]);
+    spec["containers"] = take_each(containers, &["name", "image"]);
+    out.insert("spec".into(), spec);
+    let mut status = take(status, &["phase", "conditions"]);
+    status["containerStatuses"] = take_each(
+        statuses,
         &["name", "image", "imageID", "ready", "restartCount"],
     );
     out.insert("status".into(), status);

@@ -597,6 +597,223 @@ pub fn parse_document_lines(text: &str) -> Result<Option<ParsedDoc>, YamlError> 
     Ok(result.map(|(v, p)| (v, p, b.unrepresentable)))
 }
 
+/// [`parse_document_lines`] for a document whose top-level `items` may be
+/// huge (a `kind: List` of every pod of a cluster): each item of the root
+/// mapping's `items` sequence goes to `on_item` as soon as it is built, and
+/// the document comes back with `items: []` in its place and `true`, so
+/// the items are never all held at once. Values, positions (chunk lines)
+/// and errors are otherwise those of [`parse_document_lines`]; an anchored
+/// `items` sequence, which a later alias may copy, is built whole (`false`).
+pub fn parse_document_items(
+    text: &str,
+    on_item: &mut dyn FnMut(Value, PosNode),
+) -> Result<Option<(ParsedDoc, bool)>, YamlError> {
+    let mut b = Builder {
+        text,
+        events: Parser::new_from_str(text),
+        anchors: HashMap::new(),
+        line_starts: line_starts(text),
+        cursor: (0, 0, 0),
+        decode_count: 0,
+        alias_count: 0,
+        unrepresentable: None,
+    };
+    let mut result = None;
+    loop {
+        let (ev, span) = b.next()?;
+        match ev {
+            Event::StreamStart | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
+            Event::StreamEnd => break,
+            ev => {
+                if result.is_some() {
+                    return Err(err_at(
+                        &span,
+                        "more than one document where one was expected",
+                    ));
+                }
+                result = Some(match ev {
+                    Event::MappingStart(..) => b.streamed_root(span, on_item)?,
+                    ev => {
+                        let (v, p) = b.node(ev, span, 0)?;
+                        (v, p, false)
+                    }
+                });
+            }
+        }
+    }
+    Ok(result.map(|(v, p, streamed)| ((v, p, b.unrepresentable), streamed)))
+}
+
+impl<'a> Builder<'a> {
+    /// The `MappingStart` arm of [`Builder::node`] for the root, handing the
+    /// items of its `items` sequence to `on_item`. The root's own anchor is
+    /// not recorded: no alias inside the document can refer to it.
+    fn streamed_root(
+        &mut self,
+        span: Span,
+        on_item: &mut dyn FnMut(Value, PosNode),
+    ) -> Result<(Value, PosNode, bool), YamlError> {
+        let (line, column) = pos(&span);
+        let start = skip_properties(self.text, self.byte(&span.start));
+        self.decode_count += 1;
+        let flow = self.text.as_bytes().get(start) == Some(&b'{');
+        let mut map = Map::new();
+        let mut positions: Vec<(String, PosNode)> = Vec::new();
+        let mut merged: Vec<(Value, PosNode)> = Vec::new();
+        let mut last_end = start;
+        let mut streamed = false;
+        let end = loop {
+            let (kev, ksp) = self.next()?;
+            if matches!(kev, Event::MappingEnd) {
+                break if flow { self.byte(&ksp.end) } else { last_end };
+            }
+            let is_merge =
+                matches!(&kev, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
+            let (kv, kp) = self.node(kev, ksp, 1)?;
+            let (vev, vsp) = self.next()?;
+            let items = !is_merge
+                && !streamed
+                && matches!(vev, Event::SequenceStart(0, _))
+                && matches!(&kv, Value::String(k) if k == "items");
+            let (v, p) = if items {
+                streamed = true;
+                self.streamed_items(vsp, on_item)?
+            } else {
+                self.node(vev, vsp, 1)?
+            };
+            last_end = last_end.max(p.end as usize).max(kp.end as usize);
+            if is_merge {
+                merged.push((v, p));
+                continue;
+            }
+            let key =
+                key_string(&kv).ok_or_else(|| err_at(&ksp, "a mapping key must be a scalar"))?;
+            if map.contains_key(&key) {
+                let prev = positions
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map_or(0, |(_, p)| p.line);
+                return Err(err_at(
+                    &ksp,
+                    format!("mapping key {key:?} already defined at line {prev}"),
+                ));
+            }
+            let (kl, kc) = pos(&ksp);
+            positions.push((
+                key.clone(),
+                PosNode {
+                    line: kl,
+                    column: kc,
+                    key_start: kp.start,
+                    ..p
+                },
+            ));
+            map.insert(key, v);
+        };
+        merge_into(&mut map, &mut positions, merged)?;
+        let node = PosNode {
+            line,
+            column,
+            start: offset(start),
+            end: offset(end),
+            key_start: offset(start),
+            style: if flow {
+                NodeStyle::FlowMap
+            } else {
+                NodeStyle::BlockMap
+            },
+            children: PosChildren::Map(positions),
+        };
+        Ok((Value::Object(map), node, streamed))
+    }
+
+    /// The `SequenceStart` arm of [`Builder::node`] for the root's `items`,
+    /// each item handed over as soon as it is built.
+    fn streamed_items(
+        &mut self,
+        span: Span,
+        on_item: &mut dyn FnMut(Value, PosNode),
+    ) -> Result<(Value, PosNode), YamlError> {
+        let (line, column) = pos(&span);
+        let start = skip_properties(self.text, self.byte(&span.start));
+        self.decode_count += 1;
+        let flow = self.text.as_bytes().get(start) == Some(&b'[');
+        let mut first_start = None;
+        let mut last_end = None;
+        let end = loop {
+            let (ev, sp) = self.next()?;
+            if matches!(ev, Event::SequenceEnd) {
+                break if flow {
+                    self.byte(&sp.end)
+                } else {
+                    last_end.unwrap_or(start)
+                };
+            }
+            let (v, p) = self.node(ev, sp, 2)?;
+            first_start.get_or_insert(p.start as usize);
+            last_end = Some(p.end as usize);
+            on_item(v, p);
+        };
+        let start = match first_start {
+            Some(f) if !flow => dash_before(self.text, f).unwrap_or(start),
+            _ => start,
+        };
+        let node = PosNode {
+            line,
+            column,
+            start: offset(start),
+            end: offset(end),
+            key_start: offset(start),
+            style: if flow {
+                NodeStyle::FlowSeq
+            } else {
+                NodeStyle::BlockSeq
+            },
+            children: PosChildren::Seq(Vec::new()),
+        };
+        Ok((Value::Array(Vec::new()), node))
+    }
+}
+
+/// `<<` merge keys, as [`Builder::node`] applies them: entries the mapping
+/// does not define itself.
+fn merge_into(
+    map: &mut Map<String, Value>,
+    positions: &mut Vec<(String, PosNode)>,
+    merged: Vec<(Value, PosNode)>,
+) -> Result<(), YamlError> {
+    for (v, p) in merged {
+        let sources: Vec<(Value, PosNode)> = match (v, p.children) {
+            (Value::Array(items), PosChildren::Seq(ps)) => items.into_iter().zip(ps).collect(),
+            (v, children) => vec![(v, PosNode { children, ..p })],
+        };
+        for (src, sp) in sources {
+            let Value::Object(m) = src else {
+                return Err(YamlError {
+                    line: sp.line,
+                    column: sp.column,
+                    message: "a merge key needs a mapping".into(),
+                });
+            };
+            for (k, v) in m {
+                if !map.contains_key(&k) {
+                    positions.push((
+                        k.clone(),
+                        PosNode {
+                            line: sp.line,
+                            column: sp.column,
+                            style: NodeStyle::Merged,
+                            ..PosNode::default()
+                        },
+                    ));
+                    map.insert(k, v);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -709,5 +926,70 @@ mod tests {
             .expect("doc");
         assert_eq!(v["a"], json!(".inf"));
         assert_eq!(bad.map(|e| (e.line, e.column)), Some((1, 4)));
+    }
+
+    /// `parse_document_items` hands over exactly the items, positions and
+    /// errors `parse_document_lines` builds, and the rest of the document.
+    #[test]
+    fn streamed_items_are_the_whole_parse() {
+        // Each text, and whether its items are streamed (`None`: an error).
+        let texts = [
+            (
+                "apiVersion: v1\nitems:\n- a: 1\n  b: [x, y]\n- &p {c: .inf}\n- *p\nkind: List\n",
+                Some(true),
+            ),
+            (
+                "{\n  \"items\": [\n    {\"a\": 1},\n    \"s\"\n  ],\n  \"kind\": \"List\"\n}\n",
+                Some(true),
+            ),
+            ("base: &b {kind: List}\nitems:\n  - x\n<<: *b\n", Some(true)),
+            ("items: &all [1, 2]\nagain: *all\n", Some(false)),
+            ("items: {a: 1}\n", Some(false)),
+            ("items: []\n", Some(true)),
+            ("- 1\n- 2\n", Some(false)),
+            ("items:\n- a: 1\nitems: [2]\n", None),
+            ("items:\n- a: [1\n- b\n", None),
+            ("kind: List\nitems:\n- x\n---\nmore: 1\n", None),
+        ];
+        for (text, expected) in texts {
+            let got = parse_document_items(text, &mut |_, _| {}).map(|d| d.is_some_and(|d| d.1));
+            assert_eq!(got.ok(), expected, "{text}");
+            let whole = parse_document_lines(text);
+            let mut items: Vec<(Value, PosNode)> = Vec::new();
+            let streamed = parse_document_items(text, &mut |v, p| items.push((v, p)));
+            match (whole, streamed) {
+                (Err(w), Err(s)) => assert_eq!(w, s, "{text}"),
+                (Ok(None), Ok(None)) => {}
+                (Ok(Some((mut v, mut p, bad))), Ok(Some(((sv, sp, sbad), streamed)))) => {
+                    assert_eq!(bad, sbad, "{text}");
+                    if streamed {
+                        let PosChildren::Map(m) = &mut p.children else {
+                            panic!("{text}: the root is a mapping")
+                        };
+                        let seq = &mut m.iter_mut().find(|(k, _)| k == "items").expect("items").1;
+                        let PosChildren::Seq(whole_items) = std::mem::take(&mut seq.children)
+                        else {
+                            panic!("{text}: items is a sequence")
+                        };
+                        seq.children = PosChildren::Seq(Vec::new());
+                        let values = std::mem::take(&mut v["items"]);
+                        v["items"] = json!([]);
+                        let whole_items: Vec<(Value, PosNode)> = values
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .zip(whole_items)
+                            .collect();
+                        assert_eq!(format!("{items:?}"), format!("{whole_items:?}"), "{text}");
+                    } else {
+                        assert!(items.is_empty(), "{text}");
+                    }
+                    assert_eq!(v, sv, "{text}");
+                    assert_eq!(format!("{p:?}"), format!("{sp:?}"), "{text}");
+                }
+                (w, s) => panic!("{text}: {w:?} but streamed {s:?}"),
+            }
+        }
     }
 }
