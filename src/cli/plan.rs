@@ -9,7 +9,7 @@ use crate::document::{Class, Inputs};
 use crate::policy::{self, Policy};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use table::Style;
 
 mod table;
@@ -98,7 +98,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         ),
         PlanOutput::Table | PlanOutput::Wide => {
             let style = Style {
-                color: args.color.enabled(std::io::stdout().is_terminal()),
+                color: args.color.enabled(super::stdout_is_terminal()),
                 all_pods: args.output == PlanOutput::Wide,
             };
             for p in &plans {
@@ -112,8 +112,8 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
     // a tenth of the run on 100,000 pods for nothing.
     drop(plans);
     drop(pods);
-    std::mem::forget(live);
-    std::mem::forget(inputs);
+    super::discard(live);
+    super::discard(inputs);
     Ok(0)
 }
 
