@@ -183,10 +183,13 @@ pub fn scalars_contain(chunk: &str, words: &[&str]) -> bool {
 
 fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, ParseError> {
     let body = &text[range.clone()];
-    let parsed = crate::yaml::parse_document_lines(body).map_err(|e| ParseError {
-        line: line + e.line.saturating_sub(1),
-        column: e.column,
-        message: e.message,
+    let parsed = crate::yaml::parse_document_lines(body).map_err(|e| {
+        let (at_line, column) = within(body, e.line, e.column);
+        ParseError {
+            line: line + at_line - 1,
+            column,
+            message: e.message,
+        }
     })?;
     let (value, root, unrepresentable) = match parsed {
         // `---` with nothing after it is an empty (null) document; kubectl skips it.
@@ -212,6 +215,18 @@ fn parse_yaml_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chun
             unrepresentable,
         },
     })
+}
+
+/// A parser position as one inside `body`: the parser puts the end of a
+/// text without a final line break on the line after it, which has no
+/// text to show; the end of the last line is where the input ends.
+fn within(body: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines = body.split('\n').count();
+    if line > lines {
+        let last = body.rsplit('\n').next().unwrap_or_default();
+        return (lines, last.trim_end_matches('\r').chars().count() + 1);
+    }
+    (line.max(1), column.max(1))
 }
 
 /// Moves positions from chunk-relative to stream lines.
@@ -246,9 +261,10 @@ fn split_json_stream(text: &str) -> (Vec<Span>, Option<ParseError>) {
                 start = end;
             }
             Some(Err(e)) => {
+                let (line, column) = json_error_position(text, e.line(), e.column());
                 let error = ParseError {
-                    line: e.line(),
-                    column: e.column(),
+                    line,
+                    column,
                     message: strip_position(&e.to_string()),
                 };
                 return (chunks, Some(error));
@@ -294,6 +310,32 @@ fn json_chunk(text: &str, range: Range<usize>, line: usize) -> Result<Chunk, Par
             unrepresentable: None,
         },
     })
+}
+
+/// serde_json's error position in the tool's terms. serde_json counts
+/// columns in bytes, and gives column 0 when the offending character is the
+/// line break it has just read (an escape or a string cut by a newline);
+/// every position the tool reports counts characters and points at a
+/// character, so the line break is the one ending the line before.
+fn json_error_position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let line = line.max(1);
+    let content = |n: usize| {
+        text.split('\n')
+            .nth(n - 1)
+            .unwrap_or_default()
+            .trim_end_matches('\r')
+    };
+    if column == 0 {
+        if line == 1 {
+            return (1, 1);
+        }
+        return (line - 1, content(line - 1).chars().count() + 1);
+    }
+    let before = content(line)
+        .char_indices()
+        .take_while(|&(at, _)| at < column - 1)
+        .count();
+    (line, before + 1)
 }
 
 /// serde_json appends "at line L column C", which the caller reports itself.
@@ -344,11 +386,12 @@ pub fn parse_stream_items(text: &str, sink: &mut impl ItemSink) -> Result<(), Pa
                     start = end;
                 }
                 Some(Err(e)) => {
+                    let (line, column) = json_error_position(text, e.line(), e.column());
                     return Err(ParseError {
-                        line: e.line(),
-                        column: e.column(),
+                        line,
+                        column,
                         message: strip_position(&e.to_string()),
-                    })
+                    });
                 }
             }
         }
@@ -476,6 +519,15 @@ mod tests {
         assert_eq!(chunks[1].value, Some(serde_json::json!({"b": [2]})));
         let joined: String = chunks.iter().map(|c| &text[c.range.clone()]).collect();
         assert_eq!(joined, text);
+        // The character at fault: after two-byte characters, and the line
+        // break an escape was cut by (serde_json: column 0 of the next line).
+        let e = parse_stream("{\"a\": \"\u{e9}\", \"b\": tru}\n").expect_err("bad literal");
+        assert_eq!((e.line, e.column), (1, 20), "{e:?}");
+        let e = parse_stream("{\"a\": \"x\\\n\"}\n").expect_err("cut escape");
+        assert_eq!((e.line, e.column), (1, 10), "{e:?}");
+        // A text ending without a line break ends on its last line.
+        let e = parse_stream("a: 1\n---\nb: [1,").expect_err("unclosed");
+        assert_eq!((e.line, e.column), (3, 7), "{e:?}");
         let e = parse_stream("a: 1\n---\nb: [1,\n").expect_err("unclosed");
         assert!(e.line >= 3, "{e:?}");
     }

@@ -1,9 +1,52 @@
 //! Where input comes from: files, directories (optionally recursive), globs
 //! and standard input, read whole, in a deterministic order.
 
-use std::cell::OnceCell;
-use std::io::Read;
+use std::cell::{OnceCell, RefCell};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+
+thread_local! {
+    /// Standard input handed over by an in-process caller
+    /// (`cli::run_with_io`) in place of the process's own; taken whole by
+    /// the first read, as a pipe is drained.
+    static GIVEN_STDIN: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `bytes` as standard input on this thread: a non-terminal
+/// stream holding them. The previous standard input is back afterwards, even
+/// if `f` panics.
+pub fn with_stdin<R>(bytes: &[u8], f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Vec<u8>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            GIVEN_STDIN.with(|g| *g.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(GIVEN_STDIN.with(|g| g.borrow_mut().replace(bytes.to_vec())));
+    f()
+}
+
+/// Whether standard input is an interactive terminal (so nothing is piped).
+pub fn stdin_is_terminal() -> bool {
+    GIVEN_STDIN.with(|g| g.borrow().is_none()) && std::io::stdin().is_terminal()
+}
+
+/// Whether standard input was handed over by an in-process caller: the
+/// run's output then goes to the caller's buffers, not to a terminal.
+pub fn stdin_given() -> bool {
+    GIVEN_STDIN.with(|g| g.borrow().is_some())
+}
+
+/// All of standard input.
+pub fn read_stdin() -> std::io::Result<Vec<u8>> {
+    if let Some(given) = GIVEN_STDIN.with(|g| g.borrow_mut().as_mut().map(std::mem::take)) {
+        return Ok(given);
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
 
 /// One input text and the name errors use for it.
 #[derive(Clone, Debug)]
@@ -158,13 +201,10 @@ pub fn read_all(inputs: &[PathOrStdin]) -> Result<Vec<SourceFile>, SourceError> 
                     continue;
                 }
                 stdin_read = true;
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| SourceError::Read {
-                        path: "<stdin>".into(),
-                        message: e.to_string(),
-                    })?;
+                let bytes = read_stdin().map_err(|e| SourceError::Read {
+                    path: "<stdin>".into(),
+                    message: e.to_string(),
+                })?;
                 let name = "<stdin>".to_string();
                 let text = decode(&name, bytes)?;
                 out.push(SourceFile::new(name, text));

@@ -7,7 +7,7 @@ use super::input;
 use crate::document::{Class, Inputs};
 use crate::mutate;
 use crate::policy::Policy;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let settings = super::settings(&args.engine)?;
@@ -29,7 +29,7 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     }
     mutate::inject_all(&mut after, &after_policy, &settings).map_err(engine_error)?;
 
-    let color = args.color.enabled(std::io::stdout().is_terminal());
+    let color = args.color.enabled(super::stdout_is_terminal());
     let mut text = String::new();
     let mut changed = false;
     for (b, a) in before.docs.iter().zip(after.docs.iter()) {

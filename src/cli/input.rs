@@ -5,7 +5,6 @@ use super::error::CliError;
 use crate::document::Inputs;
 use crate::features::FeatureGates;
 use crate::source::{self, PathOrStdin, SourceFile};
-use std::io::IsTerminal;
 
 /// Reads `-f` inputs (stdin when none is named and it is not a terminal) and
 /// `--sidecarset` policy files.
@@ -22,7 +21,7 @@ pub fn load(args: &InputArgs) -> Result<Inputs, CliError> {
 pub fn read_named(args: &InputArgs) -> Result<Vec<SourceFile>, CliError> {
     let mut named = source::expand(&args.filenames, args.recursive)?;
     if named.is_empty() {
-        if std::io::stdin().is_terminal() {
+        if source::stdin_is_terminal() {
             if args.sidecarsets.is_empty() {
                 return Err(CliError::Usage(
                     "no input: name files with -f (or -f - for standard input), or pipe manifests in"

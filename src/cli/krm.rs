@@ -17,7 +17,7 @@ use crate::inject::Outcome as Decision;
 use crate::lint::{self, Severity};
 use crate::path::JsonPath;
 use serde_json::{json, Map, Value};
-use std::io::{IsTerminal, Read, Write};
+use std::io::Write;
 
 /// `apiVersion` of the function configurations this tool defines.
 pub const FN_API_VERSION: &str = "sidecarset.kruise.io/v1alpha1";
@@ -458,7 +458,7 @@ pub fn inject(
     let mut buf = Vec::new();
     write_list(&inputs, doc, &results, &mut buf)?;
     out.write_all(&buf)?;
-    std::mem::forget(inputs);
+    super::discard(inputs);
     Ok(code)
 }
 
@@ -779,28 +779,36 @@ fn run_lint(args: &LintArgs, inputs: &Inputs, doc: usize) -> Result<(Vec<Entry>,
 /// configuration's kind picks the command (`SidecarSetLint` lints,
 /// anything else injects). `None` when the tool was given arguments or
 /// nothing to read, so the usual command line applies.
-pub fn bare(argv: &[std::ffi::OsString]) -> Option<u8> {
-    if argv.len() != 1 || std::io::stdin().is_terminal() {
+pub fn bare(argv: &[std::ffi::OsString], out: &mut dyn Write, err: &mut dyn Write) -> Option<u8> {
+    if argv.len() != 1 || crate::source::stdin_is_terminal() {
         return None;
     }
-    let mut text = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-        eprintln!("error: <stdin>: {e}");
-        return Some(2);
-    }
+    let read = crate::source::read_stdin().and_then(|bytes| {
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
+    });
+    let text = match read {
+        Ok(text) => text,
+        Err(e) => {
+            let _ = writeln!(err, "error: <stdin>: {e}");
+            return Some(2);
+        }
+    };
     if text.trim().is_empty() {
         return None;
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let result = run_bare(text, &mut out);
+    let result = run_bare(text, &mut &mut *out);
     let flushed = out.flush();
     Some(
         match result.and_then(|c| flushed.map(|()| c).map_err(CliError::from)) {
             Ok(code) => code,
             Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Err(e) => {
-                eprintln!("error: {e}");
+                let _ = writeln!(err, "error: {e}");
                 e.exit_code()
             }
         },

@@ -7,7 +7,7 @@ use super::progress::Progress;
 use crate::document::Class;
 use crate::lint::{self, render, Located, Severity, RULES};
 use serde_json::Value;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
@@ -97,10 +97,9 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
             .unwrap_or_default(),
         LintOutput::Junit => render::junit(&located, args.strict),
         LintOutput::Github => render::github(&located),
-        LintOutput::Text => render::human(
-            &located,
-            args.color.enabled(std::io::stdout().is_terminal()),
-        ),
+        LintOutput::Text => {
+            render::human(&located, args.color.enabled(super::stdout_is_terminal()))
+        }
     };
     progress.finish();
     out.write_all(text.as_bytes())?;

@@ -10,7 +10,7 @@ use crate::plan::PodSource;
 use crate::policy::{self, Policy};
 use fast::Fast;
 use serde_json::Value;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use table::Style;
 
 mod fast;
@@ -36,7 +36,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         ),
         PlanOutput::Table | PlanOutput::Wide => {
             let style = Style {
-                color: args.color.enabled(std::io::stdout().is_terminal()),
+                color: args.color.enabled(super::stdout_is_terminal()),
                 all_pods: args.output == PlanOutput::Wide,
             };
             for p in &plans {
@@ -71,7 +71,7 @@ fn live_plans(args: &PlanArgs, progress: &Progress) -> Result<Vec<crate::plan::P
     };
     // The process ends here: freeing every object one by one costs time
     // for nothing.
-    std::mem::forget(live);
+    super::discard(live);
     Ok(plans)
 }
 
@@ -105,8 +105,8 @@ fn what_if_plans(args: &PlanArgs, progress: &Progress) -> Result<Vec<crate::plan
     progress.stage("building the workloads' pods");
     let pods = synthesized_pods(args, &inputs, current)?;
     let plans = plan_each(args, progress, &inputs, &pods, &opts);
-    std::mem::forget(inputs);
-    std::mem::forget(pods);
+    super::discard(inputs);
+    super::discard(pods);
     plans
 }
 

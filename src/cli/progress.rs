@@ -4,7 +4,6 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::borrow::Cow;
-use std::io::IsTerminal;
 use std::time::Duration;
 
 /// A spinner naming the current stage, erased when the output is written or
@@ -14,7 +13,7 @@ pub struct Progress(Option<ProgressBar>);
 impl Progress {
     /// `command` prefixes every stage (`plan: reading input`).
     pub fn new(command: &'static str) -> Progress {
-        if !std::io::stderr().is_terminal() {
+        if !super::stderr_is_terminal() {
             return Progress(None);
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

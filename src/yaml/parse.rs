@@ -111,34 +111,103 @@ struct Builder<'a> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     /// Anchored nodes with the number of nodes each holds.
     anchors: HashMap<usize, (Value, PosNode, usize)>,
-    /// Byte offset where each line starts.
-    line_starts: Vec<usize>,
-    /// The last char-to-byte conversion: events arrive in text order, so
-    /// converting from here keeps the conversion linear in the line length.
-    cursor: (usize, usize, usize),
+    /// Where the parser's characters are in the text's bytes and lines.
+    lines: Lines,
     decode_count: usize,
     alias_count: usize,
     /// The first plain scalar JSON cannot carry (`.inf`, `.nan`).
     unrepresentable: Option<YamlError>,
 }
 
-fn pos(span: &Span) -> (usize, usize) {
-    (span.start.line(), span.start.col() + 1)
+/// Converts the parser's positions, counted in characters from the start,
+/// into byte offsets and the line/column every other part of the tool
+/// reports. The parser's own line numbers also break lines at a lone CR
+/// (YAML 1.2 §5.4), which no other position (JSON errors, invalid bytes,
+/// the source line shown under an error) does, and which would put node
+/// spans on the wrong bytes.
+struct Lines {
+    len: usize,
+    ascii: bool,
+    /// Byte offset of every `CHECKPOINT`-th character (non-ASCII text).
+    checkpoints: Vec<usize>,
+    /// Character index at which each line starts: after each LF.
+    line_chars: Vec<usize>,
+    /// Characters in the text.
+    chars: usize,
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut out = vec![0];
-    out.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
-    out
+const CHECKPOINT: usize = 64;
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let ascii = text.is_ascii();
+        let mut line_chars = vec![0];
+        let mut checkpoints = Vec::new();
+        let mut chars = 0;
+        if ascii {
+            line_chars.extend(newlines(text.as_bytes()));
+            chars = text.len();
+        } else {
+            for (ci, (bi, ch)) in text.char_indices().enumerate() {
+                if ci % CHECKPOINT == 0 {
+                    checkpoints.push(bi);
+                }
+                if ch == '\n' {
+                    line_chars.push(ci + 1);
+                }
+                chars = ci + 1;
+            }
+        }
+        Lines {
+            len: text.len(),
+            ascii,
+            checkpoints,
+            line_chars,
+            chars,
+        }
+    }
+
+    /// Byte offset of character `index` (the end of the text past it).
+    fn byte(&self, text: &str, index: usize) -> usize {
+        if self.ascii {
+            return index.min(self.len);
+        }
+        let Some(&from) = self.checkpoints.get(index / CHECKPOINT) else {
+            return self.len;
+        };
+        let bytes = text.as_bytes();
+        let mut b = from;
+        for _ in 0..index % CHECKPOINT {
+            if b >= bytes.len() {
+                break;
+            }
+            b += utf8_len(bytes[b]);
+        }
+        b.min(self.len)
+    }
+
+    /// 1-based line and column of character `index`.
+    fn line_col(&self, index: usize) -> (usize, usize) {
+        let index = index.min(self.chars);
+        let line = self.line_chars.partition_point(|&c| c <= index).max(1);
+        (line, index - self.line_chars[line - 1] + 1)
+    }
+
+    fn pos(&self, span: &Span) -> (usize, usize) {
+        self.line_col(span.start.index())
+    }
 }
 
-fn err_at(span: &Span, message: impl Into<String>) -> YamlError {
-    let (line, column) = pos(span);
+fn newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+fn err_at(lines: &Lines, span: &Span, message: impl Into<String>) -> YamlError {
+    let (line, column) = lines.pos(span);
     YamlError {
         line,
         column,
@@ -147,37 +216,22 @@ fn err_at(span: &Span, message: impl Into<String>) -> YamlError {
 }
 
 impl<'a> Builder<'a> {
-    /// Byte offset of a parser marker (which counts characters).
-    fn byte(&mut self, m: &saphyr_parser::Marker) -> usize {
-        let line = m.line().max(1);
-        let col = m.col();
-        let Some(&ls) = self.line_starts.get(line - 1) else {
-            return self.text.len();
-        };
-        let (cl, cc, cb) = self.cursor;
-        let (mut c, mut b) = if cl == line && cc <= col {
-            (cc, cb)
-        } else {
-            (0, ls)
-        };
-        let bytes = self.text.as_bytes();
-        while c < col && b < bytes.len() {
-            b += utf8_len(bytes[b]);
-            c += 1;
-        }
-        let b = b.min(self.text.len());
-        self.cursor = (line, col, b);
-        b
+    /// Byte offset of a parser marker.
+    fn byte(&self, m: &saphyr_parser::Marker) -> usize {
+        self.lines.byte(self.text, m.index())
     }
 
     fn next(&mut self) -> Result<(Event<'a>, Span), YamlError> {
         match self.events.next_event() {
             Some(Ok(ev)) => Ok(ev),
-            Some(Err(e)) => Err(YamlError {
-                line: e.marker().line(),
-                column: e.marker().col() + 1,
-                message: e.info().to_string(),
-            }),
+            Some(Err(e)) => {
+                let (line, column) = self.lines.line_col(e.marker().index());
+                Err(YamlError {
+                    line,
+                    column,
+                    message: e.info().to_string(),
+                })
+            }
             None => Err(YamlError {
                 line: 1,
                 column: 1,
@@ -194,21 +248,26 @@ impl<'a> Builder<'a> {
         depth: usize,
     ) -> Result<(Value, PosNode), YamlError> {
         if depth > MAX_DEPTH {
-            return Err(err_at(&span, "the document is nested too deeply"));
+            return Err(err_at(
+                &self.lines,
+                &span,
+                "the document is nested too deeply",
+            ));
         }
-        let (line, column) = pos(&span);
+        let (line, column) = self.lines.pos(&span);
         // An anchor or tag before the node belongs to none of its bytes.
         let start = skip_properties(self.text, self.byte(&span.start));
         let count_before = self.decode_count;
         self.decode_count += 1;
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                let value = scalar(&text, style, tag.as_deref()).map_err(|m| err_at(&span, m))?;
+                let value = scalar(&text, style, tag.as_deref())
+                    .map_err(|m| err_at(&self.lines, &span, m))?;
                 let value = match value {
                     Scalar::Json(v) => v,
                     Scalar::Unrepresentable(m) => {
                         if self.unrepresentable.is_none() {
-                            self.unrepresentable = Some(err_at(&span, m));
+                            self.unrepresentable = Some(err_at(&self.lines, &span, m));
                         }
                         Value::String(text.to_string())
                     }
@@ -227,7 +286,7 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => {
                 let Some(&(_, _, n)) = self.anchors.get(&id) else {
-                    return Err(err_at(&span, "unknown anchor"));
+                    return Err(err_at(&self.lines, &span, "unknown anchor"));
                 };
                 // Counted before the copy is made, so a bomb stops here.
                 self.decode_count += n.saturating_sub(1);
@@ -237,14 +296,18 @@ impl<'a> Builder<'a> {
                     && self.alias_count as f64 / self.decode_count as f64
                         > allowed_alias_ratio(self.decode_count)
                 {
-                    return Err(err_at(&span, "document contains excessive aliasing"));
+                    return Err(err_at(
+                        &self.lines,
+                        &span,
+                        "document contains excessive aliasing",
+                    ));
                 }
                 let end = self.byte(&span.end);
                 let (v, mut p, _) = self
                     .anchors
                     .get(&id)
                     .cloned()
-                    .ok_or_else(|| err_at(&span, "unknown anchor"))?;
+                    .ok_or_else(|| err_at(&self.lines, &span, "unknown anchor"))?;
                 p.line = line;
                 p.column = column;
                 p.start = offset(start);
@@ -318,19 +381,21 @@ impl<'a> Builder<'a> {
                         merged.push((v, p));
                         continue;
                     }
-                    let key = key_string(&kv)
-                        .ok_or_else(|| err_at(&ksp, "a mapping key must be a scalar"))?;
+                    let key = key_string(&kv).ok_or_else(|| {
+                        err_at(&self.lines, &ksp, "a mapping key must be a scalar")
+                    })?;
                     if map.contains_key(&key) {
                         let prev = positions
                             .iter()
                             .find(|(k, _)| *k == key)
                             .map_or(0, |(_, p)| p.line);
                         return Err(err_at(
+                            &self.lines,
                             &ksp,
                             format!("mapping key {key:?} already defined at line {prev}"),
                         ));
                     }
-                    let (kl, kc) = pos(&ksp);
+                    let (kl, kc) = self.lines.pos(&ksp);
                     positions.push((
                         key.clone(),
                         PosNode {
@@ -394,7 +459,7 @@ impl<'a> Builder<'a> {
                 }
                 Ok(out)
             }
-            _ => Err(err_at(&span, "unexpected YAML event")),
+            _ => Err(err_at(&self.lines, &span, "unexpected YAML event")),
         }
     }
 }
@@ -571,8 +636,7 @@ pub fn parse_document_lines(text: &str) -> Result<Option<ParsedDoc>, YamlError> 
         text,
         events: Parser::new_from_str(text),
         anchors: HashMap::new(),
-        line_starts: line_starts(text),
-        cursor: (0, 0, 0),
+        lines: Lines::new(text),
         decode_count: 0,
         alias_count: 0,
         unrepresentable: None,
@@ -586,6 +650,7 @@ pub fn parse_document_lines(text: &str) -> Result<Option<ParsedDoc>, YamlError> 
             ev => {
                 if result.is_some() {
                     return Err(err_at(
+                        &b.lines,
                         &span,
                         "more than one document where one was expected",
                     ));
@@ -612,8 +677,7 @@ pub fn parse_document_items(
         text,
         events: Parser::new_from_str(text),
         anchors: HashMap::new(),
-        line_starts: line_starts(text),
-        cursor: (0, 0, 0),
+        lines: Lines::new(text),
         decode_count: 0,
         alias_count: 0,
         unrepresentable: None,
@@ -627,6 +691,7 @@ pub fn parse_document_items(
             ev => {
                 if result.is_some() {
                     return Err(err_at(
+                        &b.lines,
                         &span,
                         "more than one document where one was expected",
                     ));
@@ -653,7 +718,7 @@ impl<'a> Builder<'a> {
         span: Span,
         on_item: &mut dyn FnMut(Value, PosNode),
     ) -> Result<(Value, PosNode, bool), YamlError> {
-        let (line, column) = pos(&span);
+        let (line, column) = self.lines.pos(&span);
         let start = skip_properties(self.text, self.byte(&span.start));
         self.decode_count += 1;
         let flow = self.text.as_bytes().get(start) == Some(&b'{');
@@ -686,19 +751,20 @@ impl<'a> Builder<'a> {
                 merged.push((v, p));
                 continue;
             }
-            let key =
-                key_string(&kv).ok_or_else(|| err_at(&ksp, "a mapping key must be a scalar"))?;
+            let key = key_string(&kv)
+                .ok_or_else(|| err_at(&self.lines, &ksp, "a mapping key must be a scalar"))?;
             if map.contains_key(&key) {
                 let prev = positions
                     .iter()
                     .find(|(k, _)| *k == key)
                     .map_or(0, |(_, p)| p.line);
                 return Err(err_at(
+                    &self.lines,
                     &ksp,
                     format!("mapping key {key:?} already defined at line {prev}"),
                 ));
             }
-            let (kl, kc) = pos(&ksp);
+            let (kl, kc) = self.lines.pos(&ksp);
             positions.push((
                 key.clone(),
                 PosNode {
@@ -734,7 +800,7 @@ impl<'a> Builder<'a> {
         span: Span,
         on_item: &mut dyn FnMut(Value, PosNode),
     ) -> Result<(Value, PosNode), YamlError> {
-        let (line, column) = pos(&span);
+        let (line, column) = self.lines.pos(&span);
         let start = skip_properties(self.text, self.byte(&span.start));
         self.decode_count += 1;
         let flow = self.text.as_bytes().get(start) == Some(&b'[');
@@ -834,6 +900,29 @@ mod tests {
             panic!("seq")
         };
         assert_eq!((items[1].line, items[1].column), (4, 5));
+    }
+
+    /// A lone CR breaks a YAML line, but every position the tool reports
+    /// counts LF-ended lines: nodes after one stay on their LF line and
+    /// their spans on their bytes (found by fuzzing).
+    #[test]
+    fn lone_carriage_returns_keep_lf_positions() {
+        let text = "a:\r  b: \u{e9}\nc: [x, yz]\n";
+        let (v, p) = parse_document(text).expect("parses").expect("doc");
+        assert_eq!(v, json!({"a": {"b": "\u{e9}"}, "c": ["x", "yz"]}));
+        let PosChildren::Map(m) = &p.children else {
+            panic!("map")
+        };
+        let c = &m.iter().find(|(k, _)| k == "c").expect("c").1;
+        assert_eq!((c.line, c.column), (2, 1));
+        let PosChildren::Seq(items) = &c.children else {
+            panic!("seq")
+        };
+        assert_eq!(&text[items[1].start as usize..items[1].end as usize], "yz");
+        let e = parse_document("a: 1\rb: [\n: x\n").expect_err("bad flow");
+        assert!(e.line <= 2, "{e:?}");
+        let e = parse_document("x: \u{e9}\ry: z: w\n").expect_err("nested mapping");
+        assert_eq!(e.line, 1, "{e:?}");
     }
 
     #[test]

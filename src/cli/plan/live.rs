@@ -26,7 +26,6 @@ use crate::source::{self, PathOrStdin, SourceFile};
 use crate::workload::WorkloadKind;
 use crate::yaml::{PosChildren, PosNode};
 use serde_json::Value;
-use std::io::IsTerminal;
 
 #[derive(Debug, Default)]
 pub struct Live {
@@ -60,7 +59,7 @@ impl Live {
 pub fn named(args: &InputArgs) -> Result<Vec<PathOrStdin>, CliError> {
     let mut named = source::expand(&args.filenames, args.recursive)?;
     if named.is_empty() {
-        if std::io::stdin().is_terminal() {
+        if source::stdin_is_terminal() {
             if args.sidecarsets.is_empty() {
                 return Err(CliError::Usage(
                     "no input: name files with -f (or -f - for standard input), or pipe manifests in"

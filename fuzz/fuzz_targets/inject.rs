@@ -1,0 +1,14 @@
+//! `inject` on arbitrary bytes as its input stream, with the example
+//! SidecarSet as policy: see ../check.rs for the invariants.
+
+#![no_main]
+
+#[path = "../check.rs"]
+mod check;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let input = data.to_vec();
+    if let Err(e) = check::on_big_stack(move || check::check(check::Command::Inject, &input)) {
+        panic!("{e}");
+    }
+});
