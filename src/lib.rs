@@ -27,6 +27,8 @@ pub mod gojson;
 pub mod json;
 pub mod mutate;
 pub mod namespace;
+/// Writing resources back out: untouched documents byte for byte, JSON as kubectl prints it.
+pub mod output;
 pub mod path;
 pub mod policy;
 pub mod quantity;

@@ -2,10 +2,11 @@
 
 use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
-use super::{input, output};
+use super::input;
 use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
+use crate::output;
 use crate::policy::Policy;
 use crate::source::SourceFile;
 use crate::stream::{ChunkId, Gathered, Stream};
