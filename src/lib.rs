@@ -6,7 +6,7 @@
 //! `document` (classified resources) -> `workload` (where the pod template
 //! lives) -> `sidecarset` (stored form, hashes) -> `inject` (the pod webhook)
 //! / `plan` (the controller's rollout) / `lint` (the validating webhook and
-//! best practices) -> `emit` (YAML, JSON, patches, diffs, tables).
+//! best practices) -> `output` (YAML, JSON, patches, diffs; tables in `cli`).
 //!
 //! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
 //! is the only place that knows about them.
