@@ -6,7 +6,7 @@
 //! `document` (classified resources) -> `workload` (where the pod template
 //! lives) -> `sidecarset` (stored form, hashes) -> `inject` (the pod webhook)
 //! / `plan` (the controller's rollout) / `lint` (the validating webhook and
-//! best practices) -> `emit` (YAML, JSON, patches, diffs, tables).
+//! best practices) -> `output` (YAML, JSON, patches, diffs; tables in `cli`).
 //!
 //! The Kubernetes logic is free of I/O, terminals and argv; the `cli` module
 //! is the only place that knows about them.
@@ -27,6 +27,8 @@ pub mod gojson;
 pub mod json;
 pub mod mutate;
 pub mod namespace;
+/// Writing resources back out: untouched documents byte for byte, JSON as kubectl prints it.
+pub mod output;
 pub mod path;
 pub mod policy;
 pub mod quantity;

@@ -3,9 +3,10 @@
 
 use super::args::{ExplainArgs, ExplainOutput};
 use super::error::CliError;
-use super::{input, output};
+use super::input;
 use crate::inject::Outcome;
 use crate::mutate;
+use crate::output;
 use crate::policy::Policy;
 use serde_json::{json, Value};
 use std::io::Write;

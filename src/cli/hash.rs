@@ -2,8 +2,9 @@
 
 use super::args::{HashArgs, TableOutput};
 use super::error::CliError;
-use super::{input, output};
+use super::input;
 use crate::document::Class;
+use crate::output;
 use crate::sidecarset::{HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
 use serde_json::Value;
 use std::io::Write;

@@ -2,10 +2,11 @@
 
 use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
-use super::{input, output};
+use super::input;
 use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::mutate;
+use crate::output;
 use crate::policy::Policy;
 use crate::source::SourceFile;
 use crate::stream::{ChunkId, Gathered, Stream};
@@ -86,7 +87,7 @@ fn in_memory(
     match args.output {
         InjectOutput::Yaml => output::write_yaml_stream(&inputs, &outcome.changed_docs, &mut buf)?,
         InjectOutput::Json => output::write_json(&output::echoed_values(&inputs), &mut buf)?,
-        InjectOutput::JsonPatch => write_patches(&inputs, &outcome.changed_docs, &mut buf)?,
+        InjectOutput::JsonPatch => output::write_patches(&inputs, &outcome.changed_docs, &mut buf)?,
     }
     out.write_all(&buf)?;
     let summary = if args.quiet {
@@ -243,34 +244,6 @@ pub(super) fn engine_error(e: mutate::Error) -> CliError {
         mutate::Error::Undecodable(e) => CliError::Input(e),
         mutate::Error::Refused(r) => super::refused(r),
     }
-}
-
-/// One JSON document listing, per mutated object, the RFC 6902 patch that
-/// turns the input object into the output object.
-fn write_patches(
-    inputs: &crate::document::Inputs,
-    changed: &[bool],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    let mut items = Vec::new();
-    for (i, doc) in inputs.docs.iter().enumerate() {
-        if doc.policy_only || !changed.get(i).copied().unwrap_or(false) {
-            continue;
-        }
-        let (Some(before), Some(after)) = (doc.original.as_ref(), doc.value.as_ref()) else {
-            continue;
-        };
-        let patch = json_patch::diff(before, after);
-        let md = after.get("metadata");
-        items.push(serde_json::json!({
-            "apiVersion": after.get("apiVersion"),
-            "kind": after.get("kind"),
-            "name": md.and_then(|m| m.get("name")),
-            "namespace": md.and_then(|m| m.get("namespace")),
-            "patch": patch,
-        }));
-    }
-    output::write_json_value(&serde_json::Value::Array(items), out)
 }
 
 /// Per workload: what was injected and why the others were not.

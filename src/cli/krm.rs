@@ -885,7 +885,7 @@ fn write_list(
                 out.write_all(b"\n")?;
             }
         }
-        None if json => super::output::write_json_value(&after, out)?,
+        None if json => crate::output::write_json_value(&after, out)?,
         None => out.write_all(crate::yaml::to_yaml(&after).as_bytes())?,
     }
     Ok(())

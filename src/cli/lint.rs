@@ -59,24 +59,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let located: Vec<Located> = findings
         .into_iter()
         .filter(|f| !lint::suppressed(&args.ignore, &f.rule))
-        .map(|f| {
-            let r = &inputs.resources[f.resource];
-            let loc = inputs.locate(r, &f.path);
-            let snippet = inputs
-                .docs
-                .get(r.doc)
-                .and_then(|d| inputs.files.get(d.file))
-                .and_then(|file| file.line(loc.line))
-                .map(str::to_string);
-            Located {
-                object: inputs.object_name(r),
-                file: Some(loc.file),
-                line: Some(loc.line),
-                column: Some(loc.column),
-                snippet,
-                finding: f,
-            }
-        })
+        .map(|f| lint::locate(&inputs, f))
         .collect();
     let failing = located.iter().any(|l| {
         l.finding.severity == Severity::Error

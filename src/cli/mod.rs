@@ -11,7 +11,6 @@ pub mod inject;
 pub mod input;
 mod krm;
 mod lint;
-pub mod output;
 mod plan;
 mod progress;
 

@@ -2,10 +2,11 @@
 
 use super::args::{PlanArgs, PlanOutput};
 use super::error::CliError;
+use super::input;
 use super::progress::Progress;
-use super::{input, output};
 use crate::decode;
 use crate::document::{Class, Inputs};
+use crate::output;
 use crate::plan::PodSource;
 use crate::policy::{self, Policy};
 use fast::Fast;

@@ -4,8 +4,8 @@
 //!
 //! Contract used by the CLI (keep these signatures): [`lint`] checks a set of
 //! resources and returns findings that point at a resource (by index) and a
-//! field path; the CLI turns those into file, line and column ([`Located`])
-//! and hands them to a renderer of [`render`].
+//! field path; [`locate()`] turns those into file, line and column
+//! ([`Located`]) and the CLI hands them to a renderer of [`render`].
 //!
 //! Suppression: an object annotated `sidecarset.kruise.io/lint-ignore:
 //! "SSL-023,SSV-040"` (or `"*"`) gets no findings of those rules; per run,
@@ -16,6 +16,7 @@ use crate::path::JsonPath;
 use serde::Serialize;
 use serde_json::Value;
 
+mod locate;
 mod model;
 mod overlap;
 mod pod_validation;
@@ -24,6 +25,7 @@ pub mod render;
 mod rule;
 mod rules;
 
+pub use locate::locate;
 pub use registry::RULES;
 pub use render::Located;
 pub use rule::{Rule, RuleId};
