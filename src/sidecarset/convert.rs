@@ -14,7 +14,7 @@ const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// the same JSON in both versions); `spec.namespace` becomes a
 /// `namespaceSelector` (winning over one that was also set) and the
 /// custom-version label moves into `spec.customVersion`.
-pub fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
+pub(crate) fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
     let root = JsonPath::root();
     let Some(obj) = doc.as_object() else {
         return Err(FieldError::new(root, "expected object"));

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
 
 /// The `uriBaseId` of every artifact under the source root.
-pub const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// The name `source` gives standard input.
 const STDIN_NAME: &str = "<stdin>";
