@@ -122,7 +122,7 @@ impl ActiveKey {
 
 /// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
 #[cfg(test)]
-pub fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
+pub(crate) fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
     ActiveKey::of(a).cmp(&ActiveKey::of(b))
 }
 
@@ -145,7 +145,7 @@ fn suffix_int(v: &str) -> i64 {
 
 /// §5.2 priority, stable.
 #[cfg(test)]
-pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
+pub(crate) fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
     by_priority_of(pods, std::borrow::Cow::Borrowed, strategy);
 }
 
@@ -286,7 +286,11 @@ fn scatter_one<'s, T: Copy>(
 
 /// §5.3: term expansion, ordering, then each term in turn.
 #[cfg(test)]
-pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&'a Value], terms: &[Value]) -> Vec<&'a Value> {
+pub(crate) fn scatter<'a>(
+    waiting: Vec<&'a Value>,
+    all: &[&'a Value],
+    terms: &[Value],
+) -> Vec<&'a Value> {
     scatter_by(waiting, all, terms, &|p: &'a Value, k: &str| {
         labels(p).and_then(|l| l.get(k)).and_then(Value::as_str)
     })

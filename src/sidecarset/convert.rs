@@ -4,8 +4,11 @@ use crate::path::{FieldError, JsonPath};
 use crate::value::{opt_obj, opt_str};
 use serde_json::{json, Map, Value};
 
+/// The `apiVersion` of v1alpha1 SidecarSets.
 pub const V1ALPHA1: &str = "apps.kruise.io/v1alpha1";
+/// The `apiVersion` of v1beta1 SidecarSets, the form the cluster stores.
 pub const V1BETA1: &str = "apps.kruise.io/v1beta1";
+/// The label v1alpha1 carries v1beta1's `spec.customVersion` in.
 pub const CUSTOM_VERSION_LABEL: &str = "apps.kruise.io/sidecarset-custom-version";
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 

@@ -21,6 +21,7 @@ const STDIN_NAME: &str = "<stdin>";
 /// What the run says about the tool itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Tool<'a> {
+    /// The tool's version, recorded in the SARIF run.
     pub version: &'a str,
     /// `Cargo.toml`'s `repository`, if any: rule help links point into it.
     /// Without one there is no page to link to, so no link is made.
