@@ -23,11 +23,15 @@
 //!   located at a [`Location`].
 //! - Injecting: [`inject_all`] runs the pod webhook over every Pod and
 //!   workload template of the inputs in place, with the run's [`Settings`]
-//!   ([`FeatureGates`], clock, seed, namespace); [`to_yaml`] writes a changed
-//!   object back.
+//!   ([`FeatureGates`], clock, seed, namespace), and returns an [`Outcome`]:
+//!   which documents changed, and per template what each SidecarSet did.
+//!   [`to_yaml`] writes a changed object out (`yaml::edit::apply` rewrites
+//!   only what changed in its text). `examples/api.rs` writes a whole stream
+//!   back.
 //! - Planning: [`plan()`] (pods as trees) or [`plan_pods`] (any
-//!   [`PodSource`]) gives the controller's rollout of one SidecarSet, in
-//!   [`stored`] form, as a [`Plan`] of [`Batch`]es, under [`PlanOptions`].
+//!   [`PodSource`]) gives the controller's rollout of one SidecarSet as the
+//!   cluster stores it ([`stored`]), as a [`Plan`] of [`Batch`]es, under
+//!   [`PlanOptions`].
 //! - Linting: [`lint()`] checks resources given as a [`LintInput`] and
 //!   returns [`Finding`]s of a [`Severity`].
 //!
@@ -112,20 +116,20 @@ pub mod plan;
 
 pub mod lint;
 
-/// Reading: named source text, parsed and classified into resources, and
-/// the cluster state (policy) gathered from them.
+// Reading: named source text, parsed and classified into resources, and
+// the cluster state (policy) gathered from them.
 pub use document::{Class, InputError, Inputs, Location};
 pub use features::FeatureGates;
 pub use policy::{stored, Policy};
 pub use source::SourceFile;
 
-/// Injecting: the pod webhook over every workload of the inputs, and the
-/// YAML writer for the objects it changed.
+// Injecting: the pod webhook over every workload of the inputs, and the
+// YAML writer for the objects it changed.
 pub use mutate::{inject_all, Outcome, Settings};
 pub use yaml::to_yaml;
 
-/// Planning: the controller's rollout of one SidecarSet over pods.
+// Planning: the controller's rollout of one SidecarSet over pods.
 pub use plan::{plan, plan_pods, Batch, Options as PlanOptions, Plan, PodSource};
 
-/// Linting: the validating webhook's rules and best practices.
+// Linting: the validating webhook's rules and best practices.
 pub use lint::{lint, Finding, Input as LintInput, Severity};
