@@ -24,6 +24,7 @@ pub struct Refusal {
     pub resource: usize,
     /// The field the denial is about, relative to the SidecarSet.
     pub path: JsonPath,
+    /// Where the SidecarSet's denied field is in the input, for the error line.
     pub location: Location,
     /// The rule id, e.g. `SSV-021`.
     pub rule: String,

@@ -13,9 +13,13 @@
 
 use crate::quantity::{Format, Quantity};
 
+/// A value of the calculator: what the bound variable holds and what an
+/// expression evaluates to.
 #[derive(Clone, Debug)]
 pub enum Val {
+    /// A plain number (a literal without a unit).
     Num(f64),
+    /// A resource quantity such as `100m` or `1Gi`.
     Qty(Quantity),
 }
 

@@ -16,14 +16,21 @@ use std::ops::Range;
 /// What a resource is to the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
+    /// An `apps.kruise.io` SidecarSet: policy the webhook injects from.
     SidecarSet,
+    /// A core Namespace: its labels feed `namespaceSelector`.
     Namespace,
+    /// An `apps` ControllerRevision: SidecarSet history for pinned revisions.
     ControllerRevision,
+    /// A Pod, or a workload whose pod template the webhook sees.
     Workload(WorkloadKind),
+    /// Anything else: echoed untouched.
     Other,
 }
 
 impl Class {
+    /// Classifies an object by its `apiVersion` and `kind`, as every reader of
+    /// the inputs must agree on what each object is.
     pub fn of(api_version: &str, kind: &str) -> Class {
         let group = api_version.split_once('/').map_or("", |(g, _)| g);
         match (kind, group) {
@@ -47,6 +54,7 @@ pub struct Document {
     pub range: Range<usize>,
     /// 1-based line where the document's content starts.
     pub line: usize,
+    /// YAML or JSON: a changed document is written back in the form it was read in.
     pub format: Format,
     /// `None` for an empty document (only comments or blank lines).
     pub value: Option<Value>,
@@ -67,6 +75,7 @@ pub struct Resource {
     pub doc: usize,
     /// Index in the List's `items` when the document is a `kind: List`.
     pub item: Option<usize>,
+    /// What the object is to the engine, decided once when it is read.
     pub class: Class,
     /// Read only as policy (`--sidecarset`), never echoed.
     pub policy_only: bool,
@@ -75,8 +84,11 @@ pub struct Resource {
 /// Everything read, in input order.
 #[derive(Debug, Default)]
 pub struct Inputs {
+    /// Every input read, for naming and quoting error locations.
     pub files: Vec<SourceFile>,
+    /// Every document of every file, in input order.
     pub docs: Vec<Document>,
+    /// Every object of every document (List items one by one), in input order.
     pub resources: Vec<Resource>,
 }
 

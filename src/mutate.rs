@@ -11,8 +11,11 @@ use serde_json::Value;
 /// Settings of one run.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// The Kruise feature gates of the installation being simulated.
     pub gates: FeatureGates,
+    /// Seconds since the epoch, for the timestamps the webhook writes.
     pub now: i64,
+    /// Seed of the random draw of the `Partial` revision policy, so runs repeat.
     pub seed: u64,
     /// The namespace of workloads that name none (kubectl's `-n`); matching
     /// reads it, the output never shows it.
@@ -24,21 +27,28 @@ pub struct Settings {
 pub struct TemplateResult {
     /// Index into `Inputs::resources`.
     pub resource: usize,
+    /// The kind of the workload the template belongs to.
     pub kind: WorkloadKind,
     /// `Kind/namespace/name` of the workload.
     pub object: String,
     /// Path of the template inside the workload (empty for a Pod).
     pub site: crate::path::JsonPath,
+    /// Where the template (or Pod) is in the input.
     pub location: Location,
+    /// Per SidecarSet, what the webhook decided, and its warnings.
     pub report: Report,
+    /// Whether injection changed the template (or Pod).
     pub changed: bool,
 }
 
 /// A pod the webhook refused.
 #[derive(Clone, Debug)]
 pub struct Refusal {
+    /// `Kind/namespace/name` of the workload the pod comes from.
     pub object: String,
+    /// Where the refused template (or Pod) is in the input.
     pub location: Location,
+    /// The webhook's refusal.
     pub rejection: Rejection,
 }
 
@@ -62,6 +72,7 @@ impl From<Refusal> for Error {
 pub struct Outcome {
     /// Per document: whether anything in it changed.
     pub changed_docs: Vec<bool>,
+    /// Per pod template (or Pod), in input order: what the webhook did.
     pub templates: Vec<TemplateResult>,
 }
 

@@ -6,7 +6,9 @@ use std::fmt;
 /// One step of a path: a mapping key or a sequence index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
+    /// A mapping key.
     Key(String),
+    /// A sequence index, from 0.
     Index(usize),
 }
 
@@ -15,6 +17,7 @@ pub enum Seg {
 pub struct JsonPath(pub Vec<Seg>);
 
 impl JsonPath {
+    /// The empty path: the document (or resource) itself.
     pub fn root() -> Self {
         JsonPath(Vec::new())
     }
@@ -24,11 +27,13 @@ impl JsonPath {
         JsonPath(keys.iter().map(|k| Seg::Key((*k).to_string())).collect())
     }
 
+    /// The path one mapping key deeper.
     pub fn key(mut self, k: impl Into<String>) -> Self {
         self.0.push(Seg::Key(k.into()));
         self
     }
 
+    /// The path one sequence item deeper.
     pub fn index(mut self, i: usize) -> Self {
         self.0.push(Seg::Index(i));
         self
@@ -77,11 +82,14 @@ impl fmt::Display for JsonPath {
 /// An error about one field of a document: a wrong type, a bad value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
+    /// The field the error is about.
     pub path: JsonPath,
+    /// What is wrong with it.
     pub message: String,
 }
 
 impl FieldError {
+    /// An error about the field at `path`.
     pub fn new(path: JsonPath, message: impl Into<String>) -> Self {
         FieldError {
             path,

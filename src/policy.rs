@@ -11,7 +11,9 @@ pub struct Policy {
     pub sidecar_sets: Vec<Value>,
     /// The resource each of `sidecar_sets` came from.
     pub sidecar_set_resources: Vec<Resource>,
+    /// Namespace objects, for `namespaceSelector`.
     pub namespaces: Vec<Value>,
+    /// ControllerRevisions, for SidecarSets that pin a revision.
     pub controller_revisions: Vec<Value>,
 }
 

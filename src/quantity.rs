@@ -20,16 +20,22 @@ use digits::Digits;
 /// Go's `resource.Format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// `1e3`: a power-of-ten exponent.
     DecimalExponent,
+    /// `1Ki`, `1Mi`: powers of two.
     BinarySI,
+    /// `1k`, `100m`: decimal SI suffixes.
     DecimalSI,
 }
 
 /// Go's parse errors (`ErrFormatWrong`, `ErrNumeric`, `ErrSuffix`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParseError {
+    /// The text is not a number with an optional suffix.
     FormatWrong,
+    /// The number part cannot be read.
     Numeric,
+    /// The suffix is not one Kubernetes knows.
     Suffix,
 }
 
@@ -49,6 +55,7 @@ impl std::error::Error for ParseError {}
 
 /// Go's `resource.Scale` constants used by callers.
 pub const NANO: i64 = -9;
+/// Thousandths (`m`), the scale of CPU quantities.
 pub const MILLI: i64 = -3;
 
 /// A quantity: `±digits × 10^exp`, its format and the text Go would emit
@@ -101,10 +108,12 @@ impl Quantity {
         parse(s)
     }
 
+    /// The format the canonical text is written in.
     pub fn format(&self) -> Format {
         self.format
     }
 
+    /// Sets the format the canonical text is written in (Go's `q.Format = f`).
     pub fn set_format(&mut self, format: Format) {
         self.format = format;
     }
@@ -114,6 +123,7 @@ impl Quantity {
         self.text.as_deref()
     }
 
+    /// Whether the value is zero, whatever its format.
     pub fn is_zero(&self) -> bool {
         self.mag.is_zero()
     }

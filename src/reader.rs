@@ -10,7 +10,10 @@ use std::ops::Range;
 /// The text form a document was written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// A YAML stream, `---`-separated (JSON-looking documents in it included).
     Yaml,
+    /// A JSON stream (the text starts with `{` or `[`): documents one after
+    /// another, no `---`.
     Json,
 }
 
@@ -21,16 +24,22 @@ pub struct Chunk {
     pub range: Range<usize>,
     /// 1-based line where the chunk starts.
     pub line: usize,
+    /// The text form of the chunk.
     pub format: Format,
+    /// `None` for an empty chunk (only comments or blank lines).
     pub value: Option<Value>,
+    /// Where each node is, to locate errors and edit the text in place.
     pub positions: Positions,
 }
 
 /// A syntax error with its 1-based position in the whole text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
+    /// What the parser expected or found.
     pub message: String,
 }
 
@@ -45,6 +54,7 @@ pub struct Positions {
 }
 
 impl Positions {
+    /// The root node's position, `None` for an empty document.
     pub fn root(&self) -> Option<&PosNode> {
         self.root.as_ref()
     }
@@ -89,6 +99,7 @@ pub struct Span {
     pub range: Range<usize>,
     /// 1-based line where the chunk starts.
     pub line: usize,
+    /// The text form of the chunk.
     pub format: Format,
 }
 

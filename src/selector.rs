@@ -9,23 +9,34 @@ use crate::value::{opt_arr, opt_str, opt_string_list, opt_string_map};
 use serde_json::{Map, Value};
 use std::fmt;
 
+/// The operator of one requirement of a label selector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operator {
+    /// `key=value` (from `matchLabels`).
     Equals,
+    /// The label has one of the values.
     In,
+    /// The label is absent or has none of the values.
     NotIn,
+    /// The label is present, with any value.
     Exists,
+    /// The label is absent.
     DoesNotExist,
 }
 
+/// One condition on one label key; a selector is the AND of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
+    /// The label key.
     pub key: String,
+    /// How the label is compared.
     pub op: Operator,
+    /// The values `op` compares with (empty for `Exists`/`DoesNotExist`).
     pub values: Vec<String>,
 }
 
 impl Requirement {
+    /// Whether an object with `labels` meets the requirement.
     pub fn matches(&self, labels: &Map<String, Value>) -> bool {
         let got = labels.get(&self.key).and_then(Value::as_str);
         match self.op {
@@ -64,14 +75,20 @@ impl fmt::Display for InvalidOperator {
 /// `metav1.LabelSelector` holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LabelSelector {
+    /// `matchLabels`, in document order.
     pub match_labels: Vec<(String, String)>,
+    /// `matchExpressions`, in document order.
     pub match_expressions: Vec<Expression>,
 }
 
+/// One `matchExpressions` item as written, the operator not yet checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Expression {
+    /// The label key.
     pub key: String,
+    /// The operator as written (`In`, `NotIn`, `Exists`, `DoesNotExist`).
     pub operator: String,
+    /// The values the operator compares with.
     pub values: Vec<String>,
 }
 
@@ -156,6 +173,7 @@ impl LabelSelector {
         Ok(Selector::Requirements(reqs))
     }
 
+    /// Whether the selector has no condition (`{}`: selects everything).
     pub fn is_empty(&self) -> bool {
         self.match_labels.is_empty() && self.match_expressions.is_empty()
     }

@@ -53,6 +53,7 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
 pub struct SourceFile {
     /// As the user named it (`-` is shown as `<stdin>`).
     pub name: String,
+    /// The whole text, decoded.
     pub text: String,
     /// Byte offsets where lines start, built on the first [`SourceFile::line`]:
     /// messages quote the lines they point at, and finding a line by scanning
@@ -62,6 +63,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// An input named `name` (as errors show it) holding `text`.
     pub fn new(name: String, text: String) -> Self {
         SourceFile {
             name,
@@ -91,14 +93,34 @@ impl SourceFile {
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
+    /// A file (or standard input) the system would not read.
     #[error("{path}: {message}")]
-    Read { path: String, message: String },
+    Read {
+        /// The input as named.
+        path: String,
+        /// The system's reason.
+        message: String,
+    },
+    /// A glob that names no file: a typo would otherwise read nothing.
     #[error("{pattern}: the glob matches no file")]
-    NoMatch { pattern: String },
+    NoMatch {
+        /// The glob as given.
+        pattern: String,
+    },
+    /// A glob that is not valid glob syntax.
     #[error("{pattern}: invalid glob: {message}")]
-    BadGlob { pattern: String, message: String },
+    BadGlob {
+        /// The glob as given.
+        pattern: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A directory named without `-R`: its files are read only when asked.
     #[error("{path}: is a directory (use -R to read it recursively, or name its files)")]
-    Directory { path: String },
+    Directory {
+        /// The directory as named.
+        path: String,
+    },
     /// Bytes that are not text a YAML parser may read, located.
     #[error(transparent)]
     Text(InputError),
@@ -186,7 +208,9 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), Sourc
 /// A resolved input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathOrStdin {
+    /// A file.
     Path(PathBuf),
+    /// Standard input (`-f -`, or piped in).
     Stdin,
 }
 
@@ -319,8 +343,11 @@ fn read_failure(path: &Path, e: &std::io::Error) -> String {
 /// A resolved position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
+    /// The input's name as the user gave it.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 
@@ -333,7 +360,9 @@ impl std::fmt::Display for Location {
 /// Input that cannot be read or parsed: exit status 2.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
+    /// Where the error is.
     pub location: Location,
+    /// What is wrong.
     pub message: String,
     /// The input line the error points at, shown under the message.
     pub source_line: Option<String>,

@@ -214,6 +214,7 @@ mod tests {
 /// `Value::pointer` without its per-token allocations: hot loops of the
 /// planner read a handful of fields of every pod, every round.
 pub trait At {
+    /// The value at the RFC 6901 `pointer`, as `Value::pointer` finds it.
     fn at(&self, pointer: &str) -> Option<&Value>;
 }
 

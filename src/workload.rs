@@ -13,20 +13,35 @@ use serde_json::{json, Map, Value};
 /// Every kind whose pods the webhook sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WorkloadKind {
+    /// A bare Pod: injected itself.
     Pod,
+    /// A Deployment (`apps` or `extensions`).
     Deployment,
+    /// A core `apps` StatefulSet.
     StatefulSet,
+    /// A DaemonSet (`apps` or `extensions`).
     DaemonSet,
+    /// A ReplicaSet (`apps` or `extensions`).
     ReplicaSet,
+    /// A core ReplicationController.
     ReplicationController,
+    /// A `batch` Job.
     Job,
+    /// A `batch` CronJob: the pod template inside its job template.
     CronJob,
+    /// A core PodTemplate.
     PodTemplate,
+    /// A Kruise CloneSet.
     CloneSet,
+    /// A Kruise Advanced StatefulSet (`apps.kruise.io` StatefulSet).
     AdvancedStatefulSet,
+    /// A Kruise Advanced DaemonSet (`apps.kruise.io` DaemonSet).
     AdvancedDaemonSet,
+    /// A Kruise BroadcastJob.
     BroadcastJob,
+    /// A Kruise AdvancedCronJob.
     AdvancedCronJob,
+    /// A Kruise UnitedDeployment: one template per subset workload.
     UnitedDeployment,
 }
 
@@ -95,7 +110,9 @@ impl WorkloadKind {
 /// The controller that creates Pods from a template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Owner {
+    /// The controller's `apiVersion`, for the pod's owner reference.
     pub api_version: &'static str,
+    /// The controller's `kind`, for the pod's owner reference.
     pub kind: &'static str,
 }
 
@@ -342,12 +359,16 @@ pub fn template_changes(workload: &Value, site: &TemplateSite, pod: &Value) -> T
 /// What [`template_changes`] found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TemplateChanges {
+    /// The template's labels changed.
     pub labels: bool,
+    /// The template's annotations changed.
     pub annotations: bool,
+    /// The template's spec changed.
     pub spec: bool,
 }
 
 impl TemplateChanges {
+    /// Whether anything changed, so the workload must be written back.
     pub fn any(&self) -> bool {
         self.labels || self.annotations || self.spec
     }

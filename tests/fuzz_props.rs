@@ -4,7 +4,9 @@
 //! is saved under target/fuzz-failures/ and printed, to be replayed with
 //! `kubectl-sidecarset CMD --sidecarset examples/filebeat-deployment/sidecarset.yaml < FILE`.
 
+// Shared with the fuzz crate, which has no `unreachable_pub` lint.
 #[path = "../fuzz/check.rs"]
+#[allow(unreachable_pub)]
 mod check;
 
 use check::Command;

@@ -22,7 +22,9 @@ use std::fmt;
 /// The two errors `MergePatch` returns (`ErrBadJSONDoc`, `ErrBadJSONPatch`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MergeError {
+    /// The document is not valid JSON (`ErrBadJSONDoc`).
     BadDocument,
+    /// The patch is not valid JSON (`ErrBadJSONPatch`).
     BadPatch,
     /// Not a Go outcome: the helper thread for a very deep document could not
     /// be started.

@@ -15,14 +15,14 @@ const KRUISE_FIELDS: [&str; 6] = [
 ];
 
 /// One sidecar ready to place, with where it goes.
-pub struct Built {
+pub(crate) struct Built {
     pub container: Value,
     pub before_app: bool,
 }
 
 /// What one SidecarSet contributes.
 #[derive(Default)]
-pub struct Collected {
+pub(crate) struct Collected {
     pub init_containers: Vec<Built>,
     pub containers: Vec<Built>,
     pub volumes: Vec<Value>,
@@ -49,7 +49,7 @@ fn is_injected(c: &Value) -> bool {
 }
 
 /// `MergeEnvVar`: keep `env`, append entries whose name is new.
-pub fn merge_env(env: &mut Vec<Value>, extra: &[Value]) {
+pub(crate) fn merge_env(env: &mut Vec<Value>, extra: &[Value]) {
     let mut seen: HashSet<String> = env.iter().map(|e| s(e, "name").to_string()).collect();
     for e in extra {
         if seen.insert(s(e, "name").to_string()) {
@@ -161,7 +161,7 @@ fn shared_devices(pod: &Value) -> Vec<Value> {
 }
 
 /// Builds every sidecar of `ss` (already the revision to inject).
-pub fn collect(
+pub(crate) fn collect(
     ss: &Value,
     pod: &Value,
     excluded: &HashSet<String>,
@@ -306,7 +306,7 @@ pub fn collect(
 }
 
 /// §4: replace same-named containers in place, else before or after the app's.
-pub fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
+pub(crate) fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
     let mut list = existing.to_vec();
     let mut before = Vec::new();
     let mut after = Vec::new();
@@ -324,7 +324,7 @@ pub fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
 }
 
 /// §5.2: pod volumes, then collected ones with new names (first wins).
-pub fn merge_volumes(pod_volumes: &[Value], collected: &[Value]) -> Vec<Value> {
+pub(crate) fn merge_volumes(pod_volumes: &[Value], collected: &[Value]) -> Vec<Value> {
     let mut out = pod_volumes.to_vec();
     let mut names: HashSet<String> = out.iter().map(|v| s(v, "name").to_string()).collect();
     for v in collected {
@@ -336,7 +336,7 @@ pub fn merge_volumes(pod_volumes: &[Value], collected: &[Value]) -> Vec<Value> {
 }
 
 /// §5.3: the pod's secrets de-duplicated, then new ones.
-pub fn merge_secrets(pod_secrets: &[Value], collected: &[Value]) -> Vec<Value> {
+pub(crate) fn merge_secrets(pod_secrets: &[Value], collected: &[Value]) -> Vec<Value> {
     let mut out = Vec::new();
     let mut names = HashSet::new();
     for v in pod_secrets.iter().chain(collected) {

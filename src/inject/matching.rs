@@ -37,7 +37,7 @@ fn index(ss: &Value) -> Option<Vec<String>> {
 /// Candidate order: SidecarSets indexed under the pod's namespace, then
 /// cluster-scoped ones, each group by name. Those indexed under other
 /// namespaces can never match and are reported as such.
-pub fn candidates<'a>(
+pub(crate) fn candidates<'a>(
     sets: impl Iterator<Item = &'a Value>,
     namespace: &str,
 ) -> (Vec<&'a Value>, Vec<&'a Value>, Vec<&'a Value>) {
@@ -63,7 +63,7 @@ pub fn candidates<'a>(
 }
 
 /// Whether `ss` selects the pod; `Err` when its selector has a bad operator.
-pub fn decide(
+pub(crate) fn decide(
     ss: &Value,
     pod_labels: Option<&Map<String, Value>>,
     ns: &str,
@@ -140,7 +140,7 @@ pub fn decide(
 
 /// The pinned history revision to inject instead of the current spec, when
 /// `injectionStrategy.revision` names one (matching.md §6; Always policy).
-pub fn pinned_revision(
+pub(crate) fn pinned_revision(
     ss: &Value,
     revisions: &[Value],
     pod_labels: Option<&Map<String, Value>>,

@@ -6,7 +6,7 @@ use crate::gojson::merge_patch::merge_patch;
 use serde_json::{Map, Value};
 
 /// Applies one SidecarSet's annotation patches to the pod.
-pub fn patch_pod_metadata(pod: &mut Value, ss: &Value) -> Result<(), Rejection> {
+pub(crate) fn patch_pod_metadata(pod: &mut Value, ss: &Value) -> Result<(), Rejection> {
     let patches = ss
         .pointer("/spec/patchPodMetadata")
         .and_then(Value::as_array)
@@ -54,7 +54,7 @@ pub fn patch_pod_metadata(pod: &mut Value, ss: &Value) -> Result<(), Rejection> 
 /// The entries of a pod hash annotation, re-read as Kruise reads them:
 /// struct entries keep their known fields, legacy `{"name":"hash"}`
 /// entries become structs with null time and list.
-pub fn read_hash_annotation(
+pub(crate) fn read_hash_annotation(
     ann: &Map<String, Value>,
     key: &str,
     pod: &str,
@@ -135,7 +135,7 @@ pub fn read_hash_annotation(
 /// `UpdateTimestamp` read for a decision, in
 /// `pkg/util/inplaceupdate/inplace_update.go`, is the in-place update state
 /// of CloneSet/Advanced StatefulSet, another annotation.
-pub fn recorded_timestamp(
+pub(crate) fn recorded_timestamp(
     recorded: &Map<String, Value>,
     name: &str,
     hash: &Value,

@@ -20,6 +20,7 @@ pub struct Context<'a> {
     pub namespaces: &'a [Value],
     /// ControllerRevisions of SidecarSets (history for `injectionStrategy.revision`).
     pub controller_revisions: &'a [Value],
+    /// The Kruise feature gates that change how pods are injected.
     pub gates: &'a FeatureGates,
     /// Seconds since the epoch for `updateTimestamp`.
     pub now: i64,
@@ -33,30 +34,49 @@ pub struct Context<'a> {
 /// What happened with one SidecarSet for one pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
+    /// The SidecarSet's name.
     pub sidecar_set: String,
+    /// Whether its sidecars were injected, and if not why.
     pub outcome: Outcome,
 }
 
+/// What one SidecarSet did to one pod, for the per-workload summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Injected; `revision` names the ControllerRevision used when one was pinned.
-    Injected { revision: Option<String> },
+    Injected {
+        /// The pinned ControllerRevision's name; `None` for the current spec.
+        revision: Option<String>,
+    },
     /// Not injected, with the deciding reason in words.
-    Skipped { reason: SkipReason, detail: String },
+    Skipped {
+        /// The first condition that kept the SidecarSet out.
+        reason: SkipReason,
+        /// The same in words, with the values that decided it.
+        detail: String,
+    },
 }
 
+/// Why a SidecarSet was not injected into a pod, in the order the webhook
+/// decides it; [`Outcome::Skipped`] adds the detail in words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SkipReason {
+    /// The pod has finished or is being deleted: the webhook injects nothing.
     InactivePod,
+    /// `injectionStrategy.paused` is set on the SidecarSet.
     Paused,
+    /// The SidecarSet is scoped to other namespaces than the pod's.
     Namespace,
+    /// The pod's Namespace does not match the SidecarSet's `namespaceSelector`.
     NamespaceSelector,
+    /// The pod's labels do not match the SidecarSet's `selector`.
     Selector,
 }
 
 /// The per-pod report of the webhook run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
+    /// Per candidate SidecarSet, in the order the webhook considered them.
     pub decisions: Vec<Decision>,
     /// Warnings such as "injection order depends on SidecarSet order".
     pub warnings: Vec<String>,
@@ -65,6 +85,7 @@ pub struct Report {
 /// The webhook refused the pod (HTTP 500 admission error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
+    /// The webhook's message, as the API server would return it.
     pub message: String,
     /// The field of the pod or SidecarSet the refusal is about, when known.
     pub path: Option<JsonPath>,

@@ -130,7 +130,7 @@ fn evaluate(expr: &str, aggregated: Quantity, what: &str) -> Result<Quantity, Re
 }
 
 /// Replaces `container.resources` as the policy computes it.
-pub fn apply(
+pub(crate) fn apply(
     container: &mut Map<String, Value>,
     policy: &Value,
     pod: &Value,

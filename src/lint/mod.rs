@@ -33,15 +33,21 @@ pub use rule::{Rule, RuleId};
 /// The annotation that silences rules on one object (comma-separated ids or `*`).
 pub const IGNORE_ANNOTATION: &str = "sidecarset.kruise.io/lint-ignore";
 
+/// How much a finding matters; `lint` fails a CI step on errors (and on
+/// warnings with `--strict`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; never fails a run.
     Info,
+    /// A likely mistake or a bad practice; fails a run under `--strict`.
     Warning,
+    /// Something the cluster would refuse or that cannot work as written.
     Error,
 }
 
 impl Severity {
+    /// The lowercase word renderers and `--list-rules` show.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -56,12 +62,15 @@ impl Severity {
 pub struct Finding {
     /// Stable rule id, e.g. `SSV-021` or `SSL-001`.
     pub rule: String,
+    /// How much the finding matters (the rule's severity).
     pub severity: Severity,
     /// Index into `Input::resources` of the resource the finding is about.
     pub resource: usize,
     /// The field the finding points at (root when the whole object).
     pub path: JsonPath,
+    /// What is wrong, about this object.
     pub message: String,
+    /// How to fix it, when the rule has advice.
     pub help: Option<String>,
 }
 

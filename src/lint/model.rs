@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// A SidecarSet of the input.
-pub struct SidecarSet<'a> {
+pub(crate) struct SidecarSet<'a> {
     /// Index in `Input::resources`.
     pub resource: usize,
     /// As written.
@@ -22,13 +22,13 @@ pub struct SidecarSet<'a> {
 }
 
 impl SidecarSet<'_> {
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         str_at(self.raw, "/metadata/name")
     }
 }
 
 /// One pod template of a workload.
-pub struct Template<'a> {
+pub(crate) struct Template<'a> {
     pub resource: usize,
     pub kind: WorkloadKind,
     /// Path of the `PodTemplateSpec` inside the workload (empty for a Pod).
@@ -38,28 +38,28 @@ pub struct Template<'a> {
 }
 
 impl Template<'_> {
-    pub fn labels(&self) -> Option<&Map<String, Value>> {
+    pub(crate) fn labels(&self) -> Option<&Map<String, Value>> {
         self.template
             .pointer("/metadata/labels")
             .and_then(Value::as_object)
     }
 
-    pub fn annotations(&self) -> Option<&Map<String, Value>> {
+    pub(crate) fn annotations(&self) -> Option<&Map<String, Value>> {
         self.template
             .pointer("/metadata/annotations")
             .and_then(Value::as_object)
     }
 
-    pub fn spec(&self) -> &Value {
+    pub(crate) fn spec(&self) -> &Value {
         self.template.get("spec").unwrap_or(&Value::Null)
     }
 
-    pub fn list(&self, key: &str) -> &[Value] {
+    pub(crate) fn list(&self, key: &str) -> &[Value] {
         arr(self.spec(), key)
     }
 
     /// `restartPolicy` of the pods (Pod default `Always`; Job templates must set it).
-    pub fn restart_policy(&self) -> &str {
+    pub(crate) fn restart_policy(&self) -> &str {
         match str_at(self.spec(), "/restartPolicy") {
             "" => "Always",
             p => p,
@@ -67,12 +67,12 @@ impl Template<'_> {
     }
 
     /// A pod runs to completion when its containers are not restarted.
-    pub fn runs_to_completion(&self) -> bool {
+    pub(crate) fn runs_to_completion(&self) -> bool {
         self.kind.is_batch() || matches!(self.restart_policy(), "Never" | "OnFailure")
     }
 }
 
-pub struct World<'a> {
+pub(crate) struct World<'a> {
     pub sidecar_sets: Vec<SidecarSet<'a>>,
     pub templates: Vec<Template<'a>>,
     /// Namespace objects given as input, in input order.
@@ -92,13 +92,13 @@ pub struct World<'a> {
 }
 
 /// The validating webhook's view of a SidecarSet as written.
-pub fn webhook_form(raw: &Value) -> Result<Value, FieldError> {
+pub(crate) fn webhook_form(raw: &Value) -> Result<Value, FieldError> {
     let stored = crate::sidecarset::store(raw)?;
     crate::sidecarset::to_v1beta1(&stored)
 }
 
 impl<'a> World<'a> {
-    pub fn build(input: &Input<'a>) -> World<'a> {
+    pub(crate) fn build(input: &Input<'a>) -> World<'a> {
         let mut w = World {
             sidecar_sets: Vec::new(),
             templates: Vec::new(),
@@ -170,14 +170,14 @@ impl<'a> World<'a> {
     /// The labels `namespaceSelector` sees for namespace `ns`, by the
     /// webhook's rule ([`crate::namespace::namespace_labels`]);
     /// `None`: no such Namespace, no match.
-    pub fn namespace_labels(&self, ns: &str) -> Option<Cow<'a, Map<String, Value>>> {
+    pub(crate) fn namespace_labels(&self, ns: &str) -> Option<Cow<'a, Map<String, Value>>> {
         crate::namespace::namespace_labels(self.namespaces.iter().copied(), ns)
     }
 
     /// Whether a ControllerRevision of the input resolves the revision a
     /// SidecarSet pins: by `revision_name` when given, else by the labels of
     /// SidecarSet `sidecar_set` and `custom_version`.
-    pub fn has_revision(
+    pub(crate) fn has_revision(
         &self,
         revision_name: Option<&str>,
         sidecar_set: &str,
@@ -193,12 +193,12 @@ impl<'a> World<'a> {
 }
 
 /// The string at a JSON pointer, `""` when absent or not a string.
-pub fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
+pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
 /// `v[key]` as a slice, empty when absent.
-pub fn arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+pub(crate) fn arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
     v.get(key)
         .and_then(Value::as_array)
         .map(Vec::as_slice)
@@ -206,16 +206,16 @@ pub fn arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
 }
 
 /// `v[key]` as a string, `""` when absent.
-pub fn s<'v>(v: &'v Value, key: &str) -> &'v str {
+pub(crate) fn s<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// Whether an env list defines `name` (any value); returns the entry.
-pub fn env<'v>(container: &'v Value, name: &str) -> Option<&'v Value> {
+pub(crate) fn env<'v>(container: &'v Value, name: &str) -> Option<&'v Value> {
     arr(container, "env").iter().find(|e| s(e, "name") == name)
 }
 
 /// Go `%q` of a string (good enough for messages).
-pub fn q(v: &str) -> String {
+pub(crate) fn q(v: &str) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| format!("\"{v}\""))
 }

@@ -64,7 +64,7 @@ fn disjoint(s1: &LabelSelector, s2: &LabelSelector) -> bool {
 
 /// `IsSelectorOverlapping`; a missing selector counts as empty (the webhook
 /// never sees one: validation fails first).
-pub fn selectors_overlap(a: Option<&Value>, b: Option<&Value>) -> bool {
+pub(crate) fn selectors_overlap(a: Option<&Value>, b: Option<&Value>) -> bool {
     overlapping(
         &decode(a).unwrap_or_default(),
         &decode(b).unwrap_or_default(),
@@ -76,7 +76,7 @@ fn overlapping(a: &LabelSelector, b: &LabelSelector) -> bool {
 }
 
 /// Namespace overlap of two SidecarSet specs (v1beta1).
-pub fn namespaces_overlap(a: &Value, b: &Value) -> bool {
+pub(crate) fn namespaces_overlap(a: &Value, b: &Value) -> bool {
     match (
         a.get("namespaceSelector").filter(|v| !v.is_null()),
         b.get("namespaceSelector").filter(|v| !v.is_null()),
@@ -89,14 +89,14 @@ pub fn namespaces_overlap(a: &Value, b: &Value) -> bool {
 /// The selectors of a SidecarSet spec, decoded once: the conflict checks
 /// compare one SidecarSet with many others, and decoding both selectors
 /// for every pair costs more than comparing them.
-pub struct Scope {
+pub(crate) struct Scope {
     selector: LabelSelector,
     /// `None` when the spec has no namespaceSelector.
     namespaces: Option<LabelSelector>,
 }
 
 impl Scope {
-    pub fn of(spec: &Value) -> Scope {
+    pub(crate) fn of(spec: &Value) -> Scope {
         Scope {
             selector: decode(spec.get("selector")).unwrap_or_default(),
             namespaces: spec
@@ -107,7 +107,7 @@ impl Scope {
     }
 
     /// `namespaces_overlap` and `selectors_overlap` of the two specs.
-    pub fn overlaps(&self, other: &Scope) -> bool {
+    pub(crate) fn overlaps(&self, other: &Scope) -> bool {
         let namespaces = match (&self.namespaces, &other.namespaces) {
             (Some(a), Some(b)) => overlapping(a, b),
             _ => true,

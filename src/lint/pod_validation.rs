@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 /// Which kind of check a [`PodError`] comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PodCheck {
+pub(crate) enum PodCheck {
     /// Kubernetes' container and volume checks in general.
     Field,
     /// One volume named both in `volumeMounts` and in `volumeDevices` of a
@@ -22,7 +22,7 @@ pub enum PodCheck {
 
 /// One Kubernetes field error: the check it comes from, where, and the
 /// `<field>: <Type>: <detail>` text.
-pub struct PodError {
+pub(crate) struct PodError {
     pub check: PodCheck,
     pub path: JsonPath,
     pub message: String,
@@ -33,7 +33,7 @@ fn alnum(c: u8) -> bool {
 }
 
 /// `IsDNS1123Label`.
-pub fn dns1123_label(v: &str) -> Vec<String> {
+pub(crate) fn dns1123_label(v: &str) -> Vec<String> {
     let b = v.as_bytes();
     let mut errs = Vec::new();
     if b.len() > 63 {
@@ -51,7 +51,7 @@ pub fn dns1123_label(v: &str) -> Vec<String> {
 }
 
 /// `IsDNS1123Subdomain`.
-pub fn dns1123_subdomain(v: &str) -> Vec<String> {
+pub(crate) fn dns1123_subdomain(v: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if v.len() > 253 {
         errs.push("must be no more than 253 characters".to_string());
@@ -83,7 +83,7 @@ fn qualified_part(v: &str) -> bool {
 }
 
 /// `IsQualifiedName`.
-pub fn qualified_name(v: &str) -> Vec<String> {
+pub(crate) fn qualified_name(v: &str) -> Vec<String> {
     let mut errs = Vec::new();
     let (prefix, name) = match v.split_once('/') {
         Some((p, n)) => (Some(p), n),
@@ -116,7 +116,7 @@ pub fn qualified_name(v: &str) -> Vec<String> {
 }
 
 /// `IsValidLabelValue`.
-pub fn label_value(v: &str) -> Vec<String> {
+pub(crate) fn label_value(v: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if v.len() > 63 {
         errs.push("must be no more than 63 characters".to_string());
@@ -160,7 +160,7 @@ impl Errs {
 }
 
 /// A sidecar container list entry with where it sits.
-pub struct Ctr<'a> {
+pub(crate) struct Ctr<'a> {
     pub c: &'a Value,
     pub path: JsonPath,
     pub init: bool,
@@ -202,7 +202,7 @@ const VOLUME_SOURCES: &[&str] = &[
 /// The part of `ValidatePodCreate` that concerns the fake pod's containers
 /// and volumes. `containers` is empty when the SidecarSet has none (the
 /// webhook then adds a placeholder named `test`).
-pub fn validate_pod(
+pub(crate) fn validate_pod(
     init: &[Ctr<'_>],
     containers: &[Ctr<'_>],
     volumes: &[Value],

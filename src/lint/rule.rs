@@ -15,7 +15,10 @@ macro_rules! rule_ids {
         /// The id of every rule the linter knows.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum RuleId {
-            $($variant,)*
+            $(
+                #[doc = concat!("Rule `", $id, "`; its texts are in [`RULES`](crate::lint::RULES).")]
+                $variant,
+            )*
         }
 
         impl RuleId {
@@ -138,12 +141,19 @@ impl Serialize for RuleId {
     }
 }
 
+/// A lint rule as registered: its id, default severity and the texts
+/// `--list-rules`, SARIF and every finding of it show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rule {
+    /// The stable id users see and suppress.
     pub id: RuleId,
+    /// The severity of every finding of the rule.
     pub severity: Severity,
+    /// A one-line summary of what the rule checks.
     pub title: &'static str,
+    /// Why the rule exists, in a few sentences.
     pub description: &'static str,
+    /// How to fix what it finds.
     pub help: &'static str,
 }
 

@@ -169,15 +169,18 @@ pub struct CompactPods {
 }
 
 impl CompactPods {
+    /// Encodes `pod` after the pods already held.
     pub fn push(&mut self, pod: &Value) {
         encode(pod, &mut self.bytes);
         self.ends.push(self.bytes.len());
     }
 
+    /// How many pods are held.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// Whether no pod is held.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }

@@ -24,7 +24,9 @@ use std::borrow::Cow;
 /// The pods a plan reads, one at a time: held as trees, or encoded
 /// ([`compact::CompactPods`]) when a fleet is too large to hold as trees.
 pub trait PodSource {
+    /// How many pods there are.
     fn len(&self) -> usize;
+    /// Whether there are no pods.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -71,9 +73,12 @@ pub struct Options {
     pub partition: Option<Value>,
 }
 
+/// The rollout of one SidecarSet: its status now, the batches the
+/// controller would upgrade, and why it stops (`plan`'s PLAN object).
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
+    /// The SidecarSet's name.
     pub sidecar_set: String,
     /// The status the controller would report now.
     pub status: Status,
@@ -87,6 +92,7 @@ pub struct Plan {
     pub end: String,
     /// The status after the last batch.
     pub final_status: Status,
+    /// Managed pods the rollout cannot upgrade in place, with the reason.
     pub not_upgradable: Vec<NotUpgradable>,
     /// Pods given that the controller does not manage, with the reason.
     pub unmanaged: Vec<NotUpgradable>,
@@ -105,15 +111,21 @@ pub struct Plan {
     pub health: String,
 }
 
+/// The SidecarSet status counters the controller reports.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
+    /// Pods the SidecarSet manages (`status.matchedPods`).
     pub matched_pods: usize,
+    /// Managed pods on the current revision (`status.updatedPods`).
     pub updated_pods: usize,
+    /// Managed pods that are ready (`status.readyPods`).
     pub ready_pods: usize,
+    /// Pods both updated and ready (`status.updatedReadyPods`).
     pub updated_ready_pods: usize,
 }
 
+/// What a round of the controller does to the pods of its batch.
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum Action {
@@ -125,11 +137,14 @@ pub enum Action {
     Flip,
 }
 
+/// One reconcile round of the rollout: the pods it changes and the
+/// progress after it.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Batch {
     /// The reconcile round, from 1.
     pub round: usize,
+    /// What the round does to its pods.
     pub action: Action,
     /// `namespace/name` of each pod upgraded, in the controller's order.
     pub pods: Vec<String>,
@@ -144,22 +159,31 @@ pub struct Batch {
     pub unavailable_before: usize,
     /// Updated pods after this round (running total) of `matched`.
     pub updated: usize,
+    /// Managed pods in all (the denominator of `updated`).
     pub matched: usize,
 }
 
+/// How many pods of a batch carry one value of a scatter key, to show
+/// that the scatterStrategy spreads the batch.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Spread {
     /// `key=value` of a scatter key.
     pub label: String,
+    /// Pods of the batch with that label value.
     pub pods: usize,
 }
 
+/// A pod the rollout leaves alone, and why.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct NotUpgradable {
+    /// `namespace/name` of the pod.
     pub pod: String,
+    /// Why it is left alone, in words.
     pub reason: String,
 }
 
+/// How `updateStrategy.partition` holds the rollout back, and what lowering
+/// it would release.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Partition {

@@ -17,7 +17,7 @@ fn ready_condition(pod: &Value) -> Option<&Value> {
         .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
 }
 
-pub fn is_ready_condition(pod: &Value) -> bool {
+pub(crate) fn is_ready_condition(pod: &Value) -> bool {
     ready_condition(pod)
         .and_then(|c| c.get("status"))
         .and_then(Value::as_str)
@@ -55,7 +55,7 @@ fn recent_first(a: &str, b: &str) -> Ordering {
 /// What `ActivePods.Less` reads of a pod, read once (and kept without the
 /// pod, which may be decoded only for the read).
 #[derive(Debug)]
-pub struct ActiveKey {
+pub(crate) struct ActiveKey {
     unscheduled: bool,
     phase: u8,
     ready: bool,
@@ -65,7 +65,7 @@ pub struct ActiveKey {
 }
 
 impl ActiveKey {
-    pub fn of(p: &Value) -> ActiveKey {
+    pub(crate) fn of(p: &Value) -> ActiveKey {
         let ready = is_ready_condition(p);
         ActiveKey {
             unscheduled: s(p, "/spec/nodeName").is_empty(),
@@ -86,7 +86,7 @@ impl ActiveKey {
     }
 
     /// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
-    pub fn cmp(&self, b: &ActiveKey) -> Ordering {
+    pub(crate) fn cmp(&self, b: &ActiveKey) -> Ordering {
         let a = self;
         if a.unscheduled != b.unscheduled {
             return if a.unscheduled {
@@ -122,7 +122,7 @@ impl ActiveKey {
 
 /// `ActivePods.Less` of Kubernetes 1.32: "smaller" pods first.
 #[cfg(test)]
-pub fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
+pub(crate) fn active_pods_cmp(a: &Value, b: &Value) -> Ordering {
     ActiveKey::of(a).cmp(&ActiveKey::of(b))
 }
 
@@ -145,13 +145,13 @@ fn suffix_int(v: &str) -> i64 {
 
 /// §5.2 priority, stable.
 #[cfg(test)]
-pub fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
+pub(crate) fn by_priority(pods: &mut [&Value], strategy: Option<&Value>) {
     by_priority_of(pods, std::borrow::Cow::Borrowed, strategy);
 }
 
 /// [`by_priority`] over any pod handle, given how to read its pod (once per
 /// pod, and only when the strategy sets a priority).
-pub fn by_priority_of<'v, T: Copy>(
+pub(crate) fn by_priority_of<'v, T: Copy>(
     pods: &mut [T],
     pod: impl Fn(T) -> std::borrow::Cow<'v, Value>,
     strategy: Option<&Value>,
@@ -286,14 +286,18 @@ fn scatter_one<'s, T: Copy>(
 
 /// §5.3: term expansion, ordering, then each term in turn.
 #[cfg(test)]
-pub fn scatter<'a>(waiting: Vec<&'a Value>, all: &[&'a Value], terms: &[Value]) -> Vec<&'a Value> {
+pub(crate) fn scatter<'a>(
+    waiting: Vec<&'a Value>,
+    all: &[&'a Value],
+    terms: &[Value],
+) -> Vec<&'a Value> {
     scatter_by(waiting, all, terms, &|p: &'a Value, k: &str| {
         labels(p).and_then(|l| l.get(k)).and_then(Value::as_str)
     })
 }
 
 /// [`scatter`] over any pod handle, given how to read a pod's label.
-pub fn scatter_by<'s, T: Copy>(
+pub(crate) fn scatter_by<'s, T: Copy>(
     waiting: Vec<T>,
     all: &[T],
     terms: &[Value],

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// `namespace/name` of a pod; pods reach the plan with their namespace
 /// named (see `manages`), `default` stands in for library callers.
-pub fn key(p: &Value) -> String {
+pub(crate) fn key(p: &Value) -> String {
     let ns = crate::namespace::pod_namespace(p, "default");
     format!(
         "{ns}/{}",
@@ -32,7 +32,7 @@ pub fn key(p: &Value) -> String {
 ///
 /// A value that is not a mapping where the planner expects one is kept as
 /// it is: reads through it find nothing, whole or slim.
-pub fn slim(pod: Value) -> Value {
+pub(crate) fn slim(pod: Value) -> Value {
     keep(pod, |k, v| match k {
         "metadata" => Some(keep(v, |k, v| match k {
             "name" | "namespace" | "labels" | "creationTimestamp" | "deletionTimestamp" => Some(v),
@@ -73,7 +73,7 @@ pub fn slim(pod: Value) -> Value {
 
 /// The annotations of a pod the controller reads or writes: the SidecarSet
 /// bookkeeping (`kruise.io/sidecarset-*`) and the hot-upgrade versions.
-pub fn controller_annotation(key: &str) -> bool {
+pub(crate) fn controller_annotation(key: &str) -> bool {
     key.starts_with("kruise.io/sidecarset-")
         || key.starts_with("version.sidecarset.kruise.io/")
         || key.starts_with("versionalt.sidecarset.kruise.io/")
@@ -104,21 +104,21 @@ fn s<'a>(v: &'a Value, p: &str) -> &'a str {
 }
 
 /// One sidecar container of the SidecarSet, as the controller sees it.
-pub struct Sidecar {
+pub(crate) struct Sidecar {
     pub name: String,
     pub image: String,
     pub hot: bool,
     pub empty_image: String,
 }
 
-pub enum Upgradable {
+pub(crate) enum Upgradable {
     Yes,
     InFlight,
     No(String),
 }
 
 /// What the controller reads of the SidecarSet.
-pub struct SetView {
+pub(crate) struct SetView {
     pub name: String,
     hash: String,
     hash_no_img: String,
@@ -136,7 +136,7 @@ pub struct SetView {
 }
 
 impl SetView {
-    pub fn new(ss: &Value) -> SetView {
+    pub(crate) fn new(ss: &Value) -> SetView {
         let ann = |k: &str| {
             s(
                 ss,
@@ -200,7 +200,7 @@ impl SetView {
     }
 
     /// matching.md §3: selected, active, injected and consistent.
-    pub fn manages(&self, p: &Value, namespaces: &[Value]) -> Result<(), String> {
+    pub(crate) fn manages(&self, p: &Value, namespaces: &[Value]) -> Result<(), String> {
         if let Some(nsel) = &self.namespace_selector {
             // Live pods name their namespace; the CLI gives `-n` to those
             // that do not before they get here.
@@ -272,15 +272,15 @@ impl SetView {
     }
 
     /// The SidecarSet's `kruise.io/sidecarset-hash`.
-    pub fn hash(&self) -> &str {
+    pub(crate) fn hash(&self) -> &str {
         &self.hash
     }
 
-    pub fn is_updated(&self, p: &Value) -> bool {
+    pub(crate) fn is_updated(&self, p: &Value) -> bool {
         self.recorded(p, crate::sidecarset::HASH_ANNOTATION) == self.hash
     }
 
-    pub fn canary_selects(&self, p: &Value) -> bool {
+    pub(crate) fn canary_selects(&self, p: &Value) -> bool {
         self.canary
             .as_ref()
             .is_none_or(|sel| sel.matches(p.at("/metadata/labels").and_then(Value::as_object)))
@@ -300,7 +300,7 @@ impl SetView {
     }
 
     /// `IsPodStateConsistent` for `names` (all sidecars when `None`).
-    pub fn consistent(&self, p: &Value, names: Option<&[String]>) -> bool {
+    pub(crate) fn consistent(&self, p: &Value, names: Option<&[String]>) -> bool {
         let all = self.sidecar_names();
         let names = names.unwrap_or(&all);
         let containers = p
@@ -373,7 +373,7 @@ impl SetView {
     }
 
     /// `IsPodReady` of the control.
-    pub fn is_ready(&self, p: &Value) -> bool {
+    pub(crate) fn is_ready(&self, p: &Value) -> bool {
         let idle_not_empty = self
             .sidecars
             .iter()
@@ -382,7 +382,7 @@ impl SetView {
         !idle_not_empty && running_and_ready(p)
     }
 
-    pub fn has_hot_upgrade(&self) -> bool {
+    pub(crate) fn has_hot_upgrade(&self) -> bool {
         self.sidecars.iter().any(|sc| sc.hot)
     }
 
@@ -397,7 +397,7 @@ impl SetView {
 
     /// Step 5 of `UpdateSidecarSet`: the pod's hot upgrade finished and its
     /// idle twin is due to be reset to the empty image.
-    pub fn needs_flip(&self, p: &Value) -> bool {
+    pub(crate) fn needs_flip(&self, p: &Value) -> bool {
         if !self.has_hot_upgrade() || !self.in_hot_upgrading(p) {
             return false;
         }
@@ -428,7 +428,7 @@ impl SetView {
     }
 
     /// `IsSidecarSetUpgradable`, with the reason in words when it is not.
-    pub fn upgradable(&self, p: &Value) -> Upgradable {
+    pub(crate) fn upgradable(&self, p: &Value) -> Upgradable {
         let recorded = self.recorded(p, crate::sidecarset::HASH_WITHOUT_IMAGE_ANNOTATION);
         if recorded != self.hash_no_img {
             return Upgradable::No(self.why_not_in_place(p));
@@ -590,7 +590,7 @@ fn running_and_ready(p: &Value) -> bool {
 }
 
 /// `GetPodHotUpgradeContainers`: (working, idle) twin names of `sidecar`.
-pub fn twins(p: &Value, sidecar: &str) -> (String, String) {
+pub(crate) fn twins(p: &Value, sidecar: &str) -> (String, String) {
     let one = format!("{sidecar}-1");
     let two = format!("{sidecar}-2");
     if working_map(p).get(sidecar).and_then(Value::as_str) == Some(one.as_str()) {
@@ -600,7 +600,7 @@ pub fn twins(p: &Value, sidecar: &str) -> (String, String) {
     }
 }
 
-pub fn container_image<'a>(p: &'a Value, name: &str) -> &'a str {
+pub(crate) fn container_image<'a>(p: &'a Value, name: &str) -> &'a str {
     p.at("/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
@@ -629,7 +629,7 @@ fn is_digest(image: &str) -> bool {
 }
 
 /// `CalculatePartitionReplicas`.
-pub fn partition(v: Option<&Value>, total: usize) -> usize {
+pub(crate) fn partition(v: Option<&Value>, total: usize) -> usize {
     let p = match v {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0).max(0) as usize,
         Some(Value::String(s)) => match s.strip_suffix('%').and_then(|x| x.parse::<f64>().ok()) {
@@ -649,7 +649,7 @@ pub fn partition(v: Option<&Value>, total: usize) -> usize {
 }
 
 /// `GetValueFromIntOrPercent` rounding up; unset is 1.
-pub fn max_unavailable(v: Option<&Value>, total: usize) -> usize {
+pub(crate) fn max_unavailable(v: Option<&Value>, total: usize) -> usize {
     match v {
         None | Some(Value::Null) => 1,
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0).max(0) as usize,

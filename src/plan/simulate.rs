@@ -36,7 +36,7 @@ impl Flags {
 /// The status counters of `calculateStatus`, plus the unavailable count of
 /// `calculateUpgradeCount`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub matched: usize,
     pub updated: usize,
     pub ready: usize,
@@ -72,7 +72,7 @@ impl Counts {
 
 /// Why a run of rounds ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum End {
+pub(crate) enum End {
     Complete,
     Partition,
     Budget,
@@ -81,7 +81,7 @@ pub enum End {
     FlipStuck,
 }
 
-pub struct Rollout<'a> {
+pub(crate) struct Rollout<'a> {
     set: &'a SetView,
     scatter: Option<&'a [Value]>,
     source: &'a dyn PodSource,
@@ -115,7 +115,7 @@ pub struct Rollout<'a> {
 impl<'a> Rollout<'a> {
     /// The rollout over the pods of `source` that `manages` accepts (the
     /// others are [`Rollout::unmanaged`], with its reason).
-    pub fn new(
+    pub(crate) fn new(
         set: &'a SetView,
         strategy: Option<&'a Value>,
         source: &'a dyn PodSource,
@@ -220,7 +220,7 @@ impl<'a> Rollout<'a> {
         r
     }
 
-    pub fn key(&self, i: usize) -> String {
+    pub(crate) fn key(&self, i: usize) -> String {
         self.keys.get(i).cloned().unwrap_or_default()
     }
 
@@ -250,7 +250,7 @@ impl<'a> Rollout<'a> {
     }
 
     /// The waiting pods in the order this round's controller sorts them.
-    pub fn waiting_order(&mut self) -> Vec<usize> {
+    pub(crate) fn waiting_order(&mut self) -> Vec<usize> {
         self.advance();
         let rest = self.order[self.cursor..]
             .iter()
@@ -311,7 +311,7 @@ impl<'a> Rollout<'a> {
     }
 
     /// Runs rounds until one changes nothing or `limit` rounds were run.
-    pub fn run(&mut self, partition: usize, limit: usize, batches: &mut Vec<Batch>) -> End {
+    pub(crate) fn run(&mut self, partition: usize, limit: usize, batches: &mut Vec<Batch>) -> End {
         loop {
             if self.round >= limit {
                 return End::RoundLimit;
@@ -575,7 +575,7 @@ fn evaluate(set: &SetView, p: &Value) -> (Flags, Option<String>) {
 
 impl Counts {
     /// Why no pod is waiting although not every pod is updated.
-    pub fn no_candidates(&self) -> String {
+    pub(crate) fn no_candidates(&self) -> String {
         let mut parts = Vec::new();
         if self.not_selected > 0 {
             parts.push(format!(

@@ -12,7 +12,7 @@ const STATE: &str = "kruise.io/sidecarset-inplace-update-state";
 const WORKING: &str = "kruise.io/sidecarset-working-hotupgrade-container";
 
 /// A container whose image the controller changed: its name and new image.
-pub type Changed = Vec<(String, String)>;
+pub(crate) type Changed = Vec<(String, String)>;
 
 fn annotations(pod: &mut Value) -> Option<&mut Map<String, Value>> {
     let md = pod.as_object_mut()?.entry("metadata").or_insert(json!({}));
@@ -147,7 +147,7 @@ fn twin_to_upgrade(set: &SetView, pod: &Value, sidecar: &pods::Sidecar) -> (Stri
 /// `updatePodSidecarAndHash` without the API write: new images for the
 /// sidecars (only images; Kubernetes forbids changing anything else of a
 /// running container), hot-upgrade bookkeeping and the hash annotations.
-pub fn upgrade(pod: &mut Value, set: &SetView, now: &str) -> Changed {
+pub(crate) fn upgrade(pod: &mut Value, set: &SetView, now: &str) -> Changed {
     let mut changed = Vec::new();
     for sc in &set.sidecars {
         let (target, other) = if sc.hot {
@@ -179,7 +179,7 @@ pub fn upgrade(pod: &mut Value, set: &SetView, now: &str) -> Changed {
 }
 
 /// `flipPodSidecarContainerDo`: the idle twins go back to the empty image.
-pub fn flip(pod: &mut Value, set: &SetView, now: &str) -> Changed {
+pub(crate) fn flip(pod: &mut Value, set: &SetView, now: &str) -> Changed {
     let mut changed = Vec::new();
     for sc in set.sidecars.iter().filter(|sc| sc.hot) {
         let (working, idle) = pods::twins(pod, &sc.name);
@@ -207,7 +207,7 @@ pub fn flip(pod: &mut Value, set: &SetView, now: &str) -> Changed {
 /// with its new image. `healthy` containers come up ready (a new image ID,
 /// one more restart) and the pod becomes Ready again once every container
 /// is; unhealthy ones (a broken image) stay not ready and so does the pod.
-pub fn settle(pod: &mut Value, changed: &Changed, healthy: bool, now: &str) {
+pub(crate) fn settle(pod: &mut Value, changed: &Changed, healthy: bool, now: &str) {
     if changed.is_empty() {
         return;
     }

@@ -6,18 +6,18 @@ use std::cmp::Ordering;
 
 /// Decimal digits, most significant first, no leading zeros; zero is empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Digits(Vec<u8>);
+pub(crate) struct Digits(Vec<u8>);
 
 /// Beyond this many digits of alignment an addend is below any precision Go
 /// could print; aligning further would only exhaust memory on absurd input.
 const MAX_ALIGN: i64 = 100_000;
 
 impl Digits {
-    pub fn zero() -> Self {
+    pub(crate) fn zero() -> Self {
         Digits(Vec::new())
     }
 
-    pub fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.0.is_empty()
     }
 
@@ -28,20 +28,20 @@ impl Digits {
     }
 
     /// `v × 10^exp`, normalised (no trailing zeros).
-    pub fn from_u128(v: u128, exp: i64) -> (Self, i64) {
+    pub(crate) fn from_u128(v: u128, exp: i64) -> (Self, i64) {
         let digits = v.to_string().bytes().map(|c| c - b'0').collect();
         Self::trimmed(digits).strip_trailing_zeros(exp)
     }
 
     /// ASCII decimal digits (leading zeros allowed).
-    pub fn from_decimal_str(s: &str) -> Option<Self> {
+    pub(crate) fn from_decimal_str(s: &str) -> Option<Self> {
         if !s.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
         Some(Self::trimmed(s.bytes().map(|c| c - b'0').collect()))
     }
 
-    pub fn to_decimal_string(&self) -> String {
+    pub(crate) fn to_decimal_string(&self) -> String {
         if self.0.is_empty() {
             return "0".to_string();
         }
@@ -49,7 +49,7 @@ impl Digits {
     }
 
     /// Moves trailing zeros into the exponent.
-    pub fn strip_trailing_zeros(mut self, exp: i64) -> (Self, i64) {
+    pub(crate) fn strip_trailing_zeros(mut self, exp: i64) -> (Self, i64) {
         if self.0.is_empty() {
             return (self, 0);
         }
@@ -59,7 +59,7 @@ impl Digits {
     }
 
     /// `self × 10^k` for a small `k >= 0`.
-    pub fn shifted(&self, k: i64) -> Self {
+    pub(crate) fn shifted(&self, k: i64) -> Self {
         if self.0.is_empty() {
             return self.clone();
         }
@@ -69,7 +69,7 @@ impl Digits {
     }
 
     /// `self × 10^k` as a `u128`, if it fits.
-    pub fn to_u128_shifted(&self, k: i64) -> Option<u128> {
+    pub(crate) fn to_u128_shifted(&self, k: i64) -> Option<u128> {
         if self.0.is_empty() {
             return Some(0);
         }
@@ -87,7 +87,7 @@ impl Digits {
     }
 
     /// Magnitude order of `a × 10^ea` against `b × 10^eb`.
-    pub fn cmp_scaled(a: &Digits, ea: i64, b: &Digits, eb: i64) -> Ordering {
+    pub(crate) fn cmp_scaled(a: &Digits, ea: i64, b: &Digits, eb: i64) -> Ordering {
         match (a.is_zero(), b.is_zero()) {
             (true, true) => return Ordering::Equal,
             (true, false) => return Ordering::Less,
@@ -134,7 +134,7 @@ impl Digits {
     }
 
     /// `a×10^ea + b×10^eb`, normalised.
-    pub fn add_scaled(a: &Digits, ea: i64, b: &Digits, eb: i64) -> (Self, i64) {
+    pub(crate) fn add_scaled(a: &Digits, ea: i64, b: &Digits, eb: i64) -> (Self, i64) {
         if a.is_zero() || Self::negligible(a, ea, b, eb) {
             return b.clone().strip_trailing_zeros(eb);
         }
@@ -157,7 +157,7 @@ impl Digits {
     }
 
     /// `a×10^ea − b×10^eb` for `a >= b`, normalised.
-    pub fn sub_scaled(a: &Digits, ea: i64, b: &Digits, eb: i64) -> (Self, i64) {
+    pub(crate) fn sub_scaled(a: &Digits, ea: i64, b: &Digits, eb: i64) -> (Self, i64) {
         if b.is_zero() || Self::negligible(b, eb, a, ea) {
             return a.clone().strip_trailing_zeros(ea);
         }
@@ -179,7 +179,7 @@ impl Digits {
         Self::from_le(out, e)
     }
 
-    pub fn mul(&self, other: &Digits) -> Self {
+    pub(crate) fn mul(&self, other: &Digits) -> Self {
         if self.is_zero() || other.is_zero() {
             return Self::zero();
         }
@@ -207,7 +207,7 @@ impl Digits {
         Self::trimmed(v)
     }
 
-    pub fn mul_small(&self, m: u32) -> Self {
+    pub(crate) fn mul_small(&self, m: u32) -> Self {
         let mut out = Vec::with_capacity(self.0.len() + 10);
         let mut carry: u64 = 0;
         for d in self.0.iter().rev() {
@@ -224,7 +224,7 @@ impl Digits {
     }
 
     /// Quotient and remainder by a small divisor.
-    pub fn divmod_small(&self, d: u32) -> (Self, u32) {
+    pub(crate) fn divmod_small(&self, d: u32) -> (Self, u32) {
         let mut out = Vec::with_capacity(self.0.len());
         let mut rem: u64 = 0;
         for x in &self.0 {
@@ -237,7 +237,7 @@ impl Digits {
 
     /// `self × 10^exp` truncated to a multiple of `10^scale` (`scale > exp`),
     /// as digits at exponent `scale`; and whether nothing was dropped.
-    pub fn round_down_to(&self, exp: i64, scale: i64) -> (Self, bool) {
+    pub(crate) fn round_down_to(&self, exp: i64, scale: i64) -> (Self, bool) {
         let drop = scale - exp;
         if drop <= 0 {
             return (self.shifted(-drop), true);
@@ -252,7 +252,7 @@ impl Digits {
     }
 
     /// Like [`Digits::round_down_to`] but rounding up (away from zero).
-    pub fn round_up_to(&self, exp: i64, scale: i64) -> (Self, bool) {
+    pub(crate) fn round_up_to(&self, exp: i64, scale: i64) -> (Self, bool) {
         let (down, exact) = self.round_down_to(exp, scale);
         if exact {
             return (down, true);

@@ -4,8 +4,11 @@ use crate::path::{FieldError, JsonPath};
 use crate::value::{opt_obj, opt_str};
 use serde_json::{json, Map, Value};
 
+/// The `apiVersion` of v1alpha1 SidecarSets.
 pub const V1ALPHA1: &str = "apps.kruise.io/v1alpha1";
+/// The `apiVersion` of v1beta1 SidecarSets, the form the cluster stores.
 pub const V1BETA1: &str = "apps.kruise.io/v1beta1";
+/// The label v1alpha1 carries v1beta1's `spec.customVersion` in.
 pub const CUSTOM_VERSION_LABEL: &str = "apps.kruise.io/sidecarset-custom-version";
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
@@ -14,7 +17,7 @@ const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// the same JSON in both versions); `spec.namespace` becomes a
 /// `namespaceSelector` (winning over one that was also set) and the
 /// custom-version label moves into `spec.customVersion`.
-pub fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
+pub(crate) fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
     let root = JsonPath::root();
     let Some(obj) = doc.as_object() else {
         return Err(FieldError::new(root, "expected object"));

@@ -44,7 +44,7 @@ fn default_int(m: &mut Obj, key: &str, value: i64) {
 
 /// CRD defaults, applied by the API server to the raw request before any
 /// webhook sees it: only where the key is absent (an explicit `""` stays).
-pub fn apply_crd(doc: &mut Value) {
+pub(crate) fn apply_crd(doc: &mut Value) {
     let Some(spec) = doc.get_mut("spec").and_then(Value::as_object_mut) else {
         return;
     };
@@ -68,7 +68,7 @@ pub fn apply_crd(doc: &mut Value) {
 }
 
 /// `SetDefaultsSidecarSet*` on a round-tripped spec.
-pub fn apply(spec: &mut Obj, spec_path: &JsonPath) -> Result<(), FieldError> {
+pub(crate) fn apply(spec: &mut Obj, spec_path: &JsonPath) -> Result<(), FieldError> {
     let us = crate::value::ensure_obj(spec, "updateStrategy");
     default_str(us, "type", "RollingUpdate");
     default_int(us, "maxUnavailable", 1);

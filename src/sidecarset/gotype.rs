@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 
 /// The JSON shape of a Go type.
 #[derive(Clone, Copy, Debug)]
-pub enum Ty {
+pub(crate) enum Ty {
     Str,
     Bool,
     I32,
@@ -38,7 +38,7 @@ pub enum Ty {
 
 /// The JSON fields of a Go struct, in declaration order (embedded structs
 /// inlined).
-pub struct Struct {
+pub(crate) struct Struct {
     /// Go name, package-qualified (`corev1.Container`), for messages.
     pub name: &'static str,
     pub fields: &'static [Field],
@@ -53,7 +53,7 @@ impl std::fmt::Debug for Struct {
 
 /// One JSON field of a Go struct.
 #[derive(Clone, Copy, Debug)]
-pub struct Field {
+pub(crate) struct Field {
     pub name: &'static str,
     pub ty: Ty,
     /// A pointer: nil when absent or null, emitted even when zero.
@@ -62,7 +62,11 @@ pub struct Field {
 }
 
 /// Decodes `v` into the Go struct `ty` and marshals it back.
-pub fn roundtrip(v: &Value, ty: &'static Struct, path: &JsonPath) -> Result<Value, FieldError> {
+pub(crate) fn roundtrip(
+    v: &Value,
+    ty: &'static Struct,
+    path: &JsonPath,
+) -> Result<Value, FieldError> {
     Ok(decode(non_null(Some(v)), &Ty::Struct(ty), path)?.0)
 }
 
@@ -213,7 +217,7 @@ fn integer(n: &Number, int32: bool) -> Option<i64> {
 
 /// Seconds since the epoch of an RFC 3339 timestamp (Go's `time.RFC3339`
 /// layout accepts fractional seconds and any offset).
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
         return None;

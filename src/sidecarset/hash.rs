@@ -15,7 +15,7 @@ pub fn safe_encode(s: &str) -> String {
 }
 
 /// `SafeEncode(hex(SHA-256(payload)))`.
-pub fn hash_payload(payload: &str) -> String {
+pub(crate) fn hash_payload(payload: &str) -> String {
     let digest = Sha256::digest(payload.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     safe_encode(&hex)
@@ -28,7 +28,7 @@ fn is_native_sidecar(c: &Value) -> bool {
 /// The hashed JSON: `containers` (null when nil) and, when some init
 /// container is a native sidecar, the whole `initContainers` list. Both lists
 /// must already be in Go marshal form (round-tripped, defaulted).
-pub fn payload(containers: &Value, init_containers: &Value, without_image: bool) -> String {
+pub(crate) fn payload(containers: &Value, init_containers: &Value, without_image: bool) -> String {
     let strip = |list: &Value| -> Value {
         match list {
             Value::Array(items) if without_image => Value::Array(

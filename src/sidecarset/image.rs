@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 /// Tag and digest of a valid reference; `None` when Kubernetes cannot parse it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ImageRef {
+    /// The tag after `:`, if any.
     pub tag: Option<String>,
+    /// The digest after `@`, if any.
     pub digest: Option<String>,
 }
 

@@ -16,8 +16,10 @@ mod convert;
 mod defaults;
 mod gotype;
 // Generated (xtask/src/gotypes.rs) and checked byte for byte against the
-// generator's output, so rustfmt must leave it as generated.
+// generator's output, so rustfmt must leave it as generated, and its
+// `pub` statics (unreachable from outside) stay as the generator writes them.
 #[rustfmt::skip]
+#[allow(unreachable_pub)]
 mod gotypes;
 #[cfg(test)]
 mod gotypes_shape;
@@ -34,7 +36,11 @@ pub use revision::{
 };
 pub use view::SidecarSetView;
 
+/// The annotation recording the hash of the SidecarSet's sidecars: a pod
+/// with another hash is due for an update.
 pub const HASH_ANNOTATION: &str = "kruise.io/sidecarset-hash";
+/// The annotation recording the hash of the sidecars without their images:
+/// when it changes, pods cannot be updated in place.
 pub const HASH_WITHOUT_IMAGE_ANNOTATION: &str = "kruise.io/sidecarset-hash-without-image";
 
 /// Converts a v1alpha1 SidecarSet to v1beta1 (api.md §4); a v1beta1 object is

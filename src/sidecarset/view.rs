@@ -5,6 +5,8 @@
 use super::{CUSTOM_VERSION_LABEL, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
 use serde_json::Value;
 
+/// Typed reads of a stored SidecarSet's fields, with Go's defaults for the
+/// missing ones.
 #[derive(Clone, Copy, Debug)]
 pub struct SidecarSetView<'a> {
     doc: &'a Value,
@@ -15,14 +17,17 @@ fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
 }
 
 impl<'a> SidecarSetView<'a> {
+    /// A view of `doc`, a stored SidecarSet.
     pub fn new(doc: &'a Value) -> Self {
         SidecarSetView { doc }
     }
 
+    /// The SidecarSet object viewed.
     pub fn doc(&self) -> &'a Value {
         self.doc
     }
 
+    /// `metadata.name` ("" when missing).
     pub fn name(&self) -> &'a str {
         str_at(self.doc, "/metadata/name").unwrap_or("")
     }
@@ -53,14 +58,17 @@ impl<'a> SidecarSetView<'a> {
             .unwrap_or(&[])
     }
 
+    /// `spec.containers` (empty when missing).
     pub fn containers(&self) -> &'a [Value] {
         self.list("containers")
     }
 
+    /// `spec.initContainers` (empty when missing).
     pub fn init_containers(&self) -> &'a [Value] {
         self.list("initContainers")
     }
 
+    /// `spec.volumes` (empty when missing).
     pub fn volumes(&self) -> &'a [Value] {
         self.list("volumes")
     }
@@ -90,6 +98,7 @@ impl<'a> SidecarSetView<'a> {
         str_at(self.doc, "/spec/updateStrategy/type").unwrap_or("RollingUpdate")
     }
 
+    /// `spec.updateStrategy.paused`: the controller upgrades no pod.
     pub fn update_paused(&self) -> bool {
         self.doc
             .pointer("/spec/updateStrategy/paused")
@@ -97,6 +106,7 @@ impl<'a> SidecarSetView<'a> {
             .unwrap_or(false)
     }
 
+    /// `spec.injectionStrategy.paused`: the webhook injects into no new pod.
     pub fn injection_paused(&self) -> bool {
         self.doc
             .pointer("/spec/injectionStrategy/paused")

@@ -12,15 +12,20 @@ use std::collections::HashMap;
 /// while the text editor (`yaml::edit`) rewrites the value's bytes.
 #[derive(Clone, Debug, Default)]
 pub struct PosNode {
+    /// 1-based line (of the key, for a mapping entry).
     pub line: usize,
+    /// 1-based column (of the key, for a mapping entry).
     pub column: usize,
     /// Byte range of the node's text in the parsed text (quotes, brackets
     /// and a block scalar's indicator included).
     pub start: u32,
+    /// End of the node's text (exclusive): see `start`.
     pub end: u32,
     /// Byte offset of the key of a mapping entry; `start` otherwise.
     pub key_start: u32,
+    /// How the node is written, so an edit keeps its style.
     pub style: NodeStyle,
+    /// The positions of its items or entries.
     pub children: PosChildren,
 }
 
@@ -47,15 +52,24 @@ impl PosNode {
 /// How a node is written in the text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum NodeStyle {
+    /// An unquoted scalar.
     #[default]
     Plain,
+    /// A `'single-quoted'` scalar.
     SingleQuoted,
+    /// A `"double-quoted"` scalar.
     DoubleQuoted,
+    /// A `|` block scalar.
     Literal,
+    /// A `>` block scalar.
     Folded,
+    /// A mapping in block style (one entry a line).
     BlockMap,
+    /// A sequence in block style (`- ` items).
     BlockSeq,
+    /// A `{...}` mapping.
     FlowMap,
+    /// A `[...]` sequence.
     FlowSeq,
     /// `*name`: the value is the anchor's, the text is elsewhere.
     Alias,
@@ -64,15 +78,19 @@ pub enum NodeStyle {
 }
 
 impl NodeStyle {
+    /// Whether the node is a flow collection, whose edits must stay flow.
     pub fn is_flow(self) -> bool {
         matches!(self, NodeStyle::FlowMap | NodeStyle::FlowSeq)
     }
 }
 
+/// The positions of a node's children, shaped like the node.
 #[derive(Clone, Debug, Default)]
 pub enum PosChildren {
+    /// A scalar (or alias): no children.
     #[default]
     Leaf,
+    /// A sequence's items, in order.
     Seq(Vec<PosNode>),
     /// Entries in value order; keys are unique. A Vec, not a map: it is
     /// built for every mapping of every document but only searched when an
@@ -83,8 +101,11 @@ pub enum PosChildren {
 /// A syntax or typing error, 1-based position within the parsed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -631,6 +652,8 @@ pub fn parse_document(text: &str) -> Result<Option<(Value, PosNode)>, YamlError>
 /// such a document can pass through untouched, but not be read as a resource.
 pub type ParsedDoc = (Value, PosNode, Option<YamlError>);
 
+/// Parses one document (the whole of `text`), keeping the first scalar JSON
+/// cannot carry; `None` when it is empty.
 pub fn parse_document_lines(text: &str) -> Result<Option<ParsedDoc>, YamlError> {
     let mut b = Builder {
         text,

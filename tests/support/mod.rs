@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-pub const EPOCH: &str = "1704067200";
+pub(crate) const EPOCH: &str = "1704067200";
 
 /// One golden case directory.
-pub struct Case {
+pub(crate) struct Case {
     pub name: String,
     pub dir: PathBuf,
     pub args: Vec<String>,
@@ -17,13 +17,13 @@ pub struct Case {
 
 /// What a run produced (or is expected to).
 #[derive(Debug, PartialEq, Eq)]
-pub struct Run {
+pub(crate) struct Run {
     pub stdout: String,
     pub stderr: String,
     pub status: i32,
 }
 
-pub fn golden_cases(root: &Path) -> Vec<Case> {
+pub(crate) fn golden_cases(root: &Path) -> Vec<Case> {
     let base = root.join("testdata/golden");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
         .map(|rd| {
@@ -55,7 +55,7 @@ pub fn golden_cases(root: &Path) -> Vec<Case> {
 }
 
 /// Runs the binary with `args` in `cwd`, feeding `stdin`.
-pub fn run(cwd: &Path, args: &[String], stdin: Option<&[u8]>) -> Run {
+pub(crate) fn run(cwd: &Path, args: &[String], stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-sidecarset"));
     cmd.args(args)
         .current_dir(cwd)
@@ -83,7 +83,7 @@ pub fn run(cwd: &Path, args: &[String], stdin: Option<&[u8]>) -> Run {
     }
 }
 
-pub fn run_case(root: &Path, case: &Case) -> Run {
+pub(crate) fn run_case(root: &Path, case: &Case) -> Run {
     let _ = root;
     let stdin = std::fs::read(case.dir.join("stdin")).ok();
     let mut got = run(&case.dir, &case.args, stdin.as_deref());
@@ -95,7 +95,7 @@ pub fn run_case(root: &Path, case: &Case) -> Run {
     got
 }
 
-pub fn read_expected(case: &Case) -> Run {
+pub(crate) fn read_expected(case: &Case) -> Run {
     let read = |f: &str| std::fs::read_to_string(case.dir.join(f)).unwrap_or_default();
     Run {
         stdout: read("stdout"),
@@ -104,7 +104,7 @@ pub fn read_expected(case: &Case) -> Run {
     }
 }
 
-pub fn write_expected(case: &Case, got: &Run) {
+pub(crate) fn write_expected(case: &Case, got: &Run) {
     let write =
         |f: &str, s: &str| std::fs::write(case.dir.join(f), s).expect("golden file written");
     write("stdout", &got.stdout);
@@ -113,7 +113,7 @@ pub fn write_expected(case: &Case, got: &Run) {
 }
 
 /// The first differing lines, for a readable failure.
-pub fn short_diff(want: &str, got: &str) -> String {
+pub(crate) fn short_diff(want: &str, got: &str) -> String {
     let diff = similar::TextDiff::from_lines(want, got);
     let text = diff
         .unified_diff()
@@ -122,4 +122,4 @@ pub fn short_diff(want: &str, got: &str) -> String {
         .to_string();
     text.lines().take(40).collect::<Vec<_>>().join("\n")
 }
-pub mod normalise;
+pub(crate) mod normalise;

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-pub const HASH_KEYS: [&str; 2] = [
+pub(crate) const HASH_KEYS: [&str; 2] = [
     "kruise.io/sidecarset-hash",
     "kruise.io/sidecarset-hash-without-image",
 ];
@@ -12,7 +12,7 @@ pub const HASH_KEYS: [&str; 2] = [
 /// Removes what differs only in serialisation: nulls, empty objects and
 /// lists (except `emptyDir`), quantity spelling in `limits`/`requests`, and
 /// `updateTimestamp` inside the sidecarset hash annotations.
-pub fn normalise(value: &Value) -> Value {
+pub(crate) fn normalise(value: &Value) -> Value {
     normalise_inner(value).unwrap_or(Value::Null)
 }
 
@@ -77,7 +77,7 @@ fn hash_annotation(text: &str) -> Value {
 }
 
 /// `q:<exact decimal>` for a quantity text, else the text itself.
-pub fn quantity_value(v: &Value) -> Value {
+pub(crate) fn quantity_value(v: &Value) -> Value {
     let text = match v {
         Value::String(s) => s.trim().to_string(),
         other => other.to_string(),
@@ -182,7 +182,7 @@ fn short(v: &Value) -> String {
 }
 
 /// The first difference between `want` and `got`, as the runner reports it.
-pub fn first_difference(want: &Value, got: &Value, path: &str) -> Option<String> {
+pub(crate) fn first_difference(want: &Value, got: &Value, path: &str) -> Option<String> {
     match (want, got) {
         (Value::Object(a), Value::Object(b)) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();

@@ -13,6 +13,8 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Renders findings as GitHub Actions workflow commands, so a workflow
+/// run annotates the lines they point at.
 pub fn github(results: &[Located]) -> String {
     let mut out = String::new();
     for r in results {

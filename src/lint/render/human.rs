@@ -16,6 +16,8 @@ fn sev_color(s: Severity) -> &'static str {
     }
 }
 
+/// Renders findings for a terminal: each with its quoted source line and a
+/// caret, in ANSI colours when `color` is set.
 pub fn human(results: &[Located], color: bool) -> String {
     let paint = |code: &str, text: &str| {
         if color {

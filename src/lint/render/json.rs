@@ -3,6 +3,8 @@
 use super::Located;
 use serde_json::{json, Value};
 
+/// Renders findings as the JSON document of the CLI contract, for tools
+/// that read the results.
 pub fn json(results: &[Located]) -> String {
     let items: Vec<Value> = results
         .iter()

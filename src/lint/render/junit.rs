@@ -21,6 +21,8 @@ fn xml(s: &str) -> String {
     o
 }
 
+/// Renders findings as a JUnit XML report for CI test views; errors (and
+/// warnings when `strict`) are failures.
 pub fn junit(results: &[Located], strict: bool) -> String {
     let fails = |r: &Located| {
         r.finding.severity == Severity::Error || (strict && r.finding.severity == Severity::Warning)

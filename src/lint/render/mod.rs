@@ -6,11 +6,15 @@ use super::Finding;
 /// A finding with where it is in the input, as the CLI resolved it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located {
+    /// The finding itself.
     pub finding: Finding,
     /// `Kind/namespace/name` or `Kind/name`.
     pub object: String,
+    /// The input file, when the finding could be located.
     pub file: Option<String>,
+    /// 1-based line in `file`.
     pub line: Option<usize>,
+    /// 1-based column in `line`.
     pub column: Option<usize>,
     /// The source line at `line`, for the terminal form.
     pub snippet: Option<String>,

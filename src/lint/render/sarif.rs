@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
 
 /// The `uriBaseId` of every artifact under the source root.
-pub const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// The name `source` gives standard input.
 const STDIN_NAME: &str = "<stdin>";
@@ -21,6 +21,7 @@ const STDIN_NAME: &str = "<stdin>";
 /// What the run says about the tool itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Tool<'a> {
+    /// The tool's version, recorded in the SARIF run.
     pub version: &'a str,
     /// `Cargo.toml`'s `repository`, if any: rule help links point into it.
     /// Without one there is no page to link to, so no link is made.

@@ -13,7 +13,7 @@ use super::shared::{
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub const SSV_080: Rule = Rule {
+pub(crate) const SSV_080: Rule = Rule {
     id: RuleId::Ssv080,
     severity: Error,
     title: "Init container name taken by another SidecarSet",
@@ -21,7 +21,7 @@ pub const SSV_080: Rule = Rule {
     help: "Rename the init container or make the selectors disjoint.",
 };
 
-pub const SSV_081: Rule = Rule {
+pub(crate) const SSV_081: Rule = Rule {
     id: RuleId::Ssv081,
     severity: Error,
     title: "Container name taken by another SidecarSet",
@@ -29,7 +29,7 @@ pub const SSV_081: Rule = Rule {
     help: "Rename the container or make the selectors disjoint.",
 };
 
-pub const SSV_082: Rule = Rule {
+pub(crate) const SSV_082: Rule = Rule {
     id: RuleId::Ssv082,
     severity: Error,
     title: "Volume conflicts with another SidecarSet",
@@ -38,7 +38,7 @@ pub const SSV_082: Rule = Rule {
     help: "Use identical definitions or different names.",
 };
 
-pub const SSV_083: Rule = Rule {
+pub(crate) const SSV_083: Rule = Rule {
     id: RuleId::Ssv083,
     severity: Error,
     title: "Annotation patch conflicts with another SidecarSet",
@@ -212,7 +212,7 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, x: &Value, others: &Others<'_>) {
     }
 }
 
-pub const SSL_010: Rule = Rule {
+pub(crate) const SSL_010: Rule = Rule {
     id: RuleId::Ssl010,
     severity: Error,
     title: "SidecarSets conflict on a real pod",
@@ -312,7 +312,7 @@ impl<'a> OnPod<'a> {
     }
 }
 
-pub const SSL_012: Rule = Rule {
+pub(crate) const SSL_012: Rule = Rule {
     id: RuleId::Ssl012,
     severity: Error,
     title: "Init and regular sidecar names clash across SidecarSets",

@@ -11,7 +11,7 @@ use crate::path::JsonPath;
 use serde_json::Value;
 use std::collections::HashSet;
 
-pub const SSV_050: Rule = Rule {
+pub(crate) const SSV_050: Rule = Rule {
     id: RuleId::Ssv050,
     severity: Error,
     title: "No containers",
@@ -32,7 +32,7 @@ pub(super) fn validate_some(o: &mut WebhookOut<'_>, sp: &Value, p: &JsonPath) ->
     true
 }
 
-pub const SSV_051: Rule = Rule {
+pub(crate) const SSV_051: Rule = Rule {
     id: RuleId::Ssv051,
     severity: Error,
     title: "Unsupported podInjectPolicy",
@@ -40,7 +40,7 @@ pub const SSV_051: Rule = Rule {
     help: "Use BeforeAppContainer or AfterAppContainer.",
 };
 
-pub const SSV_052: Rule = Rule {
+pub(crate) const SSV_052: Rule = Rule {
     id: RuleId::Ssv052,
     severity: Error,
     title: "Unsupported shareVolumePolicy",
@@ -68,7 +68,7 @@ pub(super) fn validate_container(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPat
     transfer_env(o, c, cp);
 }
 
-pub const SSV_053: Rule = Rule {
+pub(crate) const SSV_053: Rule = Rule {
     id: RuleId::Ssv053,
     severity: Error,
     title: "Invalid transferEnv fieldRef",
@@ -145,7 +145,7 @@ fn transfer_env(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath) {
     }
 }
 
-pub const SSV_05B: Rule = Rule {
+pub(crate) const SSV_05B: Rule = Rule {
     id: RuleId::Ssv05B,
     severity: Error,
     title: "Invalid container or volume",
@@ -153,7 +153,7 @@ pub const SSV_05B: Rule = Rule {
     help: "Fix the field named in the message.",
 };
 
-pub const SSV_05C: Rule = Rule {
+pub(crate) const SSV_05C: Rule = Rule {
     id: RuleId::Ssv05C,
     severity: Error,
     title: "Volume both mounted and used as a block device",
@@ -184,7 +184,7 @@ pub(super) fn validate_pod(
     }
 }
 
-pub const SSL_013: Rule = Rule {
+pub(crate) const SSL_013: Rule = Rule {
     id: RuleId::Ssl013,
     severity: Warning,
     title: "IS_INJECTED declared",
@@ -210,7 +210,7 @@ pub(super) fn is_injected_env(cx: &mut PracticeOut<'_>, res: usize, cp: &JsonPat
     }
 }
 
-pub const SSL_011: Rule = Rule {
+pub(crate) const SSL_011: Rule = Rule {
     id: RuleId::Ssl011,
     severity: Warning,
     title: "Sidecar name collides with a pod container",
@@ -256,7 +256,7 @@ impl<'t> PodContainers<'t> {
     }
 }
 
-pub const SSL_082: Rule = Rule {
+pub(crate) const SSL_082: Rule = Rule {
     id: RuleId::Ssl082,
     severity: Warning,
     title: "Sidecar ports on hostNetwork pods",

@@ -23,7 +23,7 @@ const PROXIES: &[&str] = &["envoy", "istio-proxy", "mosn", "linkerd-proxy"];
 
 // ---------------------------------------------------------------- selectors
 
-pub const SSV_020: Rule = Rule {
+pub(crate) const SSV_020: Rule = Rule {
     id: RuleId::Ssv020,
     severity: Error,
     title: "Missing selector",
@@ -31,7 +31,7 @@ pub const SSV_020: Rule = Rule {
     help: "Add spec.selector with matchLabels or matchExpressions.",
 };
 
-pub const SSV_021: Rule = Rule {
+pub(crate) const SSV_021: Rule = Rule {
     id: RuleId::Ssv021,
     severity: Error,
     title: "Invalid label selector",
@@ -39,7 +39,7 @@ pub const SSV_021: Rule = Rule {
     help: "In/NotIn need values, Exists/DoesNotExist must have none; keys must be qualified names.",
 };
 
-pub const SSV_022: Rule = Rule {
+pub(crate) const SSV_022: Rule = Rule {
     id: RuleId::Ssv022,
     severity: Error,
     title: "Empty selector",
@@ -47,7 +47,7 @@ pub const SSV_022: Rule = Rule {
     help: "Select pods with at least one label requirement.",
 };
 
-pub const SSV_023: Rule = Rule {
+pub(crate) const SSV_023: Rule = Rule {
     id: RuleId::Ssv023,
     severity: Error,
     title: "Invalid namespaceSelector",
@@ -89,7 +89,7 @@ fn retag_empty(o: &mut WebhookOut<'_>, from: &Rule, to: &Rule) {
 
 // --------------------------------------------------------------- namespaces
 
-pub const SSL_022: Rule = Rule {
+pub(crate) const SSL_022: Rule = Rule {
     id: RuleId::Ssl022,
     severity: Warning,
     title: "v1alpha1 namespace with namespaceSelector",
@@ -110,7 +110,7 @@ pub(super) fn namespace_and_selector(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'
     }
 }
 
-pub const SSL_081: Rule = Rule {
+pub(crate) const SSL_081: Rule = Rule {
     id: RuleId::Ssl081,
     severity: Warning,
     title: "Cluster-wide SidecarSet",
@@ -125,7 +125,7 @@ pub(super) fn cluster_wide(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>, sp: &V
     }
 }
 
-pub const SSL_034: Rule = Rule {
+pub(crate) const SSL_034: Rule = Rule {
     id: RuleId::Ssl034,
     severity: Info,
     title: "Pod not managed by the SidecarSet",
@@ -161,7 +161,7 @@ pub(super) fn unmanaged_pod(cx: &mut PracticeOut<'_>, world: &World<'_>, t: &Tem
 
 // -------------------------------------------------------- pinned revision
 
-pub const SSV_030: Rule = Rule {
+pub(crate) const SSV_030: Rule = Rule {
     id: RuleId::Ssv030,
     severity: Error,
     title: "Revision pin without revision",
@@ -169,7 +169,7 @@ pub const SSV_030: Rule = Rule {
     help: "Set injectionStrategy.revision.revisionName or customVersion, or remove revision.",
 };
 
-pub const SSV_031: Rule = Rule {
+pub(crate) const SSV_031: Rule = Rule {
     id: RuleId::Ssv031,
     severity: Warning,
     title: "Pinned revision not resolvable offline",
@@ -177,7 +177,7 @@ pub const SSV_031: Rule = Rule {
     help: "Pass the SidecarSet's ControllerRevisions with -f to decide.",
 };
 
-pub const SSV_032: Rule = Rule {
+pub(crate) const SSV_032: Rule = Rule {
     id: RuleId::Ssv032,
     severity: Error,
     title: "Unknown revision policy",
@@ -222,7 +222,7 @@ pub(super) fn validate_revision(
     }
 }
 
-pub const SSL_031: Rule = Rule {
+pub(crate) const SSL_031: Rule = Rule {
     id: RuleId::Ssl031,
     severity: Warning,
     title: "Partial injection with an integer partition",
@@ -241,7 +241,7 @@ pub(super) fn partial_with_int_partition(cx: &mut PracticeOut<'_>, res: usize, s
     }
 }
 
-pub const SSL_032: Rule = Rule {
+pub(crate) const SSL_032: Rule = Rule {
     id: RuleId::Ssl032,
     severity: Error,
     title: "Pinned revision cannot be resolved",
@@ -278,7 +278,7 @@ pub(super) fn pinned_revision(
     }
 }
 
-pub const SSL_033: Rule = Rule {
+pub(crate) const SSL_033: Rule = Rule {
     id: RuleId::Ssl033,
     severity: Warning,
     title: "customVersion is not a label value",
@@ -305,7 +305,7 @@ pub(super) fn custom_version(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
 
 // ------------------------------------------------------ order and startup
 
-pub const SSL_050: Rule = Rule {
+pub(crate) const SSL_050: Rule = Rule {
     id: RuleId::Ssl050,
     severity: Warning,
     title: "Log/proxy sidecar may start after the app",
@@ -358,7 +358,7 @@ pub(super) fn late_start_unmatched(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>
     }
 }
 
-pub const SSL_051: Rule = Rule {
+pub(crate) const SSL_051: Rule = Rule {
     id: RuleId::Ssl051,
     severity: Error,
     title: "Invalid KRUISE_CONTAINER_PRIORITY",
@@ -404,7 +404,7 @@ pub(super) fn priority_env_on_pod(
     }
 }
 
-pub const SSL_080: Rule = Rule {
+pub(crate) const SSL_080: Rule = Rule {
     id: RuleId::Ssl080,
     severity: Info,
     title: "Injection order depends on SidecarSet order",

@@ -21,7 +21,7 @@ fn has_terminator_env(c: &Value) -> bool {
         || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !s(e, "value").is_empty())
 }
 
-pub const SSL_001: Rule = Rule {
+pub(crate) const SSL_001: Rule = Rule {
     id: RuleId::Ssl001,
     severity: Error,
     title: "Long-running sidecar in a Job",
@@ -29,7 +29,7 @@ pub const SSL_001: Rule = Rule {
     help: "Use a native sidecar (initContainers with restartPolicy: Always and updateStrategy NotUpdate), or set env KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT=true and enable the SidecarTerminator gate.",
 };
 
-pub const SSL_002: Rule = Rule {
+pub(crate) const SSL_002: Rule = Rule {
     id: RuleId::Ssl002,
     severity: Warning,
     title: "Terminated sidecar exit code may fail the Job",
@@ -37,7 +37,7 @@ pub const SSL_002: Rule = Rule {
     help: "Add KRUISE_TERMINATE_SIDECAR_IGNORE_EXIT_CODE=true or make the sidecar exit 0 on SIGTERM.",
 };
 
-pub const SSL_003: Rule = Rule {
+pub(crate) const SSL_003: Rule = Rule {
     id: RuleId::Ssl003,
     severity: Info,
     title: "Job sidecar terminator settings",

@@ -9,7 +9,7 @@ use super::shared::{annotations, WebhookOut, WEBHOOK};
 use crate::path::JsonPath;
 use serde_json::Value;
 
-pub const SSV_001: Rule = Rule {
+pub(crate) const SSV_001: Rule = Rule {
     id: RuleId::Ssv001,
     severity: Error,
     title: "Invalid SidecarSet name",
@@ -17,7 +17,7 @@ pub const SSV_001: Rule = Rule {
     help: "Use only alphanumeric characters and '-' in metadata.name.",
 };
 
-pub const SSV_002: Rule = Rule {
+pub(crate) const SSV_002: Rule = Rule {
     id: RuleId::Ssv002,
     severity: Error,
     title: "SidecarSet name too long",
@@ -25,7 +25,7 @@ pub const SSV_002: Rule = Rule {
     help: "Shorten metadata.name to at most 63 characters.",
 };
 
-pub const SSV_003: Rule = Rule {
+pub(crate) const SSV_003: Rule = Rule {
     id: RuleId::Ssv003,
     severity: Error,
     title: "Name is not a DNS-1123 subdomain",
@@ -34,7 +34,7 @@ pub const SSV_003: Rule = Rule {
     help: "Use a lowercase name such as 'log-agent'.",
 };
 
-pub const SSV_004: Rule = Rule {
+pub(crate) const SSV_004: Rule = Rule {
     id: RuleId::Ssv004,
     severity: Error,
     title: "Invalid metadata",

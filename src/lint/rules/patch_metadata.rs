@@ -12,7 +12,7 @@ use crate::selector::LabelSelector;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-pub const SSV_060: Rule = Rule {
+pub(crate) const SSV_060: Rule = Rule {
     id: RuleId::Ssv060,
     severity: Error,
     title: "Patch metadata whitelist missing",
@@ -20,7 +20,7 @@ pub const SSV_060: Rule = Rule {
     help: "Pass the kruise-configuration ConfigMap with -f, or --feature-gates SidecarSetPatchPodMetadataDefaultsAllowed=true.",
 };
 
-pub const SSV_061: Rule = Rule {
+pub(crate) const SSV_061: Rule = Rule {
     id: RuleId::Ssv061,
     severity: Error,
     title: "No whitelist rule applies",
@@ -28,7 +28,7 @@ pub const SSV_061: Rule = Rule {
     help: "Add a whitelist rule whose selector matches the SidecarSet's labels.",
 };
 
-pub const SSV_062: Rule = Rule {
+pub(crate) const SSV_062: Rule = Rule {
     id: RuleId::Ssv062,
     severity: Error,
     title: "Patched annotation not whitelisted",
@@ -36,7 +36,7 @@ pub const SSV_062: Rule = Rule {
     help: "Add a regex for the key to allowedAnnotationKeyExprs.",
 };
 
-pub const SSV_063: Rule = Rule {
+pub(crate) const SSV_063: Rule = Rule {
     id: RuleId::Ssv063,
     severity: Error,
     title: "patchPodMetadata without annotations",
@@ -44,7 +44,7 @@ pub const SSV_063: Rule = Rule {
     help: "Give each patchPodMetadata entry annotations.",
 };
 
-pub const SSV_064: Rule = Rule {
+pub(crate) const SSV_064: Rule = Rule {
     id: RuleId::Ssv064,
     severity: Error,
     title: "Invalid patched annotation",
@@ -52,7 +52,7 @@ pub const SSV_064: Rule = Rule {
     help: "Use qualified-name annotation keys.",
 };
 
-pub const SSV_066: Rule = Rule {
+pub(crate) const SSV_066: Rule = Rule {
     id: RuleId::Ssv066,
     severity: Error,
     title: "Annotation patched twice",
@@ -203,7 +203,7 @@ fn whitelist(
     }
 }
 
-pub const SSL_070: Rule = Rule {
+pub(crate) const SSL_070: Rule = Rule {
     id: RuleId::Ssl070,
     severity: Error,
     title: "MergePatchJson value is not a JSON object",
@@ -211,7 +211,7 @@ pub const SSL_070: Rule = Rule {
     help: "Make the annotation value a JSON object.",
 };
 
-pub const SSL_074: Rule = Rule {
+pub(crate) const SSL_074: Rule = Rule {
     id: RuleId::Ssl074,
     severity: Warning,
     title: "Patching Kruise-managed annotations",
@@ -255,7 +255,7 @@ pub(super) fn patched_annotations(cx: &mut PracticeOut<'_>, res: usize, sp: &Val
     }
 }
 
-pub const SSL_071: Rule = Rule {
+pub(crate) const SSL_071: Rule = Rule {
     id: RuleId::Ssl071,
     severity: Error,
     title: "MergePatchJson onto a non-JSON pod annotation",
@@ -287,7 +287,7 @@ pub(super) fn merge_patch_onto(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: 
     }
 }
 
-pub const SSL_072: Rule = Rule {
+pub(crate) const SSL_072: Rule = Rule {
     id: RuleId::Ssl072,
     severity: Warning,
     title: "Unknown patchPolicy",
@@ -305,7 +305,7 @@ pub(super) fn unknown_policy(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
     }
 }
 
-pub const SSL_073: Rule = Rule {
+pub(crate) const SSL_073: Rule = Rule {
     id: RuleId::Ssl073,
     severity: Info,
     title: "patchPodMetadata change not propagated",

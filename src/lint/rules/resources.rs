@@ -12,7 +12,7 @@ use crate::path::JsonPath;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
-pub const SSV_054: Rule = Rule {
+pub(crate) const SSV_054: Rule = Rule {
     id: RuleId::Ssv054,
     severity: Error,
     title: "resourcesPolicy on a plain init container",
@@ -20,7 +20,7 @@ pub const SSV_054: Rule = Rule {
     help: "resourcesPolicy needs restartPolicy: Always on an init container.",
 };
 
-pub const SSV_055: Rule = Rule {
+pub(crate) const SSV_055: Rule = Rule {
     id: RuleId::Ssv055,
     severity: Error,
     title: "resources and resourcesPolicy together",
@@ -28,7 +28,7 @@ pub const SSV_055: Rule = Rule {
     help: "Remove resources or resourcesPolicy.",
 };
 
-pub const SSV_056: Rule = Rule {
+pub(crate) const SSV_056: Rule = Rule {
     id: RuleId::Ssv056,
     severity: Error,
     title: "Empty targetContainersNameRegex",
@@ -36,7 +36,7 @@ pub const SSV_056: Rule = Rule {
     help: "Remove the empty regex (it defaults to '.*') or set one.",
 };
 
-pub const SSV_057: Rule = Rule {
+pub(crate) const SSV_057: Rule = Rule {
     id: RuleId::Ssv057,
     severity: Error,
     title: "Invalid targetContainersNameRegex",
@@ -44,7 +44,7 @@ pub const SSV_057: Rule = Rule {
     help: "Fix the regular expression (Go RE2 syntax).",
 };
 
-pub const SSV_058: Rule = Rule {
+pub(crate) const SSV_058: Rule = Rule {
     id: RuleId::Ssv058,
     severity: Error,
     title: "resourcesExpr without limits or requests",
@@ -52,7 +52,7 @@ pub const SSV_058: Rule = Rule {
     help: "Configure resourcesExpr.limits or resourcesExpr.requests.",
 };
 
-pub const SSV_059: Rule = Rule {
+pub(crate) const SSV_059: Rule = Rule {
     id: RuleId::Ssv059,
     severity: Error,
     title: "Invalid resources expression",
@@ -60,7 +60,7 @@ pub const SSV_059: Rule = Rule {
     help: "Use e.g. 'cpu*50%' or 'max(cpu*0.5, 50m)'.",
 };
 
-pub const SSV_05A: Rule = Rule {
+pub(crate) const SSV_05A: Rule = Rule {
     id: RuleId::Ssv05A,
     severity: Error,
     title: "Invalid targetContainersMode",
@@ -147,7 +147,7 @@ fn validate_policy(o: &mut WebhookOut<'_>, c: &Value, rp: &Value, p: JsonPath) {
     }
 }
 
-pub const SSL_061: Rule = Rule {
+pub(crate) const SSL_061: Rule = Rule {
     id: RuleId::Ssl061,
     severity: Error,
     title: "resourcesPolicy finds no target container",
@@ -208,7 +208,7 @@ pub(super) fn no_target(
     }
 }
 
-pub const SSL_062: Rule = Rule {
+pub(crate) const SSL_062: Rule = Rule {
     id: RuleId::Ssl062,
     severity: Warning,
     title: "resourcesPolicy result worth checking",
@@ -348,7 +348,7 @@ pub(super) fn policy_on_pod(
     }
 }
 
-pub const SSL_060: Rule = Rule {
+pub(crate) const SSL_060: Rule = Rule {
     id: RuleId::Ssl060,
     severity: Warning,
     title: "QoS class changes after injection",

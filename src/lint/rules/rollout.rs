@@ -14,7 +14,7 @@ use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::collections::HashSet;
 
-pub const SSV_040: Rule = Rule {
+pub(crate) const SSV_040: Rule = Rule {
     id: RuleId::Ssv040,
     severity: Error,
     title: "partition together with selector",
@@ -22,7 +22,7 @@ pub const SSV_040: Rule = Rule {
     help: "Use either a canary selector or a partition.",
 };
 
-pub const SSV_041: Rule = Rule {
+pub(crate) const SSV_041: Rule = Rule {
     id: RuleId::Ssv041,
     severity: Error,
     title: "Invalid updateStrategy.selector",
@@ -30,7 +30,7 @@ pub const SSV_041: Rule = Rule {
     help: "Give the update selector at least one valid requirement.",
 };
 
-pub const SSV_042: Rule = Rule {
+pub(crate) const SSV_042: Rule = Rule {
     id: RuleId::Ssv042,
     severity: Error,
     title: "Invalid partition",
@@ -38,7 +38,7 @@ pub const SSV_042: Rule = Rule {
     help: "Use e.g. 5 or '20%'.",
 };
 
-pub const SSV_043: Rule = Rule {
+pub(crate) const SSV_043: Rule = Rule {
     id: RuleId::Ssv043,
     severity: Error,
     title: "Invalid maxUnavailable",
@@ -106,7 +106,7 @@ fn int_or_percent(o: &mut WebhookOut<'_>, rule: &Rule, v: &Value, p: JsonPath) {
     }
 }
 
-pub const SSV_044: Rule = Rule {
+pub(crate) const SSV_044: Rule = Rule {
     id: RuleId::Ssv044,
     severity: Error,
     title: "weightPriority with orderPriority",
@@ -114,7 +114,7 @@ pub const SSV_044: Rule = Rule {
     help: "Use only one of weightPriority and orderPriority.",
 };
 
-pub const SSV_045: Rule = Rule {
+pub(crate) const SSV_045: Rule = Rule {
     id: RuleId::Ssv045,
     severity: Error,
     title: "Priority weight out of range",
@@ -122,7 +122,7 @@ pub const SSV_045: Rule = Rule {
     help: "Use a weight in 0..=100.",
 };
 
-pub const SSV_046: Rule = Rule {
+pub(crate) const SSV_046: Rule = Rule {
     id: RuleId::Ssv046,
     severity: Error,
     title: "Empty priority selector",
@@ -130,7 +130,7 @@ pub const SSV_046: Rule = Rule {
     help: "Give each weightPriority a matchSelector.",
 };
 
-pub const SSV_047: Rule = Rule {
+pub(crate) const SSV_047: Rule = Rule {
     id: RuleId::Ssv047,
     severity: Error,
     title: "Invalid priority selector",
@@ -138,7 +138,7 @@ pub const SSV_047: Rule = Rule {
     help: "Fix the matchSelector operator.",
 };
 
-pub const SSV_048: Rule = Rule {
+pub(crate) const SSV_048: Rule = Rule {
     id: RuleId::Ssv048,
     severity: Error,
     title: "Empty orderedKey",
@@ -245,7 +245,7 @@ fn as_selector_error(sel: &LabelSelector) -> Option<String> {
     None
 }
 
-pub const SSV_049: Rule = Rule {
+pub(crate) const SSV_049: Rule = Rule {
     id: RuleId::Ssv049,
     severity: Error,
     title: "Invalid scatterStrategy",
@@ -277,7 +277,7 @@ fn scatter(o: &mut WebhookOut<'_>, us: &Value, p: JsonPath) {
     }
 }
 
-pub const SSL_029: Rule = Rule {
+pub(crate) const SSL_029: Rule = Rule {
     id: RuleId::Ssl029,
     severity: Warning,
     title: "Unknown updateStrategy.type",
@@ -293,7 +293,7 @@ pub(super) fn unknown_type(cx: &mut PracticeOut<'_>, res: usize, strategy: &str)
     }
 }
 
-pub const SSL_026: Rule = Rule {
+pub(crate) const SSL_026: Rule = Rule {
     id: RuleId::Ssl026,
     severity: Warning,
     title: "maxUnavailable 0",
@@ -322,7 +322,7 @@ pub(super) fn max_unavailable_zero(
     }
 }
 
-pub const SSL_027: Rule = Rule {
+pub(crate) const SSL_027: Rule = Rule {
     id: RuleId::Ssl027,
     severity: Info,
     title: "What the partition keeps",
@@ -416,7 +416,7 @@ fn replicas(input: &Input<'_>, t: &Template<'_>) -> Option<usize> {
     }
 }
 
-pub const SSL_028: Rule = Rule {
+pub(crate) const SSL_028: Rule = Rule {
     id: RuleId::Ssl028,
     severity: Warning,
     title: "orderPriority updates unlabelled pods first",

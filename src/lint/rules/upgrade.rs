@@ -10,7 +10,7 @@ use crate::path::JsonPath;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-pub const SSV_010: Rule = Rule {
+pub(crate) const SSV_010: Rule = Rule {
     id: RuleId::Ssv010,
     severity: Error,
     title: "Native sidecar with RollingUpdate",
@@ -32,7 +32,7 @@ pub(super) fn validate_native_sidecars(o: &mut WebhookOut<'_>, sp: &Value, p: &J
     }
 }
 
-pub const SSV_070: Rule = Rule {
+pub(crate) const SSV_070: Rule = Rule {
     id: RuleId::Ssv070,
     severity: Error,
     title: "Sidecar container added or renamed on update",
@@ -40,7 +40,7 @@ pub const SSV_070: Rule = Rule {
     help: "Create a new SidecarSet for new sidecars.",
 };
 
-pub const SSV_071: Rule = Rule {
+pub(crate) const SSV_071: Rule = Rule {
     id: RuleId::Ssv071,
     severity: Error,
     title: "upgradeType changed",
@@ -76,7 +76,7 @@ pub(super) fn validate_update(o: &mut WebhookOut<'_>, new: &Value, old: &Value) 
     }
 }
 
-pub const SSL_023: Rule = Rule {
+pub(crate) const SSL_023: Rule = Rule {
     id: RuleId::Ssl023,
     severity: Warning,
     title: "readinessProbe on an in-place upgraded sidecar",
@@ -84,7 +84,7 @@ pub const SSL_023: Rule = Rule {
     help: "Keep maxUnavailable small and canary with updateStrategy.selector or partition, or use HotUpgrade.",
 };
 
-pub const SSL_024: Rule = Rule {
+pub(crate) const SSL_024: Rule = Rule {
     id: RuleId::Ssl024,
     severity: Error,
     title: "HotUpgrade without hotUpgradeEmptyImage",
@@ -92,7 +92,7 @@ pub const SSL_024: Rule = Rule {
     help: "Set upgradeStrategy.hotUpgradeEmptyImage.",
 };
 
-pub const SSL_025: Rule = Rule {
+pub(crate) const SSL_025: Rule = Rule {
     id: RuleId::Ssl025,
     severity: Info,
     title: "HotUpgrade twin copies probes and ports",
@@ -140,7 +140,7 @@ pub(super) fn hot_upgrade_on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn
     }
 }
 
-pub const SSL_030: Rule = Rule {
+pub(crate) const SSL_030: Rule = Rule {
     id: RuleId::Ssl030,
     severity: Info,
     title: "Native sidecar images reach only new pods",
@@ -181,7 +181,7 @@ pub(super) fn native_sidecar_images(
     }
 }
 
-pub const SSL_020: Rule = Rule {
+pub(crate) const SSL_020: Rule = Rule {
     id: RuleId::Ssl020,
     severity: Warning,
     title: "Change cannot be applied in place",

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 const SA_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-pub const SSL_040: Rule = Rule {
+pub(crate) const SSL_040: Rule = Rule {
     id: RuleId::Ssl040,
     severity: Severity::Error,
     title: "Volume mount resolves to no volume",
@@ -93,7 +93,7 @@ pub(super) fn pod_volumes<'t>(t: &'t Template<'_>) -> HashMap<&'t str, &'t Value
         .collect()
 }
 
-pub const SSL_041: Rule = Rule {
+pub(crate) const SSL_041: Rule = Rule {
     id: RuleId::Ssl041,
     severity: Warning,
     title: "SidecarSet volume shadowed by the pod's",
@@ -120,7 +120,7 @@ pub(super) fn shadowed(
     }
 }
 
-pub const SSL_042: Rule = Rule {
+pub(crate) const SSL_042: Rule = Rule {
     id: RuleId::Ssl042,
     severity: Warning,
     title: "shareVolumePolicy copies every app mount",
@@ -128,7 +128,7 @@ pub const SSL_042: Rule = Rule {
     help: "Disable shareVolumePolicy and mount the volumes the sidecar needs explicitly.",
 };
 
-pub const SSL_043: Rule = Rule {
+pub(crate) const SSL_043: Rule = Rule {
     id: RuleId::Ssl043,
     severity: Warning,
     title: "subPathExpr variable not copied to the sidecar",
@@ -262,7 +262,7 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
     }
 }
 
-pub const SSL_044: Rule = Rule {
+pub(crate) const SSL_044: Rule = Rule {
     id: RuleId::Ssl044,
     severity: Warning,
     title: "Log sidecar cannot see the app's logs",
@@ -316,7 +316,7 @@ pub(super) fn log_agent<'v>(
     }
 }
 
-pub const SSL_045: Rule = Rule {
+pub(crate) const SSL_045: Rule = Rule {
     id: RuleId::Ssl045,
     severity: Info,
     title: "Sidecar without the service-account token (unverified)",

@@ -15,7 +15,7 @@ use super::{
 use crate::path::JsonPath;
 use serde_json::Value;
 
-pub const SSV_000: Rule = Rule {
+pub(crate) const SSV_000: Rule = Rule {
     id: RuleId::Ssv000,
     severity: Error,
     title: "SidecarSet cannot be decoded",
