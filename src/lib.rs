@@ -20,6 +20,7 @@ pub mod calculator;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod clock;
+pub mod color;
 pub mod decode;
 pub mod document;
 pub mod features;

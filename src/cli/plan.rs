@@ -36,7 +36,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         ),
         PlanOutput::Table | PlanOutput::Wide => {
             let style = Style {
-                color: args.color.enabled(super::stdout_is_terminal()),
+                color: super::color::enabled(args.color, super::stdout_is_terminal()),
                 all_pods: args.output == PlanOutput::Wide,
             };
             for p in &plans {
