@@ -16,6 +16,7 @@
 pub const STACK_SIZE: usize = 256 << 20;
 
 pub mod admission;
+pub mod annotations;
 pub mod calculator;
 #[cfg(feature = "cli")]
 pub mod cli;

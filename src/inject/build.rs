@@ -1,6 +1,7 @@
 //! Building the sidecars of one SidecarSet for one pod (injection.md §3,
 //! §6, §7) and placing them (§4, §5).
 
+use crate::annotations::{version_alt_annotation, version_annotation};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -279,12 +280,12 @@ pub fn collect(
                         .and_then(Value::as_array)
                         .cloned()
                         .unwrap_or_default();
-                    for (var, prefix) in [
-                        ("SIDECARSET_VERSION", "version"),
-                        ("SIDECARSET_VERSION_ALT", "versionalt"),
+                    for (var, key) in [
+                        ("SIDECARSET_VERSION", version_annotation(&twin_name)),
+                        ("SIDECARSET_VERSION_ALT", version_alt_annotation(&twin_name)),
                     ] {
                         env.push(json!({"name": var, "valueFrom": {"fieldRef": {
-                            "fieldPath": format!("metadata.annotations['{prefix}.sidecarset.kruise.io/{twin_name}']")}}}));
+                            "fieldPath": format!("metadata.annotations['{key}']")}}}));
                     }
                     twin.insert("env".into(), Value::Array(env));
                     target.push(Built {

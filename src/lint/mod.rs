@@ -29,7 +29,7 @@ pub use render::Located;
 pub use rule::{Rule, RuleId};
 
 /// The annotation that silences rules on one object (comma-separated ids or `*`).
-pub const IGNORE_ANNOTATION: &str = "sidecarset.kruise.io/lint-ignore";
+pub use crate::annotations::LINT_IGNORE_ANNOTATION as IGNORE_ANNOTATION;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

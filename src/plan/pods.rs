@@ -1,6 +1,11 @@
 //! Per-pod predicates of the SidecarSet controller (rollout.md §2,
 //! matching.md §3) and the partition / maxUnavailable arithmetic (§6).
 
+use crate::annotations::{
+    HASH_WITHOUT_IMAGE_ANNOTATION, INJECTED_LIST_ANNOTATION, INPLACE_UPDATE_STATE_ANNOTATION,
+    SIDECARSET_ANNOTATION_PREFIX, VERSION_ALT_ANNOTATION_PREFIX, VERSION_ANNOTATION_PREFIX,
+    WORKING_HOT_UPGRADE_ANNOTATION,
+};
 use crate::selector::LabelSelector;
 use crate::value::At;
 use serde_json::Value;
@@ -74,9 +79,9 @@ pub fn slim(pod: Value) -> Value {
 /// The annotations of a pod the controller reads or writes: the SidecarSet
 /// bookkeeping (`kruise.io/sidecarset-*`) and the hot-upgrade versions.
 pub fn controller_annotation(key: &str) -> bool {
-    key.starts_with("kruise.io/sidecarset-")
-        || key.starts_with("version.sidecarset.kruise.io/")
-        || key.starts_with("versionalt.sidecarset.kruise.io/")
+    key.starts_with(SIDECARSET_ANNOTATION_PREFIX)
+        || key.starts_with(VERSION_ANNOTATION_PREFIX)
+        || key.starts_with(VERSION_ALT_ANNOTATION_PREFIX)
 }
 
 /// The entries of a mapping `keep` maps to a value, in their order.
@@ -101,6 +106,14 @@ fn each(v: Value, f: impl Fn(Value) -> Value) -> Value {
 
 fn s<'a>(v: &'a Value, p: &str) -> &'a str {
     v.at(p).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A pod's annotation `key`, `""` when absent.
+fn annotation<'a>(p: &'a Value, key: &str) -> &'a str {
+    p.at("/metadata/annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// One sidecar container of the SidecarSet, as the controller sees it.
@@ -230,12 +243,12 @@ impl SetView {
         {
             return Err(format!("the pod is not active (phase {phase})"));
         }
-        let injected = s(
-            p,
-            "/metadata/annotations/kruise.io~1sidecarset-injected-list",
-        );
+        let injected = annotation(p, INJECTED_LIST_ANNOTATION);
         if !injected.split(',').any(|n| n == self.name) {
-            return Err(format!("kruise.io/sidecarset-injected-list does not name {}: the pod was not injected by it", self.name));
+            return Err(format!(
+                "{INJECTED_LIST_ANNOTATION} does not name {}: the pod was not injected by it",
+                self.name
+            ));
         }
         for sc in &self.sidecars {
             if sc.hot {
@@ -337,10 +350,7 @@ impl SetView {
             return true;
         }
         // IsSidecarContainerUpdateCompleted
-        let state = s(
-            p,
-            "/metadata/annotations/kruise.io~1sidecarset-inplace-update-state",
-        );
+        let state = annotation(p, INPLACE_UPDATE_STATE_ANNOTATION);
         if state.is_empty() {
             return true;
         }
@@ -568,17 +578,13 @@ impl SetView {
             diffs.join("; ")
         };
         format!(
-            "the SidecarSet changed more than images since this pod was injected (its kruise.io/sidecarset-hash-without-image differs): {detail}; only image changes are applied in place, recreate the pod to take the rest"
+            "the SidecarSet changed more than images since this pod was injected (its {HASH_WITHOUT_IMAGE_ANNOTATION} differs): {detail}; only image changes are applied in place, recreate the pod to take the rest"
         )
     }
 }
 
 fn working_map(p: &Value) -> serde_json::Map<String, Value> {
-    serde_json::from_str(s(
-        p,
-        "/metadata/annotations/kruise.io~1sidecarset-working-hotupgrade-container",
-    ))
-    .unwrap_or_default()
+    serde_json::from_str(annotation(p, WORKING_HOT_UPGRADE_ANNOTATION)).unwrap_or_default()
 }
 
 /// `util.IsRunningAndReady`.

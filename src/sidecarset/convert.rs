@@ -1,12 +1,12 @@
 //! v1alpha1 -> v1beta1 (`apis/apps/v1alpha1/sidecarset_conversion.go:ConvertTo`).
 
+use crate::annotations::CUSTOM_VERSION_LABEL;
 use crate::path::{FieldError, JsonPath};
 use crate::value::{opt_obj, opt_str};
 use serde_json::{json, Map, Value};
 
 pub const V1ALPHA1: &str = "apps.kruise.io/v1alpha1";
 pub const V1BETA1: &str = "apps.kruise.io/v1beta1";
-pub const CUSTOM_VERSION_LABEL: &str = "apps.kruise.io/sidecarset-custom-version";
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// Converts a v1alpha1 SidecarSet to v1beta1; any other apiVersion is

@@ -17,8 +17,10 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
 const PRIORITY_ENV: &str = "KRUISE_CONTAINER_PRIORITY";
-const LAUNCH_PRIORITY: &str = "apps.kruise.io/container-launch-priority";
-const INJECTED_LIST: &str = "kruise.io/sidecarset-injected-list";
+use crate::annotations::{
+    CONTAINER_LAUNCH_PRIORITY_ANNOTATION as LAUNCH_PRIORITY,
+    INJECTED_LIST_ANNOTATION as INJECTED_LIST,
+};
 const PROXIES: &[&str] = &["envoy", "istio-proxy", "mosn", "linkerd-proxy"];
 
 // ---------------------------------------------------------------- selectors

@@ -7,6 +7,7 @@ use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{self, Error, Info, Warning};
 use super::shared::{annotations, is_set, spec_path, PracticeOut, WebhookOut, WEBHOOK};
+use crate::annotations::{SIDECARSET_ANNOTATION_PREFIX, VERSION_ANNOTATION_PREFIX};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
 use serde_json::{Map, Value};
@@ -239,8 +240,8 @@ pub(super) fn patched_annotations(cx: &mut PracticeOut<'_>, res: usize, sp: &Val
                     cx.push(&SSL_070, res, ap.clone(), format!("annotation {k} is patched with MergePatchJson but its value is not a JSON object"));
                 }
             }
-            if k.starts_with("kruise.io/sidecarset-")
-                || k.starts_with("version.sidecarset.kruise.io/")
+            if k.starts_with(SIDECARSET_ANNOTATION_PREFIX)
+                || k.starts_with(VERSION_ANNOTATION_PREFIX)
             {
                 cx.push(
                     &SSL_074,

@@ -8,6 +8,7 @@ use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{Error, Info, Warning};
 use super::shared::{is_set, selected, selector, spec_of, PracticeOut, WebhookOut, WEBHOOK};
+use crate::annotations::CLONESET_INSTANCE_ID_LABEL;
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
 use crate::workload::WorkloadKind;
@@ -438,7 +439,7 @@ fn controller_labels(kind: WorkloadKind) -> &'static [&'static str] {
         }
         WorkloadKind::CloneSet => &[
             "controller-revision-hash",
-            "apps.kruise.io/cloneset-instance-id",
+            CLONESET_INSTANCE_ID_LABEL,
             "pod-template-hash",
         ],
         WorkloadKind::Job | WorkloadKind::CronJob => &[
