@@ -7,6 +7,7 @@ use super::input;
 use crate::document::{Class, Inputs};
 use crate::mutate;
 use crate::policy::Policy;
+use crate::value::str_at;
 use std::io::Write;
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
@@ -68,17 +69,20 @@ fn drop_sidecar_sets(inputs: &mut Inputs) {
 
 /// kubectl diff's file name for an object: `group.version.Kind.namespace.name`.
 fn diff_name(v: &serde_json::Value) -> String {
-    let s = |p: &str| {
-        v.pointer(p)
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("")
-    };
-    let api = s("/apiVersion").replace('/', ".");
-    let ns = s("/metadata/namespace");
+    let api = str_at(v, "/apiVersion").replace('/', ".");
+    let ns = str_at(v, "/metadata/namespace");
     if ns.is_empty() {
-        format!("{api}.{}.{}", s("/kind"), s("/metadata/name"))
+        format!(
+            "{api}.{}.{}",
+            str_at(v, "/kind"),
+            str_at(v, "/metadata/name")
+        )
     } else {
-        format!("{api}.{}.{ns}.{}", s("/kind"), s("/metadata/name"))
+        format!(
+            "{api}.{}.{ns}.{}",
+            str_at(v, "/kind"),
+            str_at(v, "/metadata/name")
+        )
     }
 }
 

@@ -3,15 +3,12 @@
 //! only read it.
 
 use super::{CUSTOM_VERSION_LABEL, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
+use crate::value::{opt_str_at, str_at};
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug)]
 pub struct SidecarSetView<'a> {
     doc: &'a Value,
-}
-
-fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
 }
 
 impl<'a> SidecarSetView<'a> {
@@ -24,7 +21,7 @@ impl<'a> SidecarSetView<'a> {
     }
 
     pub fn name(&self) -> &'a str {
-        str_at(self.doc, "/metadata/name").unwrap_or("")
+        str_at(self.doc, "/metadata/name")
     }
 
     fn annotation(&self, key: &str) -> &'a str {
@@ -69,7 +66,7 @@ impl<'a> SidecarSetView<'a> {
     pub fn native_init_containers(&self) -> impl Iterator<Item = &'a Value> {
         self.init_containers()
             .iter()
-            .filter(|c| str_at(c, "/restartPolicy") == Some("Always"))
+            .filter(|c| opt_str_at(c, "/restartPolicy") == Some("Always"))
     }
 
     /// Sorted names of `containers` and native init containers (the
@@ -79,7 +76,7 @@ impl<'a> SidecarSetView<'a> {
             .containers()
             .iter()
             .chain(self.native_init_containers())
-            .filter_map(|c| str_at(c, "/name"))
+            .filter_map(|c| opt_str_at(c, "/name"))
             .collect();
         names.sort_unstable();
         names
@@ -87,7 +84,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// `spec.updateStrategy.type` (`RollingUpdate` when unset, as defaulted).
     pub fn update_strategy_type(&self) -> &'a str {
-        str_at(self.doc, "/spec/updateStrategy/type").unwrap_or("RollingUpdate")
+        opt_str_at(self.doc, "/spec/updateStrategy/type").unwrap_or("RollingUpdate")
     }
 
     pub fn update_paused(&self) -> bool {
@@ -106,7 +103,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// v1beta1 `spec.customVersion`, or the v1alpha1 label carrying it.
     pub fn custom_version(&self) -> Option<&'a str> {
-        str_at(self.doc, "/spec/customVersion")
+        opt_str_at(self.doc, "/spec/customVersion")
             .filter(|s| !s.is_empty())
             .or_else(|| {
                 self.doc
@@ -118,7 +115,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// `status.latestRevision` ("" when never reconciled).
     pub fn latest_revision(&self) -> &'a str {
-        str_at(self.doc, "/status/latestRevision").unwrap_or("")
+        str_at(self.doc, "/status/latestRevision")
     }
 }
 
