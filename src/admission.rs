@@ -10,6 +10,7 @@ use crate::document::{Class, Inputs, Location, Resource};
 use crate::features::FeatureGates;
 use crate::lint::{self, Severity};
 use crate::path::JsonPath;
+use crate::value::str_at;
 use serde_json::Value;
 
 /// The name the API server gives the webhook in its answer.
@@ -141,10 +142,9 @@ pub fn validate(
 /// The ConfigMap the webhook reads the patch-metadata whitelist from (found
 /// by name, as the linter finds it).
 fn is_kruise_configuration(v: &Value) -> bool {
-    let s = |p: &str| v.pointer(p).and_then(Value::as_str);
-    s("/apiVersion") == Some("v1")
-        && s("/kind") == Some("ConfigMap")
-        && s("/metadata/name") == Some("kruise-configuration")
+    str_at(v, "/apiVersion") == "v1"
+        && str_at(v, "/kind") == "ConfigMap"
+        && str_at(v, "/metadata/name") == "kruise-configuration"
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 use crate::document::{Class, InputError, Inputs, Resource};
 use crate::path::{FieldError, JsonPath, Seg};
+use crate::value::get_str;
 use crate::workload::WorkloadKind;
 use serde_json::Value;
 
@@ -203,17 +204,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn str_at(&self, key: &str) -> &str {
-        self.obj.get(key).and_then(Value::as_str).unwrap_or("")
-    }
-
     fn kind(&self) -> &str {
-        self.str_at("kind")
+        get_str(self.obj, "kind")
     }
 
     /// `apps/v1` -> (`apps`, `v1`); `v1` -> (``, `v1`).
     fn group_version(&self) -> (&str, &str) {
-        let av = self.str_at("apiVersion");
+        let av = get_str(self.obj, "apiVersion");
         av.split_once('/').unwrap_or(("", av))
     }
 

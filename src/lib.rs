@@ -81,6 +81,7 @@
 pub const STACK_SIZE: usize = 256 << 20;
 
 pub mod admission;
+pub mod annotations;
 pub mod calculator;
 // The binary's argv layer, not part of the library API: its items are
 // documented where they help the binary, and reachable only from it.
@@ -88,6 +89,7 @@ pub mod calculator;
 #[allow(missing_docs, unreachable_pub)]
 pub mod cli;
 pub mod clock;
+pub mod color;
 pub mod decode;
 pub mod document;
 pub mod features;

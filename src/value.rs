@@ -188,6 +188,30 @@ pub fn ensure_arr<'a>(obj: &'a mut Map<String, Value>, key: &str) -> &'a mut Vec
     }
 }
 
+/// `v[key]` as a string; `""` when absent or not a string.
+pub fn get_str<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// `v[key]` as a slice; empty when absent or not an array.
+pub fn get_arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The string at a JSON pointer (see [`At`]); `None` when absent or not a
+/// string.
+pub fn opt_str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
+    v.at(pointer).and_then(Value::as_str)
+}
+
+/// The string at a JSON pointer (see [`At`]); `""` when absent or not a
+/// string.
+pub fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
+    opt_str_at(v, pointer).unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

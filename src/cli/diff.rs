@@ -36,7 +36,7 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     )
     .map_err(super::inject::engine_error)?;
 
-    let color = args.color.enabled(super::stdout_is_terminal());
+    let color = super::color::enabled(args.color, super::stdout_is_terminal());
     let mut text = String::new();
     let mut changed = false;
     for change in diff::changes(&before, &after) {
@@ -51,23 +51,21 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
 const HINT: &str = super::inject::INJECT_HINT;
 
 fn colorize(udiff: &str) -> String {
+    use crate::color;
     let mut s = String::with_capacity(udiff.len() + 64);
     for line in udiff.split_inclusive('\n') {
-        let (pre, post) = if line.starts_with("+++") || line.starts_with("---") {
-            ("\x1b[1m", "\x1b[0m")
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            color::BOLD
         } else if line.starts_with('+') {
-            ("\x1b[32m", "\x1b[0m")
+            color::GREEN
         } else if line.starts_with('-') {
-            ("\x1b[31m", "\x1b[0m")
+            color::RED
         } else if line.starts_with("@@") {
-            ("\x1b[36m", "\x1b[0m")
+            color::CYAN
         } else {
-            ("", "")
+            anstyle::Style::new()
         };
-        let body = line.trim_end_matches('\n');
-        s.push_str(pre);
-        s.push_str(body);
-        s.push_str(post);
+        s.push_str(&color::paint(style, line.trim_end_matches('\n'), true));
         if line.ends_with('\n') {
             s.push('\n');
         }

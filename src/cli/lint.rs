@@ -80,9 +80,10 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
             .unwrap_or_default(),
         LintOutput::Junit => render::junit(&located, args.strict),
         LintOutput::Github => render::github(&located),
-        LintOutput::Text => {
-            render::human(&located, args.color.enabled(super::stdout_is_terminal()))
-        }
+        LintOutput::Text => render::human(
+            &located,
+            super::color::enabled(args.color, super::stdout_is_terminal()),
+        ),
     };
     progress.finish();
     out.write_all(text.as_bytes())?;

@@ -2,6 +2,7 @@
 //! terminals, files and exit statuses.
 
 pub mod args;
+mod color;
 mod complete;
 mod diff;
 pub mod error;

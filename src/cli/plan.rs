@@ -37,7 +37,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {
         ),
         PlanOutput::Table | PlanOutput::Wide => {
             let style = Style {
-                color: args.color.enabled(super::stdout_is_terminal()),
+                color: super::color::enabled(args.color, super::stdout_is_terminal()),
                 all_pods: args.output == PlanOutput::Wide,
             };
             for p in &plans {
@@ -304,7 +304,7 @@ mod tests {
             let mut variants: Vec<(&str, crate::plan::compact::CompactPods)> = Vec::new();
             let mut slim = crate::plan::compact::CompactPods::default();
             for p in &whole {
-                slim.push(&crate::plan::pods::slim(p.clone()));
+                slim.push_live(p.clone());
             }
             variants.push(("slim", slim));
             if args.from.is_empty() {

@@ -1,6 +1,8 @@
 //! Building the sidecars of one SidecarSet for one pod (injection.md §3,
 //! §6, §7) and placing them (§4, §5).
 
+use crate::annotations::{version_alt_annotation, version_annotation};
+use crate::value::{get_arr, get_str};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -32,27 +34,17 @@ pub(crate) struct Collected {
     pub hot_working: Vec<String>,
 }
 
-fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
 fn is_injected(c: &Value) -> bool {
-    arr(c, "env")
+    get_arr(c, "env")
         .iter()
-        .any(|e| s(e, "name") == "IS_INJECTED" && s(e, "value") == "true")
+        .any(|e| get_str(e, "name") == "IS_INJECTED" && get_str(e, "value") == "true")
 }
 
 /// `MergeEnvVar`: keep `env`, append entries whose name is new.
 pub(crate) fn merge_env(env: &mut Vec<Value>, extra: &[Value]) {
-    let mut seen: HashSet<String> = env.iter().map(|e| s(e, "name").to_string()).collect();
+    let mut seen: HashSet<String> = env.iter().map(|e| get_str(e, "name").to_string()).collect();
     for e in extra {
-        if seen.insert(s(e, "name").to_string()) {
+        if seen.insert(get_str(e, "name").to_string()) {
             env.push(e.clone());
         }
     }
@@ -63,8 +55,8 @@ fn transfer_envs(pod: &Value, c: &Value) -> Vec<Value> {
     let mut out = Vec::new();
     let labels = pod.pointer("/metadata/labels");
     let annotations = pod.pointer("/metadata/annotations");
-    for t in arr(c, "transferEnv") {
-        let mut source = s(t, "sourceContainerName").to_string();
+    for t in get_arr(c, "transferEnv") {
+        let mut source = get_str(t, "sourceContainerName").to_string();
         if let Some(fp) = t
             .pointer("/sourceContainerNameFrom/fieldRef/fieldPath")
             .and_then(Value::as_str)
@@ -86,21 +78,25 @@ fn transfer_envs(pod: &Value, c: &Value) -> Vec<Value> {
                 None => continue,
             }
         }
-        let mut names: BTreeSet<&str> = arr(t, "envNames")
+        let mut names: BTreeSet<&str> = get_arr(t, "envNames")
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        if !s(t, "envName").is_empty() {
-            names.insert(s(t, "envName"));
+        if !get_str(t, "envName").is_empty() {
+            names.insert(get_str(t, "envName"));
         }
-        let Some(src) = arr(pod.get("spec").unwrap_or(&Value::Null), "containers")
+        let Some(src) = get_arr(pod.get("spec").unwrap_or(&Value::Null), "containers")
             .iter()
-            .find(|pc| s(pc, "name") == source)
+            .find(|pc| get_str(pc, "name") == source)
         else {
             continue;
         };
         for n in names {
-            if let Some(e) = arr(src, "env").iter().rev().find(|e| s(e, "name") == n) {
+            if let Some(e) = get_arr(src, "env")
+                .iter()
+                .rev()
+                .find(|e| get_str(e, "name") == n)
+            {
                 out.push(e.clone());
             }
         }
@@ -136,14 +132,14 @@ pub(crate) fn subpath_vars(expr: &str) -> Vec<&str> {
 fn shared_mounts(pod: &Value) -> (Vec<Value>, Vec<Value>) {
     let mut mounts = Vec::new();
     let mut envs = Vec::new();
-    for c in arr(pod.get("spec").unwrap_or(&Value::Null), "containers") {
+    for c in get_arr(pod.get("spec").unwrap_or(&Value::Null), "containers") {
         if is_injected(c) {
             continue;
         }
-        for m in arr(c, "volumeMounts") {
+        for m in get_arr(c, "volumeMounts") {
             mounts.push(m.clone());
-            for var in subpath_vars(s(m, "subPathExpr")) {
-                if let Some(e) = arr(c, "env").iter().find(|e| s(e, "name") == var) {
+            for var in subpath_vars(get_str(m, "subPathExpr")) {
+                if let Some(e) = get_arr(c, "env").iter().find(|e| get_str(e, "name") == var) {
                     envs.push(e.clone());
                 }
             }
@@ -153,10 +149,10 @@ fn shared_mounts(pod: &Value) -> (Vec<Value>, Vec<Value>) {
 }
 
 fn shared_devices(pod: &Value) -> Vec<Value> {
-    arr(pod.get("spec").unwrap_or(&Value::Null), "containers")
+    get_arr(pod.get("spec").unwrap_or(&Value::Null), "containers")
         .iter()
         .filter(|c| !is_injected(c))
-        .flat_map(|c| arr(c, "volumeDevices").iter().cloned())
+        .flat_map(|c| get_arr(c, "volumeDevices").iter().cloned())
         .collect()
 }
 
@@ -169,18 +165,18 @@ pub(crate) fn collect(
     let mut out = Collected::default();
     // By name, the last of a name winning: a lookup per mount keeps
     // SidecarSets with thousands of volumes linear.
-    let volumes: HashMap<&str, &Value> = arr(ss.get("spec").unwrap_or(&Value::Null), "volumes")
+    let volumes: HashMap<&str, &Value> = get_arr(ss.get("spec").unwrap_or(&Value::Null), "volumes")
         .iter()
-        .map(|v| (s(v, "name"), v))
+        .map(|v| (get_str(v, "name"), v))
         .collect();
     let spec = ss.get("spec").unwrap_or(&Value::Null);
     for (init, list) in [
-        (true, arr(spec, "initContainers")),
-        (false, arr(spec, "containers")),
+        (true, get_arr(spec, "initContainers")),
+        (false, get_arr(spec, "containers")),
     ] {
         for c in list {
-            let native = init && s(c, "restartPolicy") == "Always";
-            let name = s(c, "name").to_string();
+            let native = init && get_str(c, "restartPolicy") == "Always";
+            let name = get_str(c, "name").to_string();
             if native || !init {
                 out.sidecar_list.insert(name.clone());
             }
@@ -193,8 +189,11 @@ pub(crate) fn collect(
             };
             let mut transfer = transfer_envs(pod, c);
             merge_env(&mut transfer, &subpath_envs);
-            for m in arr(c, "volumeMounts").iter().chain(arr(c, "volumeDevices")) {
-                if let Some(v) = volumes.get(s(m, "name")) {
+            for m in get_arr(c, "volumeMounts")
+                .iter()
+                .chain(get_arr(c, "volumeDevices"))
+            {
+                if let Some(v) = volumes.get(get_str(m, "name")) {
                     out.volumes.push((*v).clone());
                 }
             }
@@ -203,25 +202,25 @@ pub(crate) fn collect(
                 super::resources::apply(&mut container, policy, pod, excluded)?;
             }
             // MergeVolumeMounts: own mounts, then shared ones on free paths.
-            let mut taken: HashSet<String> = arr(c, "volumeMounts")
+            let mut taken: HashSet<String> = get_arr(c, "volumeMounts")
                 .iter()
-                .map(|m| s(m, "mountPath").to_string())
+                .map(|m| get_str(m, "mountPath").to_string())
                 .collect();
             taken.extend(
-                arr(c, "volumeDevices")
+                get_arr(c, "volumeDevices")
                     .iter()
-                    .map(|d| s(d, "devicePath").to_string()),
+                    .map(|d| get_str(d, "devicePath").to_string()),
             );
-            let mut all_mounts: Vec<Value> = arr(c, "volumeMounts").to_vec();
+            let mut all_mounts: Vec<Value> = get_arr(c, "volumeMounts").to_vec();
             for m in mounts {
-                if taken.insert(s(&m, "mountPath").to_string()) {
+                if taken.insert(get_str(&m, "mountPath").to_string()) {
                     all_mounts.push(m);
                 }
             }
             if !all_mounts.is_empty() {
                 container.insert("volumeMounts".into(), Value::Array(all_mounts.clone()));
             }
-            let mut env: Vec<Value> = arr(c, "env").to_vec();
+            let mut env: Vec<Value> = get_arr(c, "env").to_vec();
             env.push(json!({"name": "IS_INJECTED", "value": "true"}));
             merge_env(&mut env, &transfer);
             container.insert("env".into(), Value::Array(env));
@@ -229,14 +228,18 @@ pub(crate) fn collect(
                 .and_then(Value::as_str)
                 == Some("enabled")
             {
-                let mut used: HashSet<String> = arr(c, "volumeDevices")
+                let mut used: HashSet<String> = get_arr(c, "volumeDevices")
                     .iter()
-                    .map(|d| s(d, "devicePath").to_string())
+                    .map(|d| get_str(d, "devicePath").to_string())
                     .collect();
-                used.extend(all_mounts.iter().map(|m| s(m, "mountPath").to_string()));
-                let mut devices: Vec<Value> = arr(c, "volumeDevices").to_vec();
+                used.extend(
+                    all_mounts
+                        .iter()
+                        .map(|m| get_str(m, "mountPath").to_string()),
+                );
+                let mut devices: Vec<Value> = get_arr(c, "volumeDevices").to_vec();
                 for d in shared_devices(pod) {
-                    if used.insert(s(&d, "devicePath").to_string()) {
+                    if used.insert(get_str(&d, "devicePath").to_string()) {
                         devices.push(d);
                     }
                 }
@@ -246,7 +249,7 @@ pub(crate) fn collect(
             }
             // Only an explicit BeforeAppContainer goes first: a spec restored
             // from a ControllerRevision is not defaulted, and "" means after.
-            let before_app = s(c, "podInjectPolicy") == "BeforeAppContainer";
+            let before_app = get_str(c, "podInjectPolicy") == "BeforeAppContainer";
             let hot = c
                 .pointer("/upgradeStrategy/upgradeType")
                 .and_then(Value::as_str)
@@ -267,7 +270,7 @@ pub(crate) fn collect(
             };
             if hot {
                 for (suffix, image) in [
-                    ("-1", s(c, "image").to_string()),
+                    ("-1", get_str(c, "image").to_string()),
                     ("-2", empty_image.clone()),
                 ] {
                     let twin_name = format!("{name}{suffix}");
@@ -279,12 +282,12 @@ pub(crate) fn collect(
                         .and_then(Value::as_array)
                         .cloned()
                         .unwrap_or_default();
-                    for (var, prefix) in [
-                        ("SIDECARSET_VERSION", "version"),
-                        ("SIDECARSET_VERSION_ALT", "versionalt"),
+                    for (var, key) in [
+                        ("SIDECARSET_VERSION", version_annotation(&twin_name)),
+                        ("SIDECARSET_VERSION_ALT", version_alt_annotation(&twin_name)),
                     ] {
                         env.push(json!({"name": var, "valueFrom": {"fieldRef": {
-                            "fieldPath": format!("metadata.annotations['{prefix}.sidecarset.kruise.io/{twin_name}']")}}}));
+                            "fieldPath": format!("metadata.annotations['{key}']")}}}));
                     }
                     twin.insert("env".into(), Value::Array(env));
                     target.push(Built {
@@ -301,7 +304,7 @@ pub(crate) fn collect(
             }
         }
     }
-    out.secrets = arr(spec, "imagePullSecrets").to_vec();
+    out.secrets = get_arr(spec, "imagePullSecrets").to_vec();
     Ok(out)
 }
 
@@ -311,8 +314,8 @@ pub(crate) fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
     let mut before = Vec::new();
     let mut after = Vec::new();
     for b in collected {
-        let name = s(&b.container, "name").to_string();
-        if let Some(slot) = list.iter_mut().find(|c| s(c, "name") == name) {
+        let name = get_str(&b.container, "name").to_string();
+        if let Some(slot) = list.iter_mut().find(|c| get_str(c, "name") == name) {
             *slot = b.container;
         } else if b.before_app {
             before.push(b.container);
@@ -326,9 +329,9 @@ pub(crate) fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
 /// §5.2: pod volumes, then collected ones with new names (first wins).
 pub(crate) fn merge_volumes(pod_volumes: &[Value], collected: &[Value]) -> Vec<Value> {
     let mut out = pod_volumes.to_vec();
-    let mut names: HashSet<String> = out.iter().map(|v| s(v, "name").to_string()).collect();
+    let mut names: HashSet<String> = out.iter().map(|v| get_str(v, "name").to_string()).collect();
     for v in collected {
-        if names.insert(s(v, "name").to_string()) {
+        if names.insert(get_str(v, "name").to_string()) {
             out.push(v.clone());
         }
     }
@@ -340,7 +343,7 @@ pub(crate) fn merge_secrets(pod_secrets: &[Value], collected: &[Value]) -> Vec<V
     let mut out = Vec::new();
     let mut names = HashSet::new();
     for v in pod_secrets.iter().chain(collected) {
-        if names.insert(s(v, "name").to_string()) {
+        if names.insert(get_str(v, "name").to_string()) {
             out.push(v.clone());
         }
     }
@@ -369,7 +372,7 @@ mod tests {
                 c("sidecar-2", false),
             ],
         );
-        let names: Vec<&str> = got.iter().map(|v| s(v, "name")).collect();
+        let names: Vec<&str> = got.iter().map(|v| get_str(v, "name")).collect();
         assert_eq!(names, ["new-sidecar-1", "sidecar-1", "app", "sidecar-2"]);
     }
 

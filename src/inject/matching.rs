@@ -2,6 +2,7 @@
 //! (matching.md §2, §5), and the revision to inject (§6).
 
 use super::{Rejection, SkipReason};
+use crate::annotations::{CUSTOM_VERSION_LABEL, SIDECARSET_NAME_LABEL};
 use crate::namespace::{namespace_labels, namespace_mismatch, NS_NAME_LABEL};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
@@ -172,10 +173,10 @@ pub(crate) fn pinned_revision(
             .iter()
             .filter(|r| {
                 let l = r.pointer("/metadata/labels");
-                l.and_then(|l| l.get("kruise.io/sidecarset-name"))
+                l.and_then(|l| l.get(SIDECARSET_NAME_LABEL))
                     .and_then(Value::as_str)
                     == Some(name)
-                    && l.and_then(|l| l.get("apps.kruise.io/sidecarset-custom-version"))
+                    && l.and_then(|l| l.get(CUSTOM_VERSION_LABEL))
                         .and_then(Value::as_str)
                         == Some(cv)
             })

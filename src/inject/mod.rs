@@ -103,14 +103,14 @@ pub(crate) mod matching;
 mod metadata;
 mod resources;
 
+use crate::annotations::{
+    version_alt_annotation, version_annotation, CONTAINER_LAUNCH_PRIORITY_ANNOTATION,
+    HASH_ANNOTATION as HASH, HASH_WITHOUT_IMAGE_ANNOTATION as HASH_NO_IMG,
+    INJECTED_LIST_ANNOTATION as INJECTED_LIST, WORKING_HOT_UPGRADE_ANNOTATION as WORKING_HOT,
+};
 use crate::value::{ensure_arr, ensure_obj};
 use serde_json::Map;
 use std::collections::BTreeSet;
-
-const HASH: &str = "kruise.io/sidecarset-hash";
-const HASH_NO_IMG: &str = "kruise.io/sidecarset-hash-without-image";
-const INJECTED_LIST: &str = "kruise.io/sidecarset-injected-list";
-const WORKING_HOT: &str = "kruise.io/sidecarset-working-hotupgrade-container";
 
 /// Runs the pod webhook's mutations on `pod` (a Pod object) in place.
 pub fn inject_pod(pod: &mut Value, ctx: &Context<'_>) -> Result<Report, Rejection> {
@@ -392,14 +392,9 @@ fn inject_sidecar_sets(
         for base in &c.hot_working {
             working.insert(base.clone(), Value::String(format!("{base}-1")));
             for (twin, v, alt) in [("-1", "1", "0"), ("-2", "0", "1")] {
-                new_annotations.push((
-                    format!("version.sidecarset.kruise.io/{base}{twin}"),
-                    v.into(),
-                ));
-                new_annotations.push((
-                    format!("versionalt.sidecarset.kruise.io/{base}{twin}"),
-                    alt.into(),
-                ));
+                new_annotations.push((version_annotation(&format!("{base}{twin}")), v.into()));
+                new_annotations
+                    .push((version_alt_annotation(&format!("{base}{twin}")), alt.into()));
             }
         }
         init_q.extend(c.init_containers);
@@ -493,7 +488,8 @@ fn launch_priority(pod: &mut Value) -> Result<(), Rejection> {
         return Ok(());
     }
     let ordered = pod
-        .pointer("/metadata/annotations/apps.kruise.io~1container-launch-priority")
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(CONTAINER_LAUNCH_PRIORITY_ANNOTATION))
         .and_then(Value::as_str)
         == Some("Ordered");
     let priorities: Vec<i64> = if ordered {

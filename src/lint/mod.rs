@@ -31,7 +31,7 @@ pub use render::Located;
 pub use rule::{Rule, RuleId};
 
 /// The annotation that silences rules on one object (comma-separated ids or `*`).
-pub const IGNORE_ANNOTATION: &str = "sidecarset.kruise.io/lint-ignore";
+pub use crate::annotations::LINT_IGNORE_ANNOTATION as IGNORE_ANNOTATION;
 
 /// How much a finding matters; `lint` fails a CI step on errors (and on
 /// warnings with `--strict`).

@@ -5,6 +5,7 @@
 use super::Input;
 use crate::document::Class;
 use crate::path::{FieldError, JsonPath};
+use crate::value::{get_arr, get_str, str_at};
 use crate::workload::{self, WorkloadKind};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -55,7 +56,7 @@ impl Template<'_> {
     }
 
     pub(crate) fn list(&self, key: &str) -> &[Value] {
-        arr(self.spec(), key)
+        get_arr(self.spec(), key)
     }
 
     /// `restartPolicy` of the pods (Pod default `Always`; Job templates must set it).
@@ -192,27 +193,11 @@ impl<'a> World<'a> {
     }
 }
 
-/// The string at a JSON pointer, `""` when absent or not a string.
-pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
-}
-
-/// `v[key]` as a slice, empty when absent.
-pub(crate) fn arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
-
-/// `v[key]` as a string, `""` when absent.
-pub(crate) fn s<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
 /// Whether an env list defines `name` (any value); returns the entry.
 pub(crate) fn env<'v>(container: &'v Value, name: &str) -> Option<&'v Value> {
-    arr(container, "env").iter().find(|e| s(e, "name") == name)
+    get_arr(container, "env")
+        .iter()
+        .find(|e| get_str(e, "name") == name)
 }
 
 /// Go `%q` of a string (good enough for messages).

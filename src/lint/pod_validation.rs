@@ -5,8 +5,9 @@
 //! metadata. Knows nothing of lint rules: the webhook's rules decide which
 //! rule each kind of error counts under.
 
-use super::model::{arr, q, s};
+use super::model::q;
 use crate::path::JsonPath;
+use crate::value::{get_arr, get_str};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -214,7 +215,7 @@ pub(crate) fn validate_pod(
     let mut block_vols: HashSet<&str> = HashSet::new();
     for (i, v) in volumes.iter().enumerate() {
         let p = volumes_path.clone().index(i);
-        let name = s(v, "name");
+        let name = get_str(v, "name");
         if name.is_empty() {
             e.push(&p.clone().key("name"), "Required value", "");
         } else {
@@ -253,7 +254,7 @@ pub(crate) fn validate_pod(
     // container names are unique across both lists
     let mut names: HashSet<&str> = HashSet::new();
     for c in init.iter().chain(containers) {
-        let name = s(c.c, "name");
+        let name = get_str(c.c, "name");
         let np = c.path.clone().key("name");
         if name.is_empty() {
             e.push(&np, "Required value", "");
@@ -281,7 +282,7 @@ pub(crate) fn validate_pod(
 fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashSet<&str>) {
     let v = c.c;
     let p = &c.path;
-    let image = s(v, "image");
+    let image = get_str(v, "image");
     if image.is_empty() {
         e.push(&p.clone().key("image"), "Required value", "");
     } else if image.trim() != image {
@@ -292,7 +293,7 @@ fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashS
         );
     }
     // restartPolicy
-    let native = s(v, "restartPolicy") == "Always";
+    let native = get_str(v, "restartPolicy") == "Always";
     if let Some(rp) = v.get("restartPolicy").and_then(Value::as_str) {
         if !c.init {
             e.push(
@@ -356,9 +357,9 @@ fn container(e: &mut Errs, c: &Ctr<'_>, vols: &HashSet<&str>, block_vols: &HashS
 /// `GetVolumeMountMap` / `GetVolumeDeviceMap`: name -> path, a later entry
 /// replacing an earlier one with the same name.
 fn path_by_name<'a>(v: &'a Value, list: &str, path_key: &str) -> HashMap<&'a str, &'a str> {
-    arr(v, list)
+    get_arr(v, list)
         .iter()
-        .map(|m| (s(m, "name"), s(m, path_key)))
+        .map(|m| (get_str(m, "name"), get_str(m, path_key)))
         .collect()
 }
 
@@ -367,9 +368,9 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
     let devices = path_by_name(v, "volumeDevices", "devicePath");
     let list = p.clone().key("volumeMounts");
     let mut mount_paths: HashSet<&str> = HashSet::new();
-    for (i, m) in arr(v, "volumeMounts").iter().enumerate() {
+    for (i, m) in get_arr(v, "volumeMounts").iter().enumerate() {
         let mp = list.clone().index(i);
-        let name = s(m, "name");
+        let name = get_str(m, "name");
         if name.is_empty() {
             e.push(&mp.clone().key("name"), "Required value", "");
         }
@@ -380,7 +381,7 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
                 "",
             );
         }
-        let path = s(m, "mountPath");
+        let path = get_str(m, "mountPath");
         if path.is_empty() {
             e.push(&mp.clone().key("mountPath"), "Required value", "");
         }
@@ -404,11 +405,11 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
         }
         // Kubernetes names these two errors by the list's path, without the
         // entry's index.
-        let sub = s(m, "subPath");
+        let sub = get_str(m, "subPath");
         if !sub.is_empty() {
             local_descending_path(e, &list.clone().key("subPath"), sub);
         }
-        let sub_expr = s(m, "subPathExpr");
+        let sub_expr = get_str(m, "subPathExpr");
         if !sub_expr.is_empty() {
             if !sub.is_empty() {
                 e.invalid(
@@ -458,9 +459,9 @@ fn volume_devices(
     let mounts = path_by_name(v, "volumeMounts", "mountPath");
     let mut device_paths: HashSet<&str> = HashSet::new();
     let mut device_names: HashSet<&str> = HashSet::new();
-    for (i, d) in arr(v, "volumeDevices").iter().enumerate() {
+    for (i, d) in get_arr(v, "volumeDevices").iter().enumerate() {
         let dp = p.clone().key("volumeDevices").index(i);
-        let name = s(d, "name");
+        let name = get_str(d, "name");
         if name.is_empty() {
             e.push(&dp.clone().key("name"), "Required value", "");
         }
@@ -481,7 +482,7 @@ fn volume_devices(
                 "",
             );
         }
-        let path = s(d, "devicePath");
+        let path = get_str(d, "devicePath");
         if path.is_empty() {
             e.push(&dp.clone().key("devicePath"), "Required value", "");
         }
@@ -520,9 +521,9 @@ fn volume_devices(
 
 fn ports(e: &mut Errs, v: &Value, p: &JsonPath) {
     let mut names: HashSet<&str> = HashSet::new();
-    for (i, port) in arr(v, "ports").iter().enumerate() {
+    for (i, port) in get_arr(v, "ports").iter().enumerate() {
         let pp = p.clone().key("ports").index(i);
-        let name = s(port, "name");
+        let name = get_str(port, "name");
         if !name.is_empty() {
             let ok = name.len() <= 15
                 && name
@@ -565,7 +566,7 @@ fn ports(e: &mut Errs, v: &Value, p: &JsonPath) {
                 );
             }
         }
-        let proto = s(port, "protocol");
+        let proto = get_str(port, "protocol");
         if !proto.is_empty() && !matches!(proto, "TCP" | "UDP" | "SCTP") {
             e.push(
                 &pp.clone().key("protocol"),
@@ -591,9 +592,9 @@ const FIELD_PATHS: &[&str] = &[
 ];
 
 fn env(e: &mut Errs, v: &Value, p: &JsonPath) {
-    for (i, ev) in arr(v, "env").iter().enumerate() {
+    for (i, ev) in get_arr(v, "env").iter().enumerate() {
         let ep = p.clone().key("env").index(i);
-        let name = s(ev, "name");
+        let name = get_str(ev, "name");
         if name.is_empty() {
             e.push(&ep.clone().key("name"), "Required value", "");
         } else if name.contains('=') || !name.bytes().all(|c| (0x20..0x7f).contains(&c)) {
@@ -607,7 +608,7 @@ fn env(e: &mut Errs, v: &Value, p: &JsonPath) {
             continue;
         };
         let fp = ep.clone().key("valueFrom");
-        if !s(ev, "value").is_empty() {
+        if !get_str(ev, "value").is_empty() {
             e.push(
                 &fp,
                 "Invalid value: \"\"",
@@ -630,8 +631,8 @@ fn env(e: &mut Errs, v: &Value, p: &JsonPath) {
         }
         if let Some(fr) = from.get("fieldRef").filter(|x| !x.is_null()) {
             let frp = fp.clone().key("fieldRef");
-            let api = s(fr, "apiVersion");
-            let path = s(fr, "fieldPath");
+            let api = get_str(fr, "apiVersion");
+            let path = get_str(fr, "fieldPath");
             if path.is_empty() {
                 e.push(&frp.clone().key("fieldPath"), "Required value", "");
             } else if !api.is_empty() && api != "v1" {

@@ -175,6 +175,12 @@ impl CompactPods {
         self.ends.push(self.bytes.len());
     }
 
+    /// Encodes a live pod as read from the cluster, keeping only the
+    /// fields the controller reads (the rest is never looked at by a plan).
+    pub fn push_live(&mut self, pod: Value) {
+        self.push(&super::pods::slim(pod));
+    }
+
     /// How many pods are held.
     pub fn len(&self) -> usize {
         self.ends.len()

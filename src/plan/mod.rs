@@ -776,7 +776,7 @@ mod tests {
                 let refs: Vec<&Value> = pods.iter().collect();
                 let mut slim = compact::CompactPods::default();
                 for p in &pods {
-                    slim.push(&pods::slim(p.clone()));
+                    slim.push_live(p.clone());
                 }
                 for ss in &sets {
                     let opts = Options::default();

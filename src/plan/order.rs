@@ -2,13 +2,9 @@
 //! `ActivePods` order, then priority, then scatter, each a stable reordering.
 
 use crate::selector::LabelSelector;
-use crate::value::At;
+use crate::value::{str_at, At};
 use serde_json::Value;
 use std::cmp::Ordering;
-
-fn s<'a>(v: &'a Value, p: &str) -> &'a str {
-    v.at(p).and_then(Value::as_str).unwrap_or("")
-}
 
 fn ready_condition(pod: &Value) -> Option<&Value> {
     pod.at("/status/conditions")
@@ -25,7 +21,7 @@ pub(crate) fn is_ready_condition(pod: &Value) -> bool {
 }
 
 fn phase_rank(pod: &Value) -> u8 {
-    match s(pod, "/status/phase") {
+    match str_at(pod, "/status/phase") {
         "Unknown" => 1,
         "Running" => 2,
         _ => 0,
@@ -68,7 +64,7 @@ impl ActiveKey {
     pub(crate) fn of(p: &Value) -> ActiveKey {
         let ready = is_ready_condition(p);
         ActiveKey {
-            unscheduled: s(p, "/spec/nodeName").is_empty(),
+            unscheduled: str_at(p, "/spec/nodeName").is_empty(),
             phase: phase_rank(p),
             ready,
             ready_since: if ready {
@@ -81,7 +77,7 @@ impl ActiveKey {
             }
             .into(),
             restarts: max_restarts(p),
-            created: s(p, "/metadata/creationTimestamp").into(),
+            created: str_at(p, "/metadata/creationTimestamp").into(),
         }
     }
 

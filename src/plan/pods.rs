@@ -1,8 +1,13 @@
 //! Per-pod predicates of the SidecarSet controller (rollout.md §2,
 //! matching.md §3) and the partition / maxUnavailable arithmetic (§6).
 
+use crate::annotations::{
+    HASH_WITHOUT_IMAGE_ANNOTATION, INJECTED_LIST_ANNOTATION, INPLACE_UPDATE_STATE_ANNOTATION,
+    SIDECARSET_ANNOTATION_PREFIX, VERSION_ALT_ANNOTATION_PREFIX, VERSION_ANNOTATION_PREFIX,
+    WORKING_HOT_UPGRADE_ANNOTATION,
+};
 use crate::selector::LabelSelector;
-use crate::value::At;
+use crate::value::{str_at, At};
 use serde_json::Value;
 
 /// `namespace/name` of a pod; pods reach the plan with their namespace
@@ -74,9 +79,9 @@ pub(crate) fn slim(pod: Value) -> Value {
 /// The annotations of a pod the controller reads or writes: the SidecarSet
 /// bookkeeping (`kruise.io/sidecarset-*`) and the hot-upgrade versions.
 pub(crate) fn controller_annotation(key: &str) -> bool {
-    key.starts_with("kruise.io/sidecarset-")
-        || key.starts_with("version.sidecarset.kruise.io/")
-        || key.starts_with("versionalt.sidecarset.kruise.io/")
+    key.starts_with(SIDECARSET_ANNOTATION_PREFIX)
+        || key.starts_with(VERSION_ANNOTATION_PREFIX)
+        || key.starts_with(VERSION_ALT_ANNOTATION_PREFIX)
 }
 
 /// The entries of a mapping `keep` maps to a value, in their order.
@@ -99,8 +104,12 @@ fn each(v: Value, f: impl Fn(Value) -> Value) -> Value {
     }
 }
 
-fn s<'a>(v: &'a Value, p: &str) -> &'a str {
-    v.at(p).and_then(Value::as_str).unwrap_or("")
+/// A pod's annotation `key`, `""` when absent.
+fn annotation<'a>(p: &'a Value, key: &str) -> &'a str {
+    p.at("/metadata/annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// One sidecar container of the SidecarSet, as the controller sees it.
@@ -138,7 +147,7 @@ pub(crate) struct SetView {
 impl SetView {
     pub(crate) fn new(ss: &Value) -> SetView {
         let ann = |k: &str| {
-            s(
+            str_at(
                 ss,
                 &format!("/metadata/annotations/{}", k.replace('/', "~1")),
             )
@@ -159,16 +168,16 @@ impl SetView {
             .cloned()
             .unwrap_or_default();
         SetView {
-            name: s(ss, "/metadata/name").to_string(),
+            name: str_at(ss, "/metadata/name").to_string(),
             hash: ann(crate::sidecarset::HASH_ANNOTATION),
             hash_no_img: ann(crate::sidecarset::HASH_WITHOUT_IMAGE_ANNOTATION),
             sidecars: containers
                 .iter()
                 .map(|c| Sidecar {
-                    name: s(c, "/name").to_string(),
-                    image: s(c, "/image").to_string(),
-                    hot: s(c, "/upgradeStrategy/upgradeType") == "HotUpgrade",
-                    empty_image: s(c, "/upgradeStrategy/hotUpgradeEmptyImage").to_string(),
+                    name: str_at(c, "/name").to_string(),
+                    image: str_at(c, "/image").to_string(),
+                    hot: str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade",
+                    empty_image: str_at(c, "/upgradeStrategy/hotUpgradeEmptyImage").to_string(),
                 })
                 .collect(),
             sidecar_list: {
@@ -177,21 +186,21 @@ impl SetView {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .filter(|c| s(c, "/restartPolicy") == "Always")
+                    .filter(|c| str_at(c, "/restartPolicy") == "Always")
                     .chain(containers.iter())
-                    .map(|c| s(c, "/name").to_string())
+                    .map(|c| str_at(c, "/name").to_string())
                     .collect();
                 names.sort();
                 names.dedup();
                 names
             },
             containers,
-            resource_version: s(ss, "/metadata/resourceVersion").to_string(),
-            latest_revision: s(ss, "/status/latestRevision").to_string(),
+            resource_version: str_at(ss, "/metadata/resourceVersion").to_string(),
+            latest_revision: str_at(ss, "/status/latestRevision").to_string(),
             selector: sel("/spec/selector"),
             namespace_selector: sel("/spec/namespaceSelector"),
             canary: sel("/spec/updateStrategy/selector"),
-            not_update: s(ss, "/spec/updateStrategy/type") == "NotUpdate",
+            not_update: str_at(ss, "/spec/updateStrategy/type") == "NotUpdate",
             paused: ss
                 .at("/spec/updateStrategy/paused")
                 .and_then(Value::as_bool)
@@ -222,7 +231,7 @@ impl SetView {
         {
             return Err("the SidecarSet selector does not match the pod labels".into());
         }
-        let phase = s(p, "/status/phase");
+        let phase = str_at(p, "/status/phase");
         if phase == "Succeeded"
             || phase == "Failed"
             || p.at("/metadata/deletionTimestamp")
@@ -230,12 +239,12 @@ impl SetView {
         {
             return Err(format!("the pod is not active (phase {phase})"));
         }
-        let injected = s(
-            p,
-            "/metadata/annotations/kruise.io~1sidecarset-injected-list",
-        );
+        let injected = annotation(p, INJECTED_LIST_ANNOTATION);
         if !injected.split(',').any(|n| n == self.name) {
-            return Err(format!("kruise.io/sidecarset-injected-list does not name {}: the pod was not injected by it", self.name));
+            return Err(format!(
+                "{INJECTED_LIST_ANNOTATION} does not name {}: the pod was not injected by it",
+                self.name
+            ));
         }
         for sc in &self.sidecars {
             if sc.hot {
@@ -257,7 +266,7 @@ impl SetView {
     }
 
     fn recorded(&self, p: &Value, annotation: &str) -> String {
-        let text = s(
+        let text = str_at(
             p,
             &format!("/metadata/annotations/{}", annotation.replace('/', "~1")),
         );
@@ -266,7 +275,7 @@ impl SetView {
         };
         match m.get(&self.name) {
             Some(Value::String(h)) => h.clone(),
-            Some(e) => s(e, "/hash").to_string(),
+            Some(e) => str_at(e, "/hash").to_string(),
             None => String::new(),
         }
     }
@@ -314,19 +323,19 @@ impl SetView {
         if containers.len() != statuses.len() {
             return false;
         }
-        let status_of = |n: &str| statuses.iter().find(|st| s(st, "/name") == n);
+        let status_of = |n: &str| statuses.iter().find(|st| str_at(st, "/name") == n);
         let mut all_digest = true;
         for c in containers
             .iter()
-            .filter(|c| names.iter().any(|n| n == s(c, "/name")))
+            .filter(|c| names.iter().any(|n| n == str_at(c, "/name")))
         {
-            let image = s(c, "/image");
+            let image = str_at(c, "/image");
             if !is_digest(image) {
                 all_digest = false;
                 break;
             }
-            let id = status_of(s(c, "/name"))
-                .map(|st| s(st, "/imageID"))
+            let id = status_of(str_at(c, "/name"))
+                .map(|st| str_at(st, "/imageID"))
                 .unwrap_or("");
             let id = id.split_once("://").map_or(id, |(_, r)| r);
             if id != image {
@@ -337,10 +346,7 @@ impl SetView {
             return true;
         }
         // IsSidecarContainerUpdateCompleted
-        let state = s(
-            p,
-            "/metadata/annotations/kruise.io~1sidecarset-inplace-update-state",
-        );
+        let state = annotation(p, INPLACE_UPDATE_STATE_ANNOTATION);
         if state.is_empty() {
             return true;
         }
@@ -353,19 +359,19 @@ impl SetView {
         ));
         for st in statuses
             .iter()
-            .filter(|st| names.iter().any(|n| n == s(st, "/name")))
+            .filter(|st| names.iter().any(|n| n == str_at(st, "/name")))
         {
-            let n = s(st, "/name");
+            let n = str_at(st, "/name");
             let recorded = last
                 .and_then(|l| l.get(n))
-                .map(|e| s(e, "/imageID"))
+                .map(|e| str_at(e, "/imageID"))
                 .unwrap_or("\u{0}");
             let spec_image = containers
                 .iter()
-                .find(|c| s(c, "/name") == n)
-                .map(|c| s(c, "/image"))
+                .find(|c| str_at(c, "/name") == n)
+                .map(|c| str_at(c, "/image"))
                 .unwrap_or("");
-            if recorded == s(st, "/imageID") && spec_image != s(st, "/image") {
+            if recorded == str_at(st, "/imageID") && spec_image != str_at(st, "/image") {
                 return false;
             }
         }
@@ -423,7 +429,7 @@ impl SetView {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter(|st| !idle.iter().any(|n| n == s(st, "/name")))
+            .filter(|st| !idle.iter().any(|n| n == str_at(st, "/name")))
             .all(|st| st.get("ready").and_then(Value::as_bool) == Some(true))
     }
 
@@ -441,7 +447,7 @@ impl SetView {
             .map_or(&[][..], Vec::as_slice);
         for n in &names {
             let ready = statuses.iter().any(|st| {
-                s(st, "/name") == n && st.get("ready").and_then(Value::as_bool) == Some(true)
+                str_at(st, "/name") == n && st.get("ready").and_then(Value::as_bool) == Some(true)
             });
             if ready && !self.consistent(p, Some(std::slice::from_ref(n))) {
                 return Upgradable::InFlight;
@@ -455,9 +461,9 @@ impl SetView {
     fn why_not_in_place(&self, p: &Value) -> String {
         let mut diffs = Vec::new();
         for c in &self.containers {
-            let name = s(c, "/name");
+            let name = str_at(c, "/name");
             // A hot-upgrade sidecar is compared with its working twin.
-            let in_pod = if s(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" {
+            let in_pod = if str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" {
                 twins(p, name).0
             } else {
                 name.to_string()
@@ -467,7 +473,7 @@ impl SetView {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .find(|pc| s(pc, "/name") == in_pod)
+                .find(|pc| str_at(pc, "/name") == in_pod)
             else {
                 continue;
             };
@@ -537,8 +543,8 @@ impl SetView {
             };
             let pod_env = pod_list("env");
             for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
-                let n = s(e, "/name");
-                match pod_env.iter().find(|pe| s(pe, "/name") == n) {
+                let n = str_at(e, "/name");
+                match pod_env.iter().find(|pe| str_at(pe, "/name") == n) {
                     Some(pe) if pe == e => {}
                     Some(_) => fields.push(format!("env {n} changed")),
                     None => fields.push(format!("env {n} added")),
@@ -551,8 +557,8 @@ impl SetView {
                 .into_iter()
                 .flatten()
             {
-                let at = s(m, "/mountPath");
-                match pod_mounts.iter().find(|pm| s(pm, "/mountPath") == at) {
+                let at = str_at(m, "/mountPath");
+                match pod_mounts.iter().find(|pm| str_at(pm, "/mountPath") == at) {
                     Some(pm) if pm == m => {}
                     Some(_) => fields.push(format!("volume mount {at} changed")),
                     None => fields.push(format!("volume mount {at} added")),
@@ -568,22 +574,18 @@ impl SetView {
             diffs.join("; ")
         };
         format!(
-            "the SidecarSet changed more than images since this pod was injected (its kruise.io/sidecarset-hash-without-image differs): {detail}; only image changes are applied in place, recreate the pod to take the rest"
+            "the SidecarSet changed more than images since this pod was injected (its {HASH_WITHOUT_IMAGE_ANNOTATION} differs): {detail}; only image changes are applied in place, recreate the pod to take the rest"
         )
     }
 }
 
 fn working_map(p: &Value) -> serde_json::Map<String, Value> {
-    serde_json::from_str(s(
-        p,
-        "/metadata/annotations/kruise.io~1sidecarset-working-hotupgrade-container",
-    ))
-    .unwrap_or_default()
+    serde_json::from_str(annotation(p, WORKING_HOT_UPGRADE_ANNOTATION)).unwrap_or_default()
 }
 
 /// `util.IsRunningAndReady`.
 fn running_and_ready(p: &Value) -> bool {
-    s(p, "/status/phase") == "Running"
+    str_at(p, "/status/phase") == "Running"
         && super::order::is_ready_condition(p)
         && p.at("/metadata/deletionTimestamp")
             .is_none_or(Value::is_null)
@@ -605,8 +607,8 @@ pub(crate) fn container_image<'a>(p: &'a Value, name: &str) -> &'a str {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .find(|c| s(c, "/name") == name)
-        .map(|c| s(c, "/image"))
+        .find(|c| str_at(c, "/name") == name)
+        .map(|c| str_at(c, "/image"))
         .unwrap_or("")
 }
 
@@ -618,7 +620,7 @@ fn has_container(p: &Value, name: &str) -> bool {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .any(|c| s(c, "/name") == name)
+                .any(|c| str_at(c, "/name") == name)
         })
 }
 

@@ -7,9 +7,10 @@ use super::pods::{self, SetView};
 use crate::value::At;
 use serde_json::{json, Map, Value};
 
-const HASH: &str = "kruise.io/sidecarset-hash";
-const STATE: &str = "kruise.io/sidecarset-inplace-update-state";
-const WORKING: &str = "kruise.io/sidecarset-working-hotupgrade-container";
+use crate::annotations::{
+    version_alt_annotation, version_annotation, HASH_ANNOTATION as HASH,
+    INPLACE_UPDATE_STATE_ANNOTATION as STATE, WORKING_HOT_UPGRADE_ANNOTATION as WORKING,
+};
 
 /// A container whose image the controller changed: its name and new image.
 pub(crate) type Changed = Vec<(String, String)>;
@@ -165,12 +166,18 @@ pub(crate) fn upgrade(pod: &mut Value, set: &SetView, now: &str) -> Changed {
                 serde_json::from_str(&annotation(pod, WORKING)).unwrap_or_default();
             working.insert(sc.name.clone(), Value::String(target.clone()));
             set_annotation(pod, WORKING, Value::Object(working).to_string());
-            let version = |c: &str| format!("version.sidecarset.kruise.io/{c}");
-            let alt = |c: &str| format!("versionalt.sidecarset.kruise.io/{c}");
-            let previous = annotation(pod, &version(&other));
-            set_annotation(pod, &version(&target), set.resource_version.clone());
-            set_annotation(pod, &alt(&target), previous);
-            set_annotation(pod, &alt(&other), set.resource_version.clone());
+            let previous = annotation(pod, &version_annotation(&other));
+            set_annotation(
+                pod,
+                &version_annotation(&target),
+                set.resource_version.clone(),
+            );
+            set_annotation(pod, &version_alt_annotation(&target), previous);
+            set_annotation(
+                pod,
+                &version_alt_annotation(&other),
+                set.resource_version.clone(),
+            );
         }
     }
     record_hash(pod, set, now);
@@ -188,16 +195,8 @@ pub(crate) fn flip(pod: &mut Value, set: &SetView, now: &str) -> Changed {
         }
         set_image(pod, &idle, &sc.empty_image);
         changed.push((idle.clone(), sc.empty_image.clone()));
-        set_annotation(
-            pod,
-            &format!("version.sidecarset.kruise.io/{idle}"),
-            "0".into(),
-        );
-        set_annotation(
-            pod,
-            &format!("versionalt.sidecarset.kruise.io/{working}"),
-            "0".into(),
-        );
+        set_annotation(pod, &version_annotation(&idle), "0".into());
+        set_annotation(pod, &version_alt_annotation(&working), "0".into());
     }
     record_in_place_state(pod, set, &changed, now);
     changed

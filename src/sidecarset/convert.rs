@@ -1,5 +1,6 @@
 //! v1alpha1 -> v1beta1 (`apis/apps/v1alpha1/sidecarset_conversion.go:ConvertTo`).
 
+use crate::annotations::CUSTOM_VERSION_LABEL;
 use crate::path::{FieldError, JsonPath};
 use crate::value::{opt_obj, opt_str};
 use serde_json::{json, Map, Value};
@@ -8,8 +9,6 @@ use serde_json::{json, Map, Value};
 pub const V1ALPHA1: &str = "apps.kruise.io/v1alpha1";
 /// The `apiVersion` of v1beta1 SidecarSets, the form the cluster stores.
 pub const V1BETA1: &str = "apps.kruise.io/v1beta1";
-/// The label v1alpha1 carries v1beta1's `spec.customVersion` in.
-pub const CUSTOM_VERSION_LABEL: &str = "apps.kruise.io/sidecarset-custom-version";
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// Converts a v1alpha1 SidecarSet to v1beta1; any other apiVersion is

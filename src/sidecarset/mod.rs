@@ -28,20 +28,16 @@ pub mod image;
 mod revision;
 mod view;
 
-pub use convert::{CUSTOM_VERSION_LABEL, V1ALPHA1, V1BETA1};
+pub use crate::annotations::{
+    CUSTOM_VERSION_LABEL, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION, REVISION_HASH_LABEL,
+    SIDECARSET_NAME_LABEL,
+};
+pub use convert::{V1ALPHA1, V1BETA1};
 pub use hash::safe_encode;
 pub use revision::{
     new_revision, restore_from_revision, revision_data, revision_hash, revision_name,
-    REVISION_HASH_LABEL, SIDECARSET_NAME_LABEL,
 };
 pub use view::SidecarSetView;
-
-/// The annotation recording the hash of the SidecarSet's sidecars: a pod
-/// with another hash is due for an update.
-pub const HASH_ANNOTATION: &str = "kruise.io/sidecarset-hash";
-/// The annotation recording the hash of the sidecars without their images:
-/// when it changes, pods cannot be updated in place.
-pub const HASH_WITHOUT_IMAGE_ANNOTATION: &str = "kruise.io/sidecarset-hash-without-image";
 
 /// Converts a v1alpha1 SidecarSet to v1beta1 (api.md §4); a v1beta1 object is
 /// returned as is.

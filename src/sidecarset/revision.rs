@@ -4,15 +4,11 @@
 //! pkg/controller/history/controller_history.go`).
 
 use super::{convert, gotype, gotypes, hash, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
+use super::{CUSTOM_VERSION_LABEL, REVISION_HASH_LABEL, SIDECARSET_NAME_LABEL};
 use crate::gojson;
 use crate::path::{FieldError, JsonPath};
 use crate::quantity::go_float;
 use serde_json::{json, Map, Value};
-
-/// Label with the revision hash suffix (`history.ControllerRevisionHashLabel`).
-pub const REVISION_HASH_LABEL: &str = "controller.kubernetes.io/hash";
-/// Label naming the owning SidecarSet (`sidecarcontrol.SidecarSetKindName`).
-pub const SIDECARSET_NAME_LABEL: &str = "kruise.io/sidecarset-name";
 
 /// The spec fields a revision records (`copySidecarSetSpecRevision`).
 const RECORDED: [&str; 5] = [
@@ -124,7 +120,7 @@ pub fn new_revision(
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
     {
-        labels.insert(convert::CUSTOM_VERSION_LABEL.into(), json!(cv));
+        labels.insert(CUSTOM_VERSION_LABEL.into(), json!(cv));
     }
     labels.insert(SIDECARSET_NAME_LABEL.into(), json!(name));
     let annotations = beta

@@ -3,6 +3,7 @@
 //! only read it.
 
 use super::{CUSTOM_VERSION_LABEL, HASH_ANNOTATION, HASH_WITHOUT_IMAGE_ANNOTATION};
+use crate::value::{opt_str_at, str_at};
 use serde_json::Value;
 
 /// Typed reads of a stored SidecarSet's fields, with Go's defaults for the
@@ -10,10 +11,6 @@ use serde_json::Value;
 #[derive(Clone, Copy, Debug)]
 pub struct SidecarSetView<'a> {
     doc: &'a Value,
-}
-
-fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
 }
 
 impl<'a> SidecarSetView<'a> {
@@ -29,7 +26,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// `metadata.name` ("" when missing).
     pub fn name(&self) -> &'a str {
-        str_at(self.doc, "/metadata/name").unwrap_or("")
+        str_at(self.doc, "/metadata/name")
     }
 
     fn annotation(&self, key: &str) -> &'a str {
@@ -77,7 +74,7 @@ impl<'a> SidecarSetView<'a> {
     pub fn native_init_containers(&self) -> impl Iterator<Item = &'a Value> {
         self.init_containers()
             .iter()
-            .filter(|c| str_at(c, "/restartPolicy") == Some("Always"))
+            .filter(|c| opt_str_at(c, "/restartPolicy") == Some("Always"))
     }
 
     /// Sorted names of `containers` and native init containers (the
@@ -87,7 +84,7 @@ impl<'a> SidecarSetView<'a> {
             .containers()
             .iter()
             .chain(self.native_init_containers())
-            .filter_map(|c| str_at(c, "/name"))
+            .filter_map(|c| opt_str_at(c, "/name"))
             .collect();
         names.sort_unstable();
         names
@@ -95,7 +92,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// `spec.updateStrategy.type` (`RollingUpdate` when unset, as defaulted).
     pub fn update_strategy_type(&self) -> &'a str {
-        str_at(self.doc, "/spec/updateStrategy/type").unwrap_or("RollingUpdate")
+        opt_str_at(self.doc, "/spec/updateStrategy/type").unwrap_or("RollingUpdate")
     }
 
     /// `spec.updateStrategy.paused`: the controller upgrades no pod.
@@ -116,7 +113,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// v1beta1 `spec.customVersion`, or the v1alpha1 label carrying it.
     pub fn custom_version(&self) -> Option<&'a str> {
-        str_at(self.doc, "/spec/customVersion")
+        opt_str_at(self.doc, "/spec/customVersion")
             .filter(|s| !s.is_empty())
             .or_else(|| {
                 self.doc
@@ -128,7 +125,7 @@ impl<'a> SidecarSetView<'a> {
 
     /// `status.latestRevision` ("" when never reconciled).
     pub fn latest_revision(&self) -> &'a str {
-        str_at(self.doc, "/status/latestRevision").unwrap_or("")
+        str_at(self.doc, "/status/latestRevision")
     }
 }
 

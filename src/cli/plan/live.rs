@@ -333,7 +333,7 @@ impl Sink<'_> {
                 }
                 drop(positions);
                 let pod = super::in_namespace(value, self.namespace);
-                self.pods.push(&crate::plan::pods::slim(pod));
+                self.pods.push_live(pod);
                 Ok(None)
             }
             Class::Workload(_) => Ok(None),

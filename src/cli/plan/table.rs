@@ -2,6 +2,7 @@
 //! round with running totals and a progress bar, the partition line, and
 //! every pod that will not move with the reason.
 
+use crate::color;
 use crate::plan::{Action, Batch, Plan};
 use std::fmt::Write;
 
@@ -16,12 +17,8 @@ const SHOWN_PODS: usize = 10;
 const BAR: usize = 30;
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+    fn paint(&self, style: anstyle::Style, text: &str) -> String {
+        color::paint(style, text, self.color)
     }
 }
 
@@ -39,8 +36,8 @@ pub fn progress(done: usize, total: usize) -> String {
 fn batch_rows(s: &mut String, batches: &[Batch], style: &Style) {
     for b in batches {
         let (action, names, colour) = match b.action {
-            Action::Upgrade => ("upgrade", &b.pods, "32"),
-            Action::Flip => ("flip", &b.flipped, "36"),
+            Action::Upgrade => ("upgrade", &b.pods, color::GREEN),
+            Action::Flip => ("flip", &b.flipped, color::CYAN),
         };
         let _ = writeln!(
             s,
@@ -86,15 +83,15 @@ pub fn render(p: &Plan, style: &Style) -> String {
     let mut s = String::new();
     let st = &p.status;
     let health = match p.health.as_str() {
-        "Healthy" => style.paint("32", &p.health),
-        "Suspended" => style.paint("33", &p.health),
-        _ => style.paint("34", &p.health),
+        "Healthy" => style.paint(color::GREEN, &p.health),
+        "Suspended" => style.paint(color::YELLOW, &p.health),
+        _ => style.paint(color::BLUE, &p.health),
     };
     let _ = writeln!(
         s,
         "{} {}   health (Argo CD): {health}",
-        style.paint("1", "SidecarSet"),
-        style.paint("1", &p.sidecar_set)
+        style.paint(color::BOLD, "SidecarSet"),
+        style.paint(color::BOLD, &p.sidecar_set)
     );
     let _ = writeln!(
         s,
@@ -114,14 +111,17 @@ pub fn render(p: &Plan, style: &Style) -> String {
         let _ = writeln!(
             s,
             "  {} {why}",
-            style.paint("33", "next reconcile changes no pod:")
+            style.paint(color::YELLOW, "next reconcile changes no pod:")
         );
     }
     if !p.batches.is_empty() {
         let _ = writeln!(
             s,
             "\n  {}",
-            style.paint("1", "ROUND  ACTION     PODS        UPDATED  PROGRESS")
+            style.paint(
+                color::BOLD,
+                "ROUND  ACTION     PODS        UPDATED  PROGRESS"
+            )
         );
         batch_rows(&mut s, &p.batches, style);
     }
@@ -131,7 +131,7 @@ pub fn render(p: &Plan, style: &Style) -> String {
             pt.value,
             pt.held.len()
         );
-        let _ = writeln!(s, "  {}", style.paint("33", &line));
+        let _ = writeln!(s, "  {}", style.paint(color::YELLOW, &line));
         let _ = writeln!(s, "  {}", pt.message);
         if style.all_pods {
             let _ = writeln!(s, "  held, in release order:");
@@ -152,7 +152,7 @@ pub fn render(p: &Plan, style: &Style) -> String {
             s,
             "  {}",
             style.paint(
-                "31",
+                color::RED,
                 &format!("not upgradable in place ({}):", p.not_upgradable.len())
             )
         );
@@ -222,7 +222,11 @@ mod tests {
             color: true,
             all_pods: false,
         };
-        assert_eq!(plain.paint("31", "x"), "x");
-        assert_eq!(coloured.paint("31", "x"), "\x1b[31mx\x1b[0m");
+        assert_eq!(plain.paint(color::RED, "x"), "x");
+        assert_eq!(
+            coloured.paint(color::RED, "x"),
+            color::paint(color::RED, "x", true)
+        );
+        assert_ne!(coloured.paint(color::RED, "x"), "x");
     }
 }

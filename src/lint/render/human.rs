@@ -4,28 +4,23 @@ use super::{counts, Located};
 use crate::lint::Rule;
 use crate::lint::Severity;
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const BLUE: &str = "\x1b[1;34m";
+use crate::color::{self, BOLD};
+use anstyle::Style;
 
-fn sev_color(s: Severity) -> &'static str {
+const BLUE: Style = color::BOLD_BLUE;
+
+fn sev_color(s: Severity) -> Style {
     match s {
-        Severity::Error => "\x1b[1;31m",
-        Severity::Warning => "\x1b[1;33m",
-        Severity::Info => "\x1b[1;36m",
+        Severity::Error => color::BOLD_RED,
+        Severity::Warning => color::BOLD_YELLOW,
+        Severity::Info => color::BOLD_CYAN,
     }
 }
 
 /// Renders findings for a terminal: each with its quoted source line and a
 /// caret, in ANSI colours when `color` is set.
 pub fn human(results: &[Located], color: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = |style: Style, text: &str| color::paint(style, text, color);
     let mut out = String::new();
     for r in results {
         let f = &r.finding;

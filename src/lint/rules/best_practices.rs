@@ -4,12 +4,13 @@
 //! within a resource, so the walk stays here and the checks live with their
 //! topic.
 
-use super::super::model::{arr, str_at, SidecarSet, Template, World};
+use super::super::model::{SidecarSet, Template, World};
 use super::super::{Finding, Input};
 use super::shared::{ctr_path, matches, pod_names, spec_of, PodName, PracticeOut};
 use super::{
     conflicts, containers, injection, jobs, patch_metadata, resources, rollout, upgrade, volumes,
 };
+use crate::value::{get_arr, str_at};
 use serde_json::Value;
 
 pub(crate) fn check(world: &World<'_>, input: &Input<'_>, out: &mut Vec<Finding>) {
@@ -54,7 +55,7 @@ fn sidecar_set(cx: &mut PracticeOut<'_>, world: &World<'_>, ss: &SidecarSet<'_>,
     injection::partial_with_int_partition(cx, res, sp);
     injection::custom_version(cx, res, sp);
     for (list, plain) in [("containers", true), ("initContainers", false)] {
-        for (i, c) in arr(sp, list).iter().enumerate() {
+        for (i, c) in get_arr(sp, list).iter().enumerate() {
             let cp = ctr_path(list, i);
             containers::is_injected_env(cx, res, &cp, c);
             injection::priority_env(cx, res, &cp, c);
@@ -90,11 +91,11 @@ fn each_sidecar_on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, matched: &[&S
         let ssn = ss.name();
         clashes.volumes(cx, t, ssn, sp);
         clashes.annotations(cx, t, ssn, sp);
-        for (list, c) in arr(sp, "containers")
+        for (list, c) in get_arr(sp, "containers")
             .iter()
             .map(|c| ("containers", c))
             .chain(
-                arr(sp, "initContainers")
+                get_arr(sp, "initContainers")
                     .iter()
                     .map(|c| ("initContainers", c)),
             )
@@ -117,7 +118,7 @@ fn each_sidecar_on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, matched: &[&S
         volumes::shadowed(cx, t, ssn, sp, &pod_vols);
         injection::priority_env_on_pod(cx, t, ssn, sp);
         let mut log_volumes = None;
-        for c in arr(sp, "containers") {
+        for c in get_arr(sp, "containers") {
             upgrade::hot_upgrade_on_pod(cx, t, ssn, c);
             jobs::on_pod(cx, t, ssn, c);
             volumes::log_agent(cx, t, ssn, sp, c, &pod_vols, &mut log_volumes);
@@ -151,7 +152,7 @@ fn template(
         injection::pinned_revision(cx, world, t, ss, sp);
         patch_metadata::merge_patch_onto(cx, t, ssn, sp);
         for list in ["containers", "initContainers"] {
-            for c in arr(sp, list) {
+            for c in get_arr(sp, list) {
                 volumes::share_volumes(cx, t, ssn, c);
                 volumes::service_account_token(cx, t, ssn, c);
             }

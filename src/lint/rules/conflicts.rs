@@ -2,7 +2,7 @@
 //! SidecarSets its overlap heuristic pairs up, and the clashes on real pods
 //! that the heuristic lets through.
 
-use super::super::model::{arr, q, s, str_at, SidecarSet, Template, World};
+use super::super::model::{q, SidecarSet, Template, World};
 use super::super::overlap;
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::Error;
@@ -10,6 +10,7 @@ use super::shared::{
     ctr_path, pod_names, pod_spec, same_volume, spec_of, spec_path, PodName, PracticeOut,
     WebhookOut,
 };
+use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -108,17 +109,17 @@ impl<'a> Others<'a> {
                 name,
                 scope: overlap::Scope::of(ys),
             });
-            for c in arr(ys, "initContainers") {
-                add(&mut o.init, s(c, "name"), i, ());
+            for c in get_arr(ys, "initContainers") {
+                add(&mut o.init, get_str(c, "name"), i, ());
             }
-            for c in arr(ys, "containers") {
-                add(&mut o.containers, s(c, "name"), i, ());
+            for c in get_arr(ys, "containers") {
+                add(&mut o.containers, get_str(c, "name"), i, ());
             }
-            for v in arr(ys, "volumes") {
-                add(&mut o.volumes, s(v, "name"), i, v);
+            for v in get_arr(ys, "volumes") {
+                add(&mut o.volumes, get_str(v, "name"), i, v);
             }
-            for patch in arr(ys, "patchPodMetadata") {
-                let policy = s(patch, "patchPolicy");
+            for patch in get_arr(ys, "patchPodMetadata") {
+                let policy = get_str(patch, "patchPolicy");
                 if policy == "Retain" {
                     continue;
                 }
@@ -176,16 +177,16 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, x: &Value, others: &Others<'_>) {
         ("initContainers", &others.init, &SSV_080),
         ("containers", &others.containers, &SSV_081),
     ] {
-        for (i, c) in arr(xs, list).iter().enumerate() {
-            let n = s(c, "name");
+        for (i, c) in get_arr(xs, list).iter().enumerate() {
+            let n = get_str(c, "name");
             if let Some((j, ())) = seen.last(index, n) {
                 let other = others.list[*j].name;
                 o.push(rule, sp.clone().key(list).index(i).key("name"), format!("spec.containers: Invalid value: {}: container {n} already exist in {other}", q(n)));
             }
         }
     }
-    for (i, v) in arr(xs, "volumes").iter().enumerate() {
-        let n = s(v, "name");
+    for (i, v) in get_arr(xs, "volumes").iter().enumerate() {
+        let n = get_str(v, "name");
         if let Some((j, theirs)) = seen.last(&others.volumes, n) {
             if *theirs != v {
                 let other = others.list[*j].name;
@@ -193,8 +194,8 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, x: &Value, others: &Others<'_>) {
             }
         }
     }
-    for (i, patch) in arr(xs, "patchPodMetadata").iter().enumerate() {
-        let policy = s(patch, "patchPolicy");
+    for (i, patch) in get_arr(xs, "patchPodMetadata").iter().enumerate() {
+        let policy = get_str(patch, "patchPolicy");
         if policy == "Retain" {
             continue;
         }
@@ -245,8 +246,8 @@ impl<'a> OnPod<'a> {
         ssn: &'a str,
         sp: &'a Value,
     ) {
-        for v in arr(sp, "volumes") {
-            let n = s(v, "name");
+        for v in get_arr(sp, "volumes") {
+            let n = get_str(v, "name");
             match self.volumes.get(n) {
                 Some((prev, psp, pv))
                     if *prev != ssn && !same_volume(pv, v) && !webhook_sees(psp, sp) =>
@@ -269,8 +270,8 @@ impl<'a> OnPod<'a> {
         ssn: &'a str,
         sp: &'a Value,
     ) {
-        for p in arr(sp, "patchPodMetadata") {
-            let policy = s(p, "patchPolicy");
+        for p in get_arr(sp, "patchPodMetadata") {
+            let policy = get_str(p, "patchPolicy");
             if policy == "Retain" {
                 continue;
             }
@@ -330,14 +331,18 @@ pub(super) fn names_across_lists(
     let mut init: BTreeMap<String, &str> = BTreeMap::new();
     for ss in matched {
         for c in spec_of(ss)
-            .map(|sp| arr(sp, "initContainers"))
+            .map(|sp| get_arr(sp, "initContainers"))
             .unwrap_or(&[])
         {
-            init.entry(s(c, "name").to_string()).or_insert(ss.name());
+            init.entry(get_str(c, "name").to_string())
+                .or_insert(ss.name());
         }
     }
     for ss in matched {
-        for c in spec_of(ss).map(|sp| arr(sp, "containers")).unwrap_or(&[]) {
+        for c in spec_of(ss)
+            .map(|sp| get_arr(sp, "containers"))
+            .unwrap_or(&[])
+        {
             for n in pod_names(c, "containers") {
                 if let Some(other) = init.get(&n).filter(|o| **o != ss.name()) {
                     cx.push(&SSL_012, t.resource, pod_spec(t), format!("SidecarSet {other} injects an init container {n} and SidecarSet {} a container {n} into these pods: duplicate container names, the pod is rejected", ss.name()));
@@ -355,7 +360,10 @@ pub(super) fn names_across_sets(cx: &mut PracticeOut<'_>, world: &World<'_>) {
     // (quadratic in the SidecarSets).
     let mut injecting: HashMap<String, Vec<usize>> = HashMap::new();
     for (j, b) in world.sidecar_sets.iter().enumerate() {
-        for c in spec_of(b).map(|sp| arr(sp, "containers")).unwrap_or(&[]) {
+        for c in spec_of(b)
+            .map(|sp| get_arr(sp, "containers"))
+            .unwrap_or(&[])
+        {
             for n in pod_names(c, "containers") {
                 let at = injecting.entry(n).or_default();
                 if at.last() != Some(&j) {
@@ -366,8 +374,8 @@ pub(super) fn names_across_sets(cx: &mut PracticeOut<'_>, world: &World<'_>) {
     }
     for a in &world.sidecar_sets {
         let Some(asp) = spec_of(a) else { continue };
-        for (i, ic) in arr(asp, "initContainers").iter().enumerate() {
-            let n = s(ic, "name");
+        for (i, ic) in get_arr(asp, "initContainers").iter().enumerate() {
+            let n = get_str(ic, "name");
             for &j in injecting.get(n).map_or(&[][..], Vec::as_slice) {
                 let b = &world.sidecar_sets[j];
                 let Some(bsp) = spec_of(b).filter(|_| b.name() != a.name()) else {

@@ -2,12 +2,13 @@
 //! (inject and share-volume policies, transferEnv, Kubernetes' container and
 //! volume validation) and how their names, env and ports fit the pod.
 
-use super::super::model::{arr, q, s, str_at, Template};
+use super::super::model::{q, Template};
 use super::super::pod_validation::{self, qualified_name, Ctr, PodCheck};
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{self, Error, Warning};
 use super::shared::{is_set, pod_spec, PodName, PracticeOut, WebhookOut, WEBHOOK};
 use crate::path::JsonPath;
+use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -21,7 +22,7 @@ pub(crate) const SSV_050: Rule = Rule {
 
 /// SSV-050: whether the SidecarSet has any container (else reported).
 pub(super) fn validate_some(o: &mut WebhookOut<'_>, sp: &Value, p: &JsonPath) -> bool {
-    if arr(sp, "initContainers").is_empty() && arr(sp, "containers").is_empty() {
+    if get_arr(sp, "initContainers").is_empty() && get_arr(sp, "containers").is_empty() {
         o.push(
             &SSV_050,
             p.clone().key("containers"),
@@ -50,7 +51,7 @@ pub(crate) const SSV_052: Rule = Rule {
 
 /// SSV-051..053 on plain sidecar `c` at `cp`.
 pub(super) fn validate_container(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath) {
-    let pol = s(c, "podInjectPolicy");
+    let pol = get_str(c, "podInjectPolicy");
     if !matches!(pol, "BeforeAppContainer" | "AfterAppContainer") {
         o.push(
             &SSV_051,
@@ -77,7 +78,7 @@ pub(crate) const SSV_053: Rule = Rule {
 };
 
 fn transfer_env(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath) {
-    for (i, t) in arr(c, "transferEnv").iter().enumerate() {
+    for (i, t) in get_arr(c, "transferEnv").iter().enumerate() {
         let Some(fr) = is_set(t.pointer("/sourceContainerNameFrom/fieldRef")) else {
             continue;
         };
@@ -87,7 +88,7 @@ fn transfer_env(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath) {
             .index(i)
             .key("sourceContainerNameFrom")
             .key("fieldRef");
-        let (api, path) = (s(fr, "apiVersion"), s(fr, "fieldPath"));
+        let (api, path) = (get_str(fr, "apiVersion"), get_str(fr, "fieldPath"));
         if api.is_empty() {
             o.push(
                 &SSV_053,
@@ -173,7 +174,7 @@ pub(super) fn validate_pod(
     for e in pod_validation::validate_pod(
         init,
         containers,
-        arr(sp, "volumes"),
+        get_arr(sp, "volumes"),
         &p.clone().key("volumes"),
     ) {
         let rule = match e.check {
@@ -194,9 +195,9 @@ pub(crate) const SSL_013: Rule = Rule {
 
 /// SSL-013 on sidecar `c` at `cp` of a SidecarSet.
 pub(super) fn is_injected_env(cx: &mut PracticeOut<'_>, res: usize, cp: &JsonPath, c: &Value) {
-    if let Some(j) = arr(c, "env")
+    if let Some(j) = get_arr(c, "env")
         .iter()
-        .position(|e| s(e, "name") == "IS_INJECTED")
+        .position(|e| get_str(e, "name") == "IS_INJECTED")
     {
         cx.push(
             &SSL_013,
@@ -204,7 +205,7 @@ pub(super) fn is_injected_env(cx: &mut PracticeOut<'_>, res: usize, cp: &JsonPat
             cp.clone().key("env").index(j),
             format!(
                 "sidecar {} declares IS_INJECTED; the webhook appends IS_INJECTED=true itself",
-                s(c, "name")
+                get_str(c, "name")
             ),
         );
     }
@@ -226,7 +227,7 @@ pub(super) struct PodContainers<'t> {
 
 impl<'t> PodContainers<'t> {
     pub(super) fn of(t: &'t Template<'_>) -> Self {
-        let names = |list| t.list(list).iter().map(|c| s(c, "name")).collect();
+        let names = |list| t.list(list).iter().map(|c| get_str(c, "name")).collect();
         PodContainers {
             containers: names("containers"),
             init: names("initContainers"),
@@ -279,7 +280,7 @@ pub(super) fn host_ports(
     c: &Value,
     host_network: bool,
 ) {
-    if host_network && !arr(c, "ports").is_empty() {
-        cx.push(&SSL_082, t.resource, pod_spec(t).key("hostNetwork"), format!("sidecar {} of SidecarSet {ssn} declares ports and these pods use hostNetwork: the ports become node ports", s(c, "name")));
+    if host_network && !get_arr(c, "ports").is_empty() {
+        cx.push(&SSL_082, t.resource, pod_spec(t).key("hostNetwork"), format!("sidecar {} of SidecarSet {ssn} declares ports and these pods use hostNetwork: the ports become node ports", get_str(c, "name")));
     }
 }

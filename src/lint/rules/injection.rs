@@ -2,7 +2,7 @@
 //! pinned revision of `injectionStrategy`, and the order sidecars are
 //! injected and started in.
 
-use super::super::model::{arr, env, q, s, str_at, SidecarSet, Template, World};
+use super::super::model::{env, q, SidecarSet, Template, World};
 use super::super::pod_validation::label_value;
 use super::super::rule::{Rule, RuleId};
 use super::super::Input;
@@ -12,13 +12,16 @@ use super::shared::{
     PracticeOut, WebhookOut, WEBHOOK,
 };
 use crate::path::JsonPath;
+use crate::value::{get_arr, get_str, str_at};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
 const PRIORITY_ENV: &str = "KRUISE_CONTAINER_PRIORITY";
-const LAUNCH_PRIORITY: &str = "apps.kruise.io/container-launch-priority";
-const INJECTED_LIST: &str = "kruise.io/sidecarset-injected-list";
+use crate::annotations::{
+    CONTAINER_LAUNCH_PRIORITY_ANNOTATION as LAUNCH_PRIORITY,
+    INJECTED_LIST_ANNOTATION as INJECTED_LIST,
+};
 const PROXIES: &[&str] = &["envoy", "istio-proxy", "mosn", "linkerd-proxy"];
 
 // ---------------------------------------------------------------- selectors
@@ -216,7 +219,7 @@ pub(super) fn validate_revision(
             }
         }
     }
-    let policy = s(rev, "policy");
+    let policy = get_str(rev, "policy");
     if !matches!(policy, "" | "Always" | "Partial") {
         o.push(&SSV_032, p.key("policy"), format!("revision.policy: Invalid value: {}: Invalid policy {policy}, supported: [Always, Partial]", q(policy)));
     }
@@ -322,7 +325,7 @@ pub(super) fn launch_ordered(t: &Template<'_>) -> bool {
 }
 
 fn patches_ordered(sp: &Value) -> bool {
-    arr(sp, "patchPodMetadata").iter().any(|p| {
+    get_arr(sp, "patchPodMetadata").iter().any(|p| {
         p.pointer("/annotations")
             .and_then(|a| a.get(LAUNCH_PRIORITY))
             .and_then(Value::as_str)
@@ -335,7 +338,7 @@ fn late_starters(sp: &Value) -> Vec<(usize, &Value)> {
     if patches_ordered(sp) {
         return Vec::new();
     }
-    arr(sp, "containers")
+    get_arr(sp, "containers")
         .iter()
         .enumerate()
         .filter(|(_, c)| is_log_agent(c) || image_or_name_has(c, PROXIES))
@@ -346,7 +349,7 @@ fn late_starters(sp: &Value) -> Vec<(usize, &Value)> {
 /// SSL-050 on pods whose containers start unordered.
 pub(super) fn late_start_on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &str, sp: &Value) {
     for (_, c) in late_starters(sp) {
-        cx.push(&SSL_050, t.resource, pod_spec(t), format!("sidecar {} of SidecarSet {ssn} may start after the app containers: set {PRIORITY_ENV} on it, annotate the pods {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", s(c, "name")));
+        cx.push(&SSL_050, t.resource, pod_spec(t), format!("sidecar {} of SidecarSet {ssn} may start after the app containers: set {PRIORITY_ENV} on it, annotate the pods {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", get_str(c, "name")));
     }
 }
 
@@ -354,7 +357,7 @@ pub(super) fn late_start_on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn:
 /// whether its pods are ordered.
 pub(super) fn late_start_unmatched(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>, sp: &Value) {
     for (i, c) in late_starters(sp) {
-        cx.push(&SSL_050, ss.resource, ctr_path("containers", i), format!("sidecar {} may start after the app containers: set {PRIORITY_ENV} on it, patch the pods with {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", s(c, "name")));
+        cx.push(&SSL_050, ss.resource, ctr_path("containers", i), format!("sidecar {} may start after the app containers: set {PRIORITY_ENV} on it, patch the pods with {LAUNCH_PRIORITY}: Ordered, or use a native sidecar", get_str(c, "name")));
     }
 }
 
@@ -368,17 +371,18 @@ pub(crate) const SSL_051: Rule = Rule {
 };
 
 fn bad_priority(e: &Value) -> bool {
-    e.get("valueFrom").is_some_and(|v| !v.is_null()) || s(e, "value").trim().parse::<i64>().is_err()
+    e.get("valueFrom").is_some_and(|v| !v.is_null())
+        || get_str(e, "value").trim().parse::<i64>().is_err()
 }
 
 /// SSL-051 on sidecar `c` at `cp` of a SidecarSet.
 pub(super) fn priority_env(cx: &mut PracticeOut<'_>, res: usize, cp: &JsonPath, c: &Value) {
-    if let Some(j) = arr(c, "env")
+    if let Some(j) = get_arr(c, "env")
         .iter()
-        .position(|e| s(e, "name") == PRIORITY_ENV)
+        .position(|e| get_str(e, "name") == PRIORITY_ENV)
     {
-        if bad_priority(&arr(c, "env")[j]) {
-            cx.push(&SSL_051, res, cp.clone().key("env").index(j), format!("{PRIORITY_ENV} of sidecar {} must be a literal integer: the pod webhook rejects every pod it is injected into", s(c, "name")));
+        if bad_priority(&get_arr(c, "env")[j]) {
+            cx.push(&SSL_051, res, cp.clone().key("env").index(j), format!("{PRIORITY_ENV} of sidecar {} must be a literal integer: the pod webhook rejects every pod it is injected into", get_str(c, "name")));
         }
     }
 }
@@ -390,11 +394,11 @@ pub(super) fn priority_env_on_pod(
     ssn: &str,
     sp: &Value,
 ) {
-    for c in arr(sp, "containers")
+    for c in get_arr(sp, "containers")
         .iter()
-        .chain(arr(sp, "initContainers"))
+        .chain(get_arr(sp, "initContainers"))
     {
-        let name = s(c, "name");
+        let name = get_str(c, "name");
         // The pod webhook rejects these pods.
         if let Some(e) = env(c, PRIORITY_ENV) {
             if bad_priority(e) {
@@ -432,9 +436,9 @@ pub(super) fn injection_order(
     for group in [ns_group, cluster] {
         let mut by_policy: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for ss in group {
-            let mut policies: Vec<&str> = arr(&ss["spec"], "containers")
+            let mut policies: Vec<&str> = get_arr(&ss["spec"], "containers")
                 .iter()
-                .map(|c| match s(c, "podInjectPolicy") {
+                .map(|c| match get_str(c, "podInjectPolicy") {
                     "" => "BeforeAppContainer",
                     p => p,
                 })

@@ -1,11 +1,12 @@
 //! Sidecars in pods that run to completion (Jobs): a plain sidecar keeps
 //! the pod running unless Kruise's sidecar terminator stops it.
 
-use super::super::model::{env, s, Template};
+use super::super::model::{env, Template};
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{Error, Info, Warning};
 use super::shared::{pod_spec, PracticeOut};
 use crate::path::JsonPath;
+use crate::value::get_str;
 use serde_json::Value;
 
 const TERMINATE: &str = "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT";
@@ -13,12 +14,12 @@ const TERMINATE_WITH_IMAGE: &str = "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT_WITH_
 const IGNORE_EXIT_CODE: &str = "KRUISE_TERMINATE_SIDECAR_IGNORE_EXIT_CODE";
 
 fn env_true(c: &Value, name: &str) -> bool {
-    env(c, name).is_some_and(|e| s(e, "value").eq_ignore_ascii_case("true"))
+    env(c, name).is_some_and(|e| get_str(e, "value").eq_ignore_ascii_case("true"))
 }
 
 fn has_terminator_env(c: &Value) -> bool {
     env_true(c, TERMINATE)
-        || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !s(e, "value").is_empty())
+        || env(c, TERMINATE_WITH_IMAGE).is_some_and(|e| !get_str(e, "value").is_empty())
 }
 
 pub(crate) const SSL_001: Rule = Rule {
@@ -50,7 +51,7 @@ pub(super) fn terminator_env(cx: &mut PracticeOut<'_>, res: usize, cp: &JsonPath
     if !has_terminator_env(c) {
         return;
     }
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     // The terminator needs a gate that is off by default.
     cx.push(&SSL_003, res, cp.clone().key("env"), format!("sidecar {name} relies on the Job sidecar terminator: it needs the feature gates SidecarTerminator (default off) and KruiseDaemon"));
     if env_true(c, TERMINATE) && !env_true(c, IGNORE_EXIT_CODE) {
@@ -61,7 +62,7 @@ pub(super) fn terminator_env(cx: &mut PracticeOut<'_>, res: usize, cp: &JsonPath
 /// SSL-001 and SSL-003 for plain sidecar `c` of SidecarSet `ssn` on the
 /// pods of `t`.
 pub(super) fn on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     let job = t.runs_to_completion();
     if job && !has_terminator_env(c) {
         cx.push(&SSL_001, t.resource, pod_spec(t), format!("SidecarSet {ssn} injects the long-running sidecar {name} into pods of this {} (restartPolicy {}): the pod never completes", t.kind.resource_name(), t.restart_policy()));

@@ -1,12 +1,13 @@
 //! The SidecarSet's own name and metadata, as the webhook and the API
 //! server check them.
 
-use super::super::model::{q, str_at};
+use super::super::model::q;
 use super::super::pod_validation::{dns1123_subdomain, label_value, qualified_name};
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::Error;
 use super::shared::{annotations, WebhookOut, WEBHOOK};
 use crate::path::JsonPath;
+use crate::value::str_at;
 use serde_json::Value;
 
 pub(crate) const SSV_001: Rule = Rule {

@@ -2,13 +2,15 @@
 //! what the patches do to the pods (merge failures, ignored policies,
 //! changes that never reach existing pods).
 
-use super::super::model::{arr, q, s, SidecarSet, Template, World};
+use super::super::model::{q, SidecarSet, Template, World};
 use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{self, Error, Info, Warning};
 use super::shared::{annotations, is_set, spec_path, PracticeOut, WebhookOut, WEBHOOK};
+use crate::annotations::{SIDECARSET_ANNOTATION_PREFIX, VERSION_ANNOTATION_PREFIX};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::{get_arr, get_str};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -68,7 +70,7 @@ pub(super) fn validate(
     stored: &Value,
     sp: &Value,
 ) {
-    let patches = arr(sp, "patchPodMetadata");
+    let patches = get_arr(sp, "patchPodMetadata");
     let p = spec_path().key("patchPodMetadata");
     if !patches.is_empty() {
         whitelist(o, world, input, stored, patches, &p);
@@ -144,7 +146,7 @@ fn whitelist(
         .pointer("/metadata/labels")
         .and_then(Value::as_object);
     let mut regs = Vec::new();
-    for rule in arr(&wl, "rules") {
+    for rule in get_arr(&wl, "rules") {
         if let Some(sel) = is_set(rule.get("selector")) {
             let parsed = LabelSelector::decode(Some(sel), &JsonPath::root())
                 .ok()
@@ -159,7 +161,7 @@ fn whitelist(
                 _ => continue,
             }
         }
-        for expr in arr(rule, "allowedAnnotationKeyExprs")
+        for expr in get_arr(rule, "allowedAnnotationKeyExprs")
             .iter()
             .filter_map(Value::as_str)
         {
@@ -221,7 +223,7 @@ pub(crate) const SSL_074: Rule = Rule {
 
 /// SSL-070 and SSL-074 on each patched annotation.
 pub(super) fn patched_annotations(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
-    for (i, p) in arr(sp, "patchPodMetadata").iter().enumerate() {
+    for (i, p) in get_arr(sp, "patchPodMetadata").iter().enumerate() {
         let Some(ann) = p.get("annotations").and_then(Value::as_object) else {
             continue;
         };
@@ -230,7 +232,7 @@ pub(super) fn patched_annotations(cx: &mut PracticeOut<'_>, res: usize, sp: &Val
                 .index(i)
                 .key("annotations")
                 .key(k.as_str());
-            if s(p, "patchPolicy") == "MergePatchJson" {
+            if get_str(p, "patchPolicy") == "MergePatchJson" {
                 let ok = v
                     .as_str()
                     .and_then(|t| serde_json::from_str::<Value>(t).ok())
@@ -239,8 +241,8 @@ pub(super) fn patched_annotations(cx: &mut PracticeOut<'_>, res: usize, sp: &Val
                     cx.push(&SSL_070, res, ap.clone(), format!("annotation {k} is patched with MergePatchJson but its value is not a JSON object"));
                 }
             }
-            if k.starts_with("kruise.io/sidecarset-")
-                || k.starts_with("version.sidecarset.kruise.io/")
+            if k.starts_with(SIDECARSET_ANNOTATION_PREFIX)
+                || k.starts_with(VERSION_ANNOTATION_PREFIX)
             {
                 cx.push(
                     &SSL_074,
@@ -266,8 +268,8 @@ pub(crate) const SSL_071: Rule = Rule {
 /// SSL-071: MergePatchJson onto a pod annotation that is not JSON.
 pub(super) fn merge_patch_onto(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &str, sp: &Value) {
     let Some(ann) = t.annotations() else { return };
-    for p in arr(sp, "patchPodMetadata") {
-        if s(p, "patchPolicy") != "MergePatchJson" {
+    for p in get_arr(sp, "patchPodMetadata") {
+        if get_str(p, "patchPolicy") != "MergePatchJson" {
             continue;
         }
         for k in p
@@ -297,8 +299,8 @@ pub(crate) const SSL_072: Rule = Rule {
 
 /// SSL-072: unknown patchPolicy values are ignored by the webhook.
 pub(super) fn unknown_policy(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
-    for (i, p) in arr(sp, "patchPodMetadata").iter().enumerate() {
-        let policy = s(p, "patchPolicy");
+    for (i, p) in get_arr(sp, "patchPodMetadata").iter().enumerate() {
+        let policy = get_str(p, "patchPolicy");
         if !matches!(policy, "" | "Retain" | "Overwrite" | "MergePatchJson") {
             cx.push(&SSL_072, res, JsonPath::keys(&["spec", "patchPodMetadata"]).index(i).key("patchPolicy"), format!("patchPolicy {} is not Retain, Overwrite or MergePatchJson: the annotations of this entry are never applied", q(policy)));
         }
@@ -352,14 +354,14 @@ pub(super) fn metadata_change(
     // Upgraded pods are patched again, but Retain never changes a present key.
     let old_retained: HashSet<(&str, &Value)> = old_l
         .iter()
-        .filter(|e| matches!(s(e, "patchPolicy"), "" | "Retain"))
+        .filter(|e| matches!(get_str(e, "patchPolicy"), "" | "Retain"))
         .filter_map(|e| e.get("annotations").and_then(Value::as_object))
         .flat_map(|a| a.iter().map(|(k, v)| (k.as_str(), v)))
         .collect();
     let old_keys: HashSet<&str> = old_retained.iter().map(|(k, _)| *k).collect();
-    let mut changed: Vec<&str> = arr(sp, "patchPodMetadata")
+    let mut changed: Vec<&str> = get_arr(sp, "patchPodMetadata")
         .iter()
-        .filter(|e| matches!(s(e, "patchPolicy"), "" | "Retain"))
+        .filter(|e| matches!(get_str(e, "patchPolicy"), "" | "Retain"))
         .filter_map(|e| e.get("annotations").and_then(Value::as_object))
         .flat_map(|a| a.iter())
         .filter(|(k, v)| old_keys.contains(k.as_str()) && !old_retained.contains(&(k.as_str(), *v)))

@@ -2,13 +2,14 @@
 //! finds target containers, what its expressions evaluate to) and the QoS
 //! class the injected pods end up in.
 
-use super::super::model::{arr, q, s, str_at, SidecarSet, Template, World};
+use super::super::model::{q, SidecarSet, Template, World};
 use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{self, Error, Warning};
 use super::shared::{ctr_path, is_set, pod_spec, spec_of, PracticeOut, WebhookOut, WEBHOOK};
 use crate::calculator as calc;
 use crate::path::JsonPath;
+use crate::value::{get_arr, get_str, str_at};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -73,7 +74,7 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath, init: b
     let Some(rp) = is_set(c.get("resourcesPolicy")) else {
         return;
     };
-    if init && s(c, "restartPolicy") != "Always" {
+    if init && get_str(c, "restartPolicy") != "Always" {
         o.push(&SSV_054, cp.clone().key("resourcesPolicy"), format!("{cp}.resourcesPolicy: Invalid value: {}: resourcesPolicy is only supported for containers with RestartPolicy Always", rp));
     }
     validate_policy(o, c, rp, cp.clone().key("resourcesPolicy"));
@@ -81,7 +82,7 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath, init: b
 
 fn validate_policy(o: &mut WebhookOut<'_>, c: &Value, rp: &Value, p: JsonPath) {
     // The CRD schema (enum, required) is checked by the API server first.
-    let mode = s(rp, "targetContainersMode");
+    let mode = get_str(rp, "targetContainersMode");
     if !matches!(mode, "sum" | "max") {
         let mp = p.clone().key("targetContainersMode");
         let detail = if mode.is_empty() {
@@ -103,7 +104,7 @@ fn validate_policy(o: &mut WebhookOut<'_>, c: &Value, rp: &Value, p: JsonPath) {
         o.push(&SSV_055, p.clone(), format!("{p}: Invalid value: {rp}: resourcesPolicy and resources cannot be configured together"));
         return;
     }
-    let re = s(rp, "targetContainersNameRegex");
+    let re = get_str(rp, "targetContainersNameRegex");
     if re.is_empty() {
         o.push(
             &SSV_056,
@@ -131,7 +132,7 @@ fn validate_policy(o: &mut WebhookOut<'_>, c: &Value, rp: &Value, p: JsonPath) {
     for (kind, m) in [("limits", limits), ("requests", requests)] {
         let Some(m) = m else { continue };
         for var in ["cpu", "memory"] {
-            let e = s(m, var);
+            let e = get_str(m, var);
             if e.is_empty() {
                 continue;
             }
@@ -162,11 +163,11 @@ fn sidecar_names<'v>(matched: &[&'v SidecarSet<'_>]) -> HashSet<&'v str> {
         .iter()
         .filter_map(|m| spec_of(m))
         .flat_map(|msp| {
-            arr(msp, "containers")
+            get_arr(msp, "containers")
                 .iter()
-                .chain(arr(msp, "initContainers"))
+                .chain(get_arr(msp, "initContainers"))
         })
-        .map(|c| s(c, "name"))
+        .map(|c| get_str(c, "name"))
         .collect()
 }
 
@@ -180,9 +181,9 @@ pub(super) fn no_target(
     sp: &Value,
 ) {
     let sidecar_names = sidecar_names(matched);
-    for c in arr(sp, "containers")
+    for c in get_arr(sp, "containers")
         .iter()
-        .chain(arr(sp, "initContainers"))
+        .chain(get_arr(sp, "initContainers"))
     {
         let Some(re) = c
             .pointer("/resourcesPolicy/targetContainersNameRegex")
@@ -197,13 +198,13 @@ pub(super) fn no_target(
             .chain(
                 t.list("initContainers")
                     .iter()
-                    .filter(|ic| s(ic, "restartPolicy") == "Always"),
+                    .filter(|ic| get_str(ic, "restartPolicy") == "Always"),
             )
-            .map(|a| s(a, "name"))
+            .map(|a| get_str(a, "name"))
             .filter(|n| !sidecar_names.contains(n))
             .any(|n| re.is_match(n));
         if !targets {
-            cx.push(&SSL_061, t.resource, pod_spec(t), format!("sidecar {} of SidecarSet {ssn}: no container of these pods matches resourcesPolicy.targetContainersNameRegex {}: the pod webhook rejects the pods", s(c, "name"), q(re.as_str())));
+            cx.push(&SSL_061, t.resource, pod_spec(t), format!("sidecar {} of SidecarSet {ssn}: no container of these pods matches resourcesPolicy.targetContainersNameRegex {}: the pod webhook rejects the pods", get_str(c, "name"), q(re.as_str())));
         }
     }
 }
@@ -230,7 +231,7 @@ fn mentions_memory(expr: &str) -> bool {
 /// SSL-062 (SidecarSet part): expressions that evaluate surprisingly.
 pub(super) fn expression_surprises(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
     for list in ["containers", "initContainers"] {
-        for (i, c) in arr(sp, list).iter().enumerate() {
+        for (i, c) in get_arr(sp, list).iter().enumerate() {
             for kind in ["limits", "requests"] {
                 for r in ["cpu", "memory"] {
                     let Some(expr) = c
@@ -247,12 +248,12 @@ pub(super) fn expression_surprises(cx: &mut PracticeOut<'_>, res: usize, sp: &Va
                         .key(r);
                     let bad = calc::malformed_numbers(expr);
                     if !bad.is_empty() {
-                        cx.push(&SSL_062, res, p.clone(), format!("{kind}.{r} expression {} of sidecar {}: {} not a valid number and silently evaluates to 0", q(expr), s(c, "name"), bad.iter().map(|b| q(b)).collect::<Vec<_>>().join(", ") + if bad.len() == 1 { " is" } else { " are" }));
+                        cx.push(&SSL_062, res, p.clone(), format!("{kind}.{r} expression {} of sidecar {}: {} not a valid number and silently evaluates to 0", q(expr), get_str(c, "name"), bad.iter().map(|b| q(b)).collect::<Vec<_>>().join(", ") + if bad.len() == 1 { " is" } else { " are" }));
                     }
                     if r == "memory" && !mentions_memory(expr) {
                         let v = calc::evaluate(expr, "cpu", calc::Val::Num(1.0));
                         if let Ok(calc::Val::Num(n)) = v {
-                            cx.push(&SSL_062, res, p, format!("{kind}.memory expression {} of sidecar {} yields the plain number {n}, which is converted as CPU millicores: the sidecar gets {}m bytes; write a quantity such as 256Mi", q(expr), s(c, "name"), crate::quantity::go_float(n * 1000.0)));
+                            cx.push(&SSL_062, res, p, format!("{kind}.memory expression {} of sidecar {} yields the plain number {n}, which is converted as CPU millicores: the sidecar gets {}m bytes; write a quantity such as 256Mi", q(expr), get_str(c, "name"), crate::quantity::go_float(n * 1000.0)));
                         }
                     }
                 }
@@ -272,40 +273,40 @@ pub(super) fn policy_on_pod(
 ) {
     let excluded = sidecar_names(matched);
     let tp = pod_spec(t);
-    for c in arr(sp, "containers")
+    for c in get_arr(sp, "containers")
         .iter()
-        .chain(arr(sp, "initContainers"))
+        .chain(get_arr(sp, "initContainers"))
     {
         let Some(pol) = c.get("resourcesPolicy").filter(|p| p.is_object()) else {
             continue;
         };
-        let re_text = s(pol, "targetContainersNameRegex");
+        let re_text = get_str(pol, "targetContainersNameRegex");
         let Ok(re) = regex::Regex::new(re_text) else {
             continue;
         };
         let targets: Vec<&Value> = t
             .list("initContainers")
             .iter()
-            .filter(|ic| s(ic, "restartPolicy") == "Always")
+            .filter(|ic| get_str(ic, "restartPolicy") == "Always")
             .chain(t.list("containers"))
-            .filter(|a| !excluded.contains(s(a, "name")) && re.is_match(s(a, "name")))
+            .filter(|a| !excluded.contains(get_str(a, "name")) && re.is_match(get_str(a, "name")))
             .collect();
         if targets.is_empty() {
             continue; // SSL-061
         }
-        let name = s(c, "name");
+        let name = get_str(c, "name");
         // Unanchored regex matching a name only in part.
         if let Ok(full) = regex::Regex::new(&format!("^(?:{re_text})$")) {
             let partial: Vec<&str> = targets
                 .iter()
-                .map(|a| s(a, "name"))
+                .map(|a| get_str(a, "name"))
                 .filter(|n| !full.is_match(n))
                 .collect();
             if !partial.is_empty() {
                 cx.push_sev(&SSL_062, Severity::Info, t.resource, tp.clone(), format!("targetContainersNameRegex {} of sidecar {name} (SidecarSet {ssn}) is unanchored and also selects {}: use ^...$ if that is not intended", q(re_text), partial.join(", ")));
             }
         }
-        let mode = s(pol, "targetContainersMode");
+        let mode = get_str(pol, "targetContainersMode");
         if !matches!(mode, "sum" | "max") {
             continue;
         }
@@ -323,7 +324,7 @@ pub(super) fn policy_on_pod(
                 let without: Vec<&str> = targets
                     .iter()
                     .filter(|a| !has(a, "limits"))
-                    .map(|a| s(a, "name"))
+                    .map(|a| get_str(a, "name"))
                     .collect();
                 if !without.is_empty() {
                     cx.push_sev(&SSL_062, Severity::Info, t.resource, tp.clone(), format!("limits.{r} expression {} of sidecar {name} (SidecarSet {ssn}) is ignored for these pods: target {} has no {r} limit, so the sidecar gets none (unlimited)", q(e), without.join(", ")));
@@ -372,9 +373,9 @@ fn qos_class(spec: &Value) -> &'static str {
             m.insert(r, q);
         }
     };
-    for c in arr(spec, "containers")
+    for c in get_arr(spec, "containers")
         .iter()
-        .chain(arr(spec, "initContainers"))
+        .chain(get_arr(spec, "initContainers"))
     {
         let mut found = 0;
         for r in ["cpu", "memory"] {
@@ -469,12 +470,12 @@ pub(super) fn qos(
         .list("containers")
         .iter()
         .chain(t.list("initContainers"))
-        .map(|c| s(c, "name"))
+        .map(|c| get_str(c, "name"))
         .collect();
-    let added: Vec<&str> = arr(spec, "containers")
+    let added: Vec<&str> = get_arr(spec, "containers")
         .iter()
-        .chain(arr(spec, "initContainers"))
-        .map(|c| s(c, "name"))
+        .chain(get_arr(spec, "initContainers"))
+        .map(|c| get_str(c, "name"))
         .filter(|n| !original.contains(n))
         .collect();
     let mut names: Vec<&str> = matched.iter().map(|m| m.name()).collect();

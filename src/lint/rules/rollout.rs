@@ -2,14 +2,16 @@
 //! maxUnavailable, canary selector, priority and scatter) as the webhook
 //! checks it, and what the controller then does with it.
 
-use super::super::model::{arr, q, s, str_at, SidecarSet, Template, World};
+use super::super::model::{q, SidecarSet, Template, World};
 use super::super::pod_validation::{label_value, qualified_name};
 use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{Error, Info, Warning};
 use super::shared::{is_set, selected, selector, spec_of, PracticeOut, WebhookOut, WEBHOOK};
+use crate::annotations::CLONESET_INSTANCE_ID_LABEL;
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::{get_arr, get_str, str_at};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -49,7 +51,7 @@ pub(crate) const SSV_043: Rule = Rule {
 /// SSV-040..049 for a RollingUpdate strategy (NotUpdate is not checked).
 pub(super) fn validate_update_strategy(o: &mut WebhookOut<'_>, sp: &Value) {
     let us = sp.get("updateStrategy").unwrap_or(&Value::Null);
-    if s(us, "type") != "RollingUpdate" {
+    if get_str(us, "type") != "RollingUpdate" {
         return;
     }
     let p = JsonPath::keys(&["spec", "updateStrategy"]);
@@ -148,8 +150,8 @@ pub(crate) const SSV_048: Rule = Rule {
 
 /// `UpdatePriorityStrategy.FieldsValidation`: the first error only.
 fn priority(o: &mut WebhookOut<'_>, ps: &Value, p: JsonPath) {
-    let weights = arr(ps, "weightPriority");
-    let orders = arr(ps, "orderPriority");
+    let weights = get_arr(ps, "weightPriority");
+    let orders = get_arr(ps, "orderPriority");
     let msg = |d: &str| format!("spec.updateStrategy.priorityStrategy: Required value: {d}");
     if !weights.is_empty() && !orders.is_empty() {
         o.push(
@@ -192,7 +194,7 @@ fn priority(o: &mut WebhookOut<'_>, ps: &Value, p: JsonPath) {
         }
     }
     for (i, w) in orders.iter().enumerate() {
-        if s(w, "orderedKey").is_empty() {
+        if get_str(w, "orderedKey").is_empty() {
             o.push(
                 &SSV_048,
                 p.clone().key("orderPriority").index(i).key("orderedKey"),
@@ -255,8 +257,8 @@ pub(crate) const SSV_049: Rule = Rule {
 
 fn scatter(o: &mut WebhookOut<'_>, us: &Value, p: JsonPath) {
     let mut seen = HashSet::new();
-    for (i, t) in arr(us, "scatterStrategy").iter().enumerate() {
-        let (k, v) = (s(t, "key"), s(t, "value"));
+    for (i, t) in get_arr(us, "scatterStrategy").iter().enumerate() {
+        let (k, v) = (get_str(t, "key"), get_str(t, "value"));
         let msg = |d: String| format!("spec.updateStrategy.scatterStrategy: Required value: {d}");
         if k.is_empty() {
             o.push(
@@ -438,7 +440,7 @@ fn controller_labels(kind: WorkloadKind) -> &'static [&'static str] {
         }
         WorkloadKind::CloneSet => &[
             "controller-revision-hash",
-            "apps.kruise.io/cloneset-instance-id",
+            CLONESET_INSTANCE_ID_LABEL,
             "pod-template-hash",
         ],
         WorkloadKind::Job | WorkloadKind::CronJob => &[
@@ -471,7 +473,7 @@ pub(super) fn order_priority(
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|o| s(o, "orderedKey"))
+        .map(|o| get_str(o, "orderedKey"))
         .filter(|k| !k.is_empty())
         .collect();
     if keys.is_empty() {

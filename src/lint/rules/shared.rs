@@ -2,12 +2,13 @@
 //! the best practices'), which templates a SidecarSet injects, and the
 //! webhook's selector and annotation validation.
 
-use super::super::model::{q, s, str_at, SidecarSet, Template, World};
+use super::super::model::{q, SidecarSet, Template, World};
 use super::super::pod_validation::{label_value, qualified_name};
 use super::super::rule::Rule;
 use super::super::{Finding, Severity};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::{get_str, str_at};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -152,7 +153,7 @@ pub(super) struct PodName<'a> {
 
 /// Names a SidecarSet container takes in the pod (hot upgrade twins).
 pub(super) fn pod_names(c: &Value, list: &str) -> Vec<String> {
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     if list == "containers" && str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade" {
         vec![format!("{name}-1"), format!("{name}-2")]
     } else {
@@ -191,9 +192,9 @@ const LOG_AGENTS: &[&str] = &[
 ];
 
 pub(super) fn image_or_name_has(c: &Value, words: &[&str]) -> bool {
-    let name = s(c, "name").to_ascii_lowercase();
+    let name = get_str(c, "name").to_ascii_lowercase();
     // Only the repository part of the image, not its registry host or tag.
-    let image = s(c, "image").to_ascii_lowercase();
+    let image = get_str(c, "image").to_ascii_lowercase();
     let repo = image.rsplit('/').next().unwrap_or("");
     let repo = repo.split([':', '@']).next().unwrap_or("");
     words.iter().any(|w| name.contains(w) || repo.contains(w))

@@ -2,11 +2,12 @@
 //! webhook refuses on UPDATE, which sidecars can be upgraded in place
 //! (plain, hot-upgrade twins, native sidecars), and at what cost.
 
-use super::super::model::{arr, q, s, str_at, SidecarSet, Template};
+use super::super::model::{q, SidecarSet, Template};
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{Error, Info, Warning};
 use super::shared::{ctr_path, pod_spec, spec_path, PracticeOut, WebhookOut};
 use crate::path::JsonPath;
+use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -21,8 +22,8 @@ pub(crate) const SSV_010: Rule = Rule {
 /// SSV-010: native sidecars need `updateStrategy.type: NotUpdate`.
 pub(super) fn validate_native_sidecars(o: &mut WebhookOut<'_>, sp: &Value, p: &JsonPath) {
     let strategy_type = str_at(sp, "/updateStrategy/type");
-    for (i, c) in arr(sp, "initContainers").iter().enumerate() {
-        if s(c, "restartPolicy") == "Always" && strategy_type == "RollingUpdate" {
+    for (i, c) in get_arr(sp, "initContainers").iter().enumerate() {
+        if get_str(c, "restartPolicy") == "Always" && strategy_type == "RollingUpdate" {
             o.push(
                 &SSV_010,
                 p.clone().key("initContainers").index(i).key("restartPolicy"),
@@ -50,12 +51,17 @@ pub(crate) const SSV_071: Rule = Rule {
 
 /// SSV-070/071: `validateSidecarContainerConflict` (UPDATE).
 pub(super) fn validate_update(o: &mut WebhookOut<'_>, new: &Value, old: &Value) {
-    let old_types: HashMap<&str, &str> = arr(&old["spec"], "containers")
+    let old_types: HashMap<&str, &str> = get_arr(&old["spec"], "containers")
         .iter()
-        .map(|c| (s(c, "name"), str_at(c, "/upgradeStrategy/upgradeType")))
+        .map(|c| {
+            (
+                get_str(c, "name"),
+                str_at(c, "/upgradeStrategy/upgradeType"),
+            )
+        })
         .collect();
-    for (i, c) in arr(&new["spec"], "containers").iter().enumerate() {
-        let name = s(c, "name");
+    for (i, c) in get_arr(&new["spec"], "containers").iter().enumerate() {
+        let name = get_str(c, "name");
         let cp = spec_path().key("containers").index(i);
         match old_types.get(name) {
             None => o.push(
@@ -109,7 +115,7 @@ pub(super) fn sidecar_upgrade(
     c: &Value,
     strategy: &str,
 ) {
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     let hot = str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade";
     // SSL-023: in-place (cold) upgrade with a readiness probe.
     if !hot && strategy != "NotUpdate" && c.get("readinessProbe").is_some_and(|v| !v.is_null()) {
@@ -132,7 +138,7 @@ pub(super) fn sidecar_upgrade(
 /// SSL-024 on the pods sidecar `c` of SidecarSet `ssn` is injected into:
 /// the empty-image twin makes the API server reject them.
 pub(super) fn hot_upgrade_on_pod(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &str, c: &Value) {
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     if str_at(c, "/upgradeStrategy/upgradeType") == "HotUpgrade"
         && str_at(c, "/upgradeStrategy/hotUpgradeEmptyImage").is_empty()
     {
@@ -156,17 +162,17 @@ pub(super) fn native_sidecar_images(
     sp: &Value,
     old: Option<&Value>,
 ) {
-    for (i, c) in arr(sp, "initContainers").iter().enumerate() {
-        if s(c, "restartPolicy") != "Always" {
+    for (i, c) in get_arr(sp, "initContainers").iter().enumerate() {
+        if get_str(c, "restartPolicy") != "Always" {
             continue;
         }
-        let name = s(c, "name");
-        let image = s(c, "image");
+        let name = get_str(c, "name");
+        let image = get_str(c, "image");
         let old_image = old
             .and_then(|o| o.get("spec"))
-            .map(|o| arr(o, "initContainers"))
-            .and_then(|l| l.iter().find(|oc| s(oc, "name") == name))
-            .map(|oc| s(oc, "image"))
+            .map(|o| get_arr(o, "initContainers"))
+            .and_then(|l| l.iter().find(|oc| get_str(oc, "name") == name))
+            .map(|oc| get_str(oc, "image"))
             .filter(|o| *o != image);
         let msg = match old_image {
             Some(o) => format!("native sidecar {name} changes image {} -> {}: running pods keep {} (native sidecars are never updated in place); only pods created from now on get the new image", q(o), q(image), q(o)),
@@ -208,14 +214,14 @@ pub(super) fn in_place(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>, old: &Valu
         }
         c
     };
-    let old_by_name: HashMap<&str, &Value> = arr(&old["spec"], "containers")
+    let old_by_name: HashMap<&str, &Value> = get_arr(&old["spec"], "containers")
         .iter()
-        .map(|c| (s(c, "name"), c))
+        .map(|c| (get_str(c, "name"), c))
         .collect();
     let mut changed = Vec::new();
     let mut first_path = JsonPath::keys(&["spec", "containers"]);
-    for (i, c) in arr(&new["spec"], "containers").iter().enumerate() {
-        let name = s(c, "name");
+    for (i, c) in get_arr(&new["spec"], "containers").iter().enumerate() {
+        let name = get_str(c, "name");
         match old_by_name.get(name) {
             Some(o) if strip(o) == strip(c) => {}
             Some(o) => {
@@ -261,9 +267,9 @@ pub(super) fn in_place(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>, old: &Valu
             None => changed.push(format!("{name} (added)")),
         }
     }
-    let new_names: HashSet<&str> = arr(&new["spec"], "containers")
+    let new_names: HashSet<&str> = get_arr(&new["spec"], "containers")
         .iter()
-        .map(|c| s(c, "name"))
+        .map(|c| get_str(c, "name"))
         .collect();
     for name in old_by_name.keys() {
         if !new_names.contains(name) {

@@ -2,10 +2,11 @@
 //! wins a name, what `shareVolumePolicy` copies into a sidecar, and what a
 //! log agent or an API client sidecar needs to see.
 
-use super::super::model::{arr, q, s, str_at, SidecarSet, Template};
+use super::super::model::{q, SidecarSet, Template};
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{self, Info, Warning};
 use super::shared::{is_log_agent, pod_spec, same_volume, spec_of, PracticeOut};
+use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -20,15 +21,15 @@ pub(crate) const SSL_040: Rule = Rule {
 };
 
 fn mounts(c: &Value) -> impl Iterator<Item = (&'static str, usize, &str)> {
-    arr(c, "volumeMounts")
+    get_arr(c, "volumeMounts")
         .iter()
         .enumerate()
-        .map(|(i, m)| ("volumeMounts", i, s(m, "name")))
+        .map(|(i, m)| ("volumeMounts", i, get_str(m, "name")))
         .chain(
-            arr(c, "volumeDevices")
+            get_arr(c, "volumeDevices")
                 .iter()
                 .enumerate()
-                .map(|(i, m)| ("volumeDevices", i, s(m, "name"))),
+                .map(|(i, m)| ("volumeDevices", i, get_str(m, "name"))),
         )
 }
 
@@ -38,10 +39,14 @@ pub(super) fn unresolved_mounts(
     t: &Template<'_>,
     matched: &[&SidecarSet<'_>],
 ) {
-    let mut vols: HashSet<&str> = t.list("volumes").iter().map(|v| s(v, "name")).collect();
+    let mut vols: HashSet<&str> = t
+        .list("volumes")
+        .iter()
+        .map(|v| get_str(v, "name"))
+        .collect();
     for ss in matched {
         if let Some(sp) = spec_of(ss) {
-            vols.extend(arr(sp, "volumes").iter().map(|v| s(v, "name")));
+            vols.extend(get_arr(sp, "volumes").iter().map(|v| get_str(v, "name")));
         }
     }
     for list in ["initContainers", "containers"] {
@@ -63,7 +68,7 @@ pub(super) fn unresolved_mounts(
                         p,
                         format!(
                             "container {} mounts volume {} which the pod does not define",
-                            s(c, "name"),
+                            get_str(c, "name"),
                             q(name)
                         ),
                     );
@@ -74,10 +79,10 @@ pub(super) fn unresolved_mounts(
     for ss in matched {
         let Some(sp) = spec_of(ss) else { continue };
         for list in ["initContainers", "containers"] {
-            for c in arr(sp, list) {
+            for c in get_arr(sp, list) {
                 for (_, _, name) in mounts(c) {
                     if !vols.contains(name) {
-                        cx.push(&SSL_040, t.resource, t.path.clone().key("spec").key("volumes"), format!("sidecar {} of SidecarSet {} mounts volume {} which neither the pod nor the SidecarSet defines: the pod is rejected", s(c, "name"), ss.name(), q(name)));
+                        cx.push(&SSL_040, t.resource, t.path.clone().key("spec").key("volumes"), format!("sidecar {} of SidecarSet {} mounts volume {} which neither the pod nor the SidecarSet defines: the pod is rejected", get_str(c, "name"), ss.name(), q(name)));
                     }
                 }
             }
@@ -89,7 +94,7 @@ pub(super) fn unresolved_mounts(
 pub(super) fn pod_volumes<'t>(t: &'t Template<'_>) -> HashMap<&'t str, &'t Value> {
     t.list("volumes")
         .iter()
-        .map(|v| (s(v, "name"), v))
+        .map(|v| (get_str(v, "name"), v))
         .collect()
 }
 
@@ -110,8 +115,8 @@ pub(super) fn shadowed(
     sp: &Value,
     pod_vols: &HashMap<&str, &Value>,
 ) {
-    for v in arr(sp, "volumes") {
-        let n = s(v, "name");
+    for v in get_arr(sp, "volumes") {
+        let n = get_str(v, "name");
         if let Some(pv) = pod_vols.get(n) {
             if !same_volume(pv, v) {
                 cx.push(&SSL_041, t.resource, pod_spec(t).key("volumes"), format!("volume {n} of SidecarSet {ssn} is shadowed by the pod's volume {n} with a different definition: the sidecar mounts the pod's"));
@@ -150,30 +155,30 @@ struct AppMount<'t> {
 /// The mounts `shareVolumePolicy` copies into sidecar `c` (injection.md
 /// §7.1): (app container, mount), and the ones skipped for their path.
 fn shared_mounts<'t>(t: &'t Template<'_>, c: &Value) -> (Vec<AppMount<'t>>, Vec<AppMount<'t>>) {
-    let mut used: HashSet<String> = arr(c, "volumeMounts")
+    let mut used: HashSet<String> = get_arr(c, "volumeMounts")
         .iter()
-        .map(|m| s(m, "mountPath").to_string())
+        .map(|m| get_str(m, "mountPath").to_string())
         .chain(
-            arr(c, "volumeDevices")
+            get_arr(c, "volumeDevices")
                 .iter()
-                .map(|d| s(d, "devicePath").to_string()),
+                .map(|d| get_str(d, "devicePath").to_string()),
         )
         .collect();
     let (mut copied, mut skipped) = (Vec::new(), Vec::new());
     for (i, app) in t.list("containers").iter().enumerate() {
-        let injected = arr(app, "env")
+        let injected = get_arr(app, "env")
             .iter()
-            .any(|e| s(e, "name") == "IS_INJECTED" && s(e, "value") == "true");
+            .any(|e| get_str(e, "name") == "IS_INJECTED" && get_str(e, "value") == "true");
         if injected {
             continue;
         }
-        for (j, mount) in arr(app, "volumeMounts").iter().enumerate() {
+        for (j, mount) in get_arr(app, "volumeMounts").iter().enumerate() {
             let am = AppMount {
                 app,
                 mount,
                 at: (i, j),
             };
-            if used.insert(s(mount, "mountPath").to_string()) {
+            if used.insert(get_str(mount, "mountPath").to_string()) {
                 copied.push(am);
             } else {
                 skipped.push(am);
@@ -188,12 +193,12 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
     if !shares(c) {
         return;
     }
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     let tp = pod_spec(t);
     let vols: BTreeMap<&str, &Value> = t
         .list("volumes")
         .iter()
-        .map(|v| (s(v, "name"), v))
+        .map(|v| (get_str(v, "name"), v))
         .collect();
     let privileged = c
         .pointer("/securityContext/privileged")
@@ -208,10 +213,10 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
             .index(at.0)
             .key("volumeMounts")
             .index(at.1);
-        let path = s(m, "mountPath");
-        let vname = s(m, "name");
-        if s(m, "mountPropagation") == "Bidirectional" && !privileged {
-            cx.push_sev(&SSL_042, Severity::Error, t.resource, mp.clone().key("mountPropagation"), format!("sidecar {name} of SidecarSet {ssn} gets the Bidirectional mount {path} of container {} but is not privileged: the pod is rejected", s(app, "name")));
+        let path = get_str(m, "mountPath");
+        let vname = get_str(m, "name");
+        if get_str(m, "mountPropagation") == "Bidirectional" && !privileged {
+            cx.push_sev(&SSL_042, Severity::Error, t.resource, mp.clone().key("mountPropagation"), format!("sidecar {name} of SidecarSet {ssn} gets the Bidirectional mount {path} of container {} but is not privileged: the pod is rejected", get_str(app, "name")));
         }
         let v = vols.get(vname);
         let kind = if v.is_some_and(|v| v.get("hostPath").is_some()) {
@@ -219,7 +224,7 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
         } else if v.is_some_and(|v| v.get("secret").is_some()) {
             Some("secret")
         } else if v.is_some_and(|v| {
-            arr(v.get("projected").unwrap_or(&Value::Null), "sources")
+            get_arr(v.get("projected").unwrap_or(&Value::Null), "sources")
                 .iter()
                 .any(|src| src.get("secret").is_some() || src.get("serviceAccountToken").is_some())
         }) {
@@ -236,11 +241,13 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
             flagged.push(format!("{path} (volume {vname}, {kind}{rw})"));
         }
         // SSL-043: variables the webhook does not copy along.
-        for var in crate::inject::subpath_vars(s(m, "subPathExpr")) {
-            let in_app = arr(app, "env").iter().any(|e| s(e, "name") == var);
-            let in_sidecar = arr(c, "env").iter().any(|e| s(e, "name") == var);
+        for var in crate::inject::subpath_vars(get_str(m, "subPathExpr")) {
+            let in_app = get_arr(app, "env")
+                .iter()
+                .any(|e| get_str(e, "name") == var);
+            let in_sidecar = get_arr(c, "env").iter().any(|e| get_str(e, "name") == var);
             if !in_app && !in_sidecar {
-                cx.push(&SSL_043, t.resource, mp.clone().key("subPathExpr"), format!("sidecar {name} of SidecarSet {ssn} gets mount {path} of container {} whose subPathExpr uses $({var}), but {} does not define {var} in env: the variable is not copied and stays unresolved in the sidecar", s(app, "name"), s(app, "name")));
+                cx.push(&SSL_043, t.resource, mp.clone().key("subPathExpr"), format!("sidecar {name} of SidecarSet {ssn} gets mount {path} of container {} whose subPathExpr uses $({var}), but {} does not define {var} in env: the variable is not copied and stays unresolved in the sidecar", get_str(app, "name"), get_str(app, "name")));
             }
         }
     }
@@ -253,8 +260,8 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
             .map(|am| {
                 format!(
                     "{} of container {}",
-                    s(am.mount, "mountPath"),
-                    s(am.app, "name")
+                    get_str(am.mount, "mountPath"),
+                    get_str(am.app, "name")
                 )
             })
             .collect();
@@ -289,23 +296,27 @@ pub(super) fn log_agent<'v>(
     if !is_log_agent(c) || str_at(c, "/shareVolumePolicy/type") == "enabled" {
         return;
     }
-    let name = s(c, "name");
+    let name = get_str(c, "name");
     let (app_vols, own_empty_dirs) = log_volumes.get_or_insert_with(|| {
         let app: HashSet<&str> = t
             .list("containers")
             .iter()
-            .flat_map(|a| arr(a, "volumeMounts").iter().map(|m| s(m, "name")))
+            .flat_map(|a| {
+                get_arr(a, "volumeMounts")
+                    .iter()
+                    .map(|m| get_str(m, "name"))
+            })
             .collect();
-        let own: HashSet<&str> = arr(sp, "volumes")
+        let own: HashSet<&str> = get_arr(sp, "volumes")
             .iter()
             .filter(|v| v.get("emptyDir").is_some())
-            .map(|v| s(v, "name"))
+            .map(|v| get_str(v, "name"))
             .collect();
         (app, own)
     });
-    let own: Vec<&str> = arr(c, "volumeMounts")
+    let own: Vec<&str> = get_arr(c, "volumeMounts")
         .iter()
-        .map(|m| s(m, "name"))
+        .map(|m| get_str(m, "name"))
         .filter(|n| {
             own_empty_dirs.contains(n)
                 || pod_vols.get(n).is_some_and(|v| v.get("emptyDir").is_some())
@@ -346,13 +357,13 @@ pub(super) fn service_account_token(
     {
         return;
     }
-    let own = arr(c, "volumeMounts")
+    let own = get_arr(c, "volumeMounts")
         .iter()
-        .any(|m| s(m, "mountPath").trim_end_matches('/') == SA_TOKEN_PATH);
+        .any(|m| get_str(m, "mountPath").trim_end_matches('/') == SA_TOKEN_PATH);
     if own || shares(c) {
         return;
     }
-    cx.push(&SSL_045, t.resource, pod_spec(t).key("serviceAccountName"), format!("sidecar {} of SidecarSet {ssn} is injected after the ServiceAccount admission plugin ran: it gets no token of service account {sa} (unverified); if it calls the API server, mount a projected token or enable shareVolumePolicy", s(c, "name")));
+    cx.push(&SSL_045, t.resource, pod_spec(t).key("serviceAccountName"), format!("sidecar {} of SidecarSet {ssn} is injected after the ServiceAccount admission plugin ran: it gets no token of service account {sa} (unverified); if it calls the API server, mount a projected token or enable shareVolumePolicy", get_str(c, "name")));
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! rules, run on the object the webhook sees (defaulted, v1beta1). This is
 //! the webhook's order of checks; each check lives with its topic.
 
-use super::super::model::{arr, World};
+use super::super::model::World;
 use super::super::pod_validation::Ctr;
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::Error;
@@ -13,6 +13,7 @@ use super::{
     conflicts, containers, injection, metadata, patch_metadata, resources, rollout, upgrade,
 };
 use crate::path::JsonPath;
+use crate::value::get_arr;
 use serde_json::Value;
 
 pub(crate) const SSV_000: Rule = Rule {
@@ -68,8 +69,8 @@ fn sidecars(o: &mut WebhookOut<'_>, sp: &Value, p: &JsonPath) {
     if !containers::validate_some(o, sp, p) {
         return;
     }
-    let init = arr(sp, "initContainers");
-    let ctrs = arr(sp, "containers");
+    let init = get_arr(sp, "initContainers");
+    let ctrs = get_arr(sp, "containers");
     let mut init_ctrs = Vec::with_capacity(init.len());
     for (i, c) in init.iter().enumerate() {
         let cp = p.clone().key("initContainers").index(i);
