@@ -20,15 +20,15 @@ pub mod calculator;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod clock;
+pub mod cluster;
 pub mod decode;
 pub mod document;
 pub mod features;
 pub mod gojson;
 pub mod json;
-pub mod mutate;
 pub mod namespace;
 pub mod path;
-pub mod policy;
+pub mod pod_webhook;
 pub mod quantity;
 pub mod reader;
 pub mod selector;

@@ -8,10 +8,10 @@
 //! it every pod would count as unavailable and the controller would update
 //! all of them in one round).
 
+use crate::cluster::Policy;
 use crate::document::{Class, Inputs};
 use crate::inject;
-use crate::mutate::{Refusal, Settings};
-use crate::policy::Policy;
+use crate::pod_webhook::{Refusal, Settings};
 use crate::workload::{self, TemplateSite, WorkloadKind};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};

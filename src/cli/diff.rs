@@ -4,9 +4,9 @@
 use super::args::DiffArgs;
 use super::error::CliError;
 use super::input;
+use crate::cluster::Policy;
 use crate::document::{Class, Inputs};
-use crate::mutate;
-use crate::policy::Policy;
+use crate::pod_webhook;
 use std::io::Write;
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
@@ -25,9 +25,9 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
         let before_policy = Policy::collect(&before).map_err(CliError::Inputs)?;
         // The --from SidecarSets are the stored versions the new ones update.
         super::inject::admit(&after, Some(&before), &args.admission, &args.engine, HINT)?;
-        mutate::inject_all(&mut before, &before_policy, &settings).map_err(engine_error)?;
+        pod_webhook::inject_all(&mut before, &before_policy, &settings).map_err(engine_error)?;
     }
-    mutate::inject_all(&mut after, &after_policy, &settings).map_err(engine_error)?;
+    pod_webhook::inject_all(&mut after, &after_policy, &settings).map_err(engine_error)?;
 
     let color = args.color.enabled(super::stdout_is_terminal());
     let mut text = String::new();

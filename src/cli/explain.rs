@@ -4,9 +4,9 @@
 use super::args::{ExplainArgs, ExplainOutput};
 use super::error::CliError;
 use super::{input, output};
+use crate::cluster::Policy;
 use crate::inject::Outcome;
-use crate::mutate;
-use crate::policy::Policy;
+use crate::pod_webhook;
 use serde_json::{json, Value};
 use std::io::Write;
 
@@ -21,8 +21,8 @@ pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
         super::inject::INJECT_HINT,
     )?;
     let settings = super::settings(&args.engine)?;
-    let outcome =
-        mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::inject::engine_error)?;
+    let outcome = pod_webhook::inject_all(&mut inputs, &policy, &settings)
+        .map_err(super::inject::engine_error)?;
     let entries: Vec<Value> = outcome
         .templates
         .iter()

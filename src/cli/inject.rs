@@ -3,10 +3,10 @@
 use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::{input, output};
+use crate::cluster::Policy;
 use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
-use crate::mutate;
-use crate::policy::Policy;
+use crate::pod_webhook;
 use crate::source::SourceFile;
 use crate::stream::{ChunkId, Gathered, Stream};
 use crate::workload::WorkloadKind;
@@ -77,7 +77,7 @@ fn in_memory(
     let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
     admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
-    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
+    let outcome = pod_webhook::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
     if args.output == InjectOutput::Json {
         name_pod_namespaces(&mut inputs, &settings.namespace);
     }
@@ -139,7 +139,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
         Err(e) => return Err(stream.earlier_error(None, false).map_or(e, CliError::Input)),
     };
     stream.inputs.clear_documents();
-    let ctx = mutate::context(&policy, &settings);
+    let ctx = pod_webhook::context(&policy, &settings);
     let mut buf = Vec::new();
     let mut summary_text = String::new();
     let mut writer = output::YamlStream::new(stream.all_json());
@@ -148,12 +148,12 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
             let id = ChunkId { file, chunk };
             // The first error of all: every chunk before it parsed, and policy follows.
             stream.read(id)?;
-            let mut outcome = mutate::Outcome::default();
+            let mut outcome = pod_webhook::Outcome::default();
             if let Err(e) =
-                mutate::inject_document(&mut stream.inputs, 0, &ctx, &settings, &mut outcome)
+                pod_webhook::inject_document(&mut stream.inputs, 0, &ctx, &settings, &mut outcome)
             {
                 // Every workload decodes before any pod is injected.
-                let refused = matches!(e, mutate::Error::Refused(_));
+                let refused = matches!(e, pod_webhook::Error::Refused(_));
                 return Err(stream
                     .earlier_error(Some(id), refused)
                     .map_or_else(|| engine_error(e), CliError::Input));
@@ -182,7 +182,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
 /// The policy of `inputs` once the validating webhook admits it, and the
 /// engine settings: what reading everything first checks between parsing
 /// and injecting, in its order.
-fn judge(args: &InjectArgs, inputs: &Inputs) -> Result<(Policy, mutate::Settings), CliError> {
+fn judge(args: &InjectArgs, inputs: &Inputs) -> Result<(Policy, pod_webhook::Settings), CliError> {
     let policy = Policy::collect(inputs).map_err(CliError::Inputs)?;
     admit(inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
@@ -238,10 +238,10 @@ pub(super) fn admit(
 
 /// A run of the pod webhook that stopped: an object the API server could not
 /// decode (exit 2) or a pod the webhook refused (exit 1).
-pub(super) fn engine_error(e: mutate::Error) -> CliError {
+pub(super) fn engine_error(e: pod_webhook::Error) -> CliError {
     match e {
-        mutate::Error::Undecodable(e) => CliError::Input(e),
-        mutate::Error::Refused(r) => super::refused(r),
+        pod_webhook::Error::Undecodable(e) => CliError::Input(e),
+        pod_webhook::Error::Refused(r) => super::refused(r),
     }
 }
 
@@ -274,7 +274,7 @@ fn write_patches(
 }
 
 /// Per workload: what was injected and why the others were not.
-pub fn summary(outcome: &mutate::Outcome) -> String {
+pub fn summary(outcome: &pod_webhook::Outcome) -> String {
     let mut s = String::new();
     for t in &outcome.templates {
         let mut injected = Vec::new();

@@ -531,19 +531,20 @@ fn run_inject(
     if let Some(ns) = &config.namespace {
         settings.namespace = ns.clone();
     }
-    let policy = crate::policy::Policy::collect(inputs).map_err(|errs| Failure {
+    let policy = crate::cluster::Policy::collect(inputs).map_err(|errs| Failure {
         entries: errs
             .iter()
             .map(|e| Entry::new(Severity::Error, e.to_string()))
             .collect(),
         code: 2,
     })?;
-    let outcome = crate::mutate::inject_all(inputs, &policy, &settings).map_err(|e| match e {
-        crate::mutate::Error::Undecodable(e) => {
-            Failure::input(Entry::new(Severity::Error, e.to_string()))
-        }
-        crate::mutate::Error::Refused(r) => refusal(inputs, &items, r),
-    })?;
+    let outcome =
+        crate::pod_webhook::inject_all(inputs, &policy, &settings).map_err(|e| match e {
+            crate::pod_webhook::Error::Undecodable(e) => {
+                Failure::input(Entry::new(Severity::Error, e.to_string()))
+            }
+            crate::pod_webhook::Error::Refused(r) => refusal(inputs, &items, r),
+        })?;
 
     let mut changed = vec![false; items.len()];
     let mut entries = Vec::new();
@@ -619,7 +620,7 @@ fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> R
     let mut entries = Vec::new();
     for &i in &sets {
         let v = inputs.value(&inputs.resources[i]);
-        if let Err(e) = crate::policy::stored(v).and_then(|s| crate::sidecarset::to_v1beta1(&s)) {
+        if let Err(e) = crate::cluster::stored(v).and_then(|s| crate::sidecarset::to_v1beta1(&s)) {
             let entry = Entry::new(Severity::Error, e.message.clone());
             entries.push(origin.entry(inputs, i, &e.path, entry));
         }
@@ -664,7 +665,7 @@ fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> R
 }
 
 /// The webhook's refusal as an entry about the item and template it is about.
-fn refusal(inputs: &Inputs, items: &[usize], r: crate::mutate::Refusal) -> Failure {
+fn refusal(inputs: &Inputs, items: &[usize], r: crate::pod_webhook::Refusal) -> Failure {
     let message = format!(
         "admission webhook \"mpod.kb.io\" denied the request: {}",
         r.rejection.message

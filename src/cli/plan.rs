@@ -4,10 +4,10 @@ use super::args::{PlanArgs, PlanOutput};
 use super::error::CliError;
 use super::progress::Progress;
 use super::{input, output};
+use crate::cluster::{self, Policy};
 use crate::decode;
 use crate::document::{Class, Inputs};
 use crate::plan::PodSource;
-use crate::policy::{self, Policy};
 use fast::Fast;
 use serde_json::Value;
 use std::io::Write;
@@ -147,7 +147,7 @@ fn plan_each(
         let stored = if what_if {
             crate::sidecarset::store(inputs.value(r))
         } else {
-            policy::stored(inputs.value(r))
+            cluster::stored(inputs.value(r))
         };
         let ss = match stored {
             Ok(s) => s,
@@ -320,7 +320,7 @@ mod tests {
                 .collect();
             for r in inputs.of_class(Class::SidecarSet) {
                 let ss = if args.from.is_empty() {
-                    policy::stored(inputs.value(r))
+                    cluster::stored(inputs.value(r))
                 } else {
                     crate::sidecarset::store(inputs.value(r))
                 }

@@ -76,8 +76,8 @@ impl std::fmt::Display for Rejection {
     }
 }
 
-mod build;
-pub(crate) use build::subpath_vars;
+mod sidecar_containers;
+pub(crate) use sidecar_containers::subpath_vars;
 pub(crate) mod matching;
 mod metadata;
 mod resources;
@@ -329,7 +329,7 @@ fn inject_sidecar_sets(
     for (s, _) in &matched {
         let name = name_of(s);
         injected.insert(name.clone());
-        let c = build::collect(s, pod, &excluded)?;
+        let c = sidecar_containers::collect(s, pod, &excluded)?;
         let list: Vec<Value> = c
             .sidecar_list
             .iter()
@@ -415,18 +415,19 @@ fn inject_sidecar_sets(
             .unwrap_or_default()
     };
     if !init_q.is_empty() {
-        let v = build::place(&get(spec, "initContainers"), init_q);
+        let v = sidecar_containers::place(&get(spec, "initContainers"), init_q);
         spec.insert("initContainers".into(), Value::Array(v));
     }
     if !cont_q.is_empty() {
-        let v = build::place(&get(spec, "containers"), cont_q);
+        let v = sidecar_containers::place(&get(spec, "containers"), cont_q);
         spec.insert("containers".into(), Value::Array(v));
     }
-    let merged_volumes = build::merge_volumes(&get(spec, "volumes"), &volumes);
+    let merged_volumes = sidecar_containers::merge_volumes(&get(spec, "volumes"), &volumes);
     if !merged_volumes.is_empty() {
         spec.insert("volumes".into(), Value::Array(merged_volumes));
     }
-    let merged_secrets = build::merge_secrets(&get(spec, "imagePullSecrets"), &secrets);
+    let merged_secrets =
+        sidecar_containers::merge_secrets(&get(spec, "imagePullSecrets"), &secrets);
     if !merged_secrets.is_empty() {
         spec.insert("imagePullSecrets".into(), Value::Array(merged_secrets));
     }

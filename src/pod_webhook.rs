@@ -1,10 +1,10 @@
 //! Runs the pod webhook over every Pod and workload template in the inputs,
 //! in input order, and records what happened to each.
 
+use crate::cluster::Policy;
 use crate::document::{Class, Inputs, Location};
 use crate::features::FeatureGates;
 use crate::inject::{self, Rejection, Report};
-use crate::policy::Policy;
 use crate::workload::{self, WorkloadKind};
 use serde_json::Value;
 
