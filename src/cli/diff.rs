@@ -4,7 +4,7 @@
 use super::args::DiffArgs;
 use super::error::CliError;
 use super::input;
-use crate::cluster::Policy;
+use crate::cluster::ClusterState;
 use crate::document::{Class, Inputs};
 use crate::pod_webhook;
 use std::io::Write;
@@ -13,7 +13,7 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let settings = super::settings(&args.engine)?;
     // "after": injection by the SidecarSets of -f and --sidecarset.
     let mut after = input::load(&args.input)?;
-    let after_policy = Policy::collect(&after).map_err(CliError::Inputs)?;
+    let after_policy = ClusterState::collect(&after).map_err(CliError::Inputs)?;
     // "before": the input as written, or injection by the --from SidecarSets.
     let mut before = input::load(&args.input)?;
     let engine_error = super::inject::engine_error;
@@ -22,7 +22,7 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     } else {
         drop_sidecar_sets(&mut before);
         input::load_policy(&mut before, &args.from, true)?;
-        let before_policy = Policy::collect(&before).map_err(CliError::Inputs)?;
+        let before_policy = ClusterState::collect(&before).map_err(CliError::Inputs)?;
         // The --from SidecarSets are the stored versions the new ones update.
         super::inject::admit(&after, Some(&before), &args.admission, &args.engine, HINT)?;
         pod_webhook::inject_all(&mut before, &before_policy, &settings).map_err(engine_error)?;

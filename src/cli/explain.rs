@@ -4,7 +4,7 @@
 use super::args::{ExplainArgs, ExplainOutput};
 use super::error::CliError;
 use super::{input, output};
-use crate::cluster::Policy;
+use crate::cluster::ClusterState;
 use crate::inject::Outcome;
 use crate::pod_webhook;
 use serde_json::{json, Value};
@@ -12,7 +12,7 @@ use std::io::Write;
 
 pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
-    let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    let policy = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
     super::inject::admit(
         &inputs,
         None,

@@ -3,7 +3,7 @@
 use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::{input, output};
-use crate::cluster::Policy;
+use crate::cluster::ClusterState;
 use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
 use crate::pod_webhook;
@@ -74,7 +74,7 @@ fn in_memory(
             summary: String::new(),
         });
     }
-    let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    let policy = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
     admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
     let outcome = pod_webhook::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
@@ -182,8 +182,11 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
 /// The policy of `inputs` once the validating webhook admits it, and the
 /// engine settings: what reading everything first checks between parsing
 /// and injecting, in its order.
-fn judge(args: &InjectArgs, inputs: &Inputs) -> Result<(Policy, pod_webhook::Settings), CliError> {
-    let policy = Policy::collect(inputs).map_err(CliError::Inputs)?;
+fn judge(
+    args: &InjectArgs,
+    inputs: &Inputs,
+) -> Result<(ClusterState, pod_webhook::Settings), CliError> {
+    let policy = ClusterState::collect(inputs).map_err(CliError::Inputs)?;
     admit(inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
     Ok((policy, settings))

@@ -5,19 +5,20 @@
 //! one Pod object in place, exactly as the webhook's admission patch would,
 //! and reports per SidecarSet what happened, or rejects the pod.
 
+use crate::cluster::WebhookForm;
 use crate::features::FeatureGates;
+use crate::namespace::Namespaces;
 use crate::path::JsonPath;
 use serde_json::Value;
 
 /// Everything the webhook would read from the cluster.
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
-    /// SidecarSets in stored form (defaults and hash annotations present),
-    /// either served version. Input order; the engine orders them as the
-    /// webhook lists them.
-    pub sidecar_sets: &'a [Value],
-    /// Namespace objects (their labels feed `namespaceSelector`).
-    pub namespaces: &'a [Value],
+    /// SidecarSets in webhook form ([`crate::cluster::WebhookForm`]).
+    /// Input order; the engine orders them as the webhook lists them.
+    pub sidecar_sets: Vec<&'a WebhookForm>,
+    /// The Namespaces (their labels feed `namespaceSelector`).
+    pub namespaces: &'a Namespaces,
     /// ControllerRevisions of SidecarSets (history for `injectionStrategy.revision`).
     pub controller_revisions: &'a [Value],
     pub gates: &'a FeatureGates,
@@ -154,28 +155,9 @@ fn inject_sidecar_sets(
     } else {
         ", the namespace of the request (kubectl -n): the pod names none"
     };
-    // SidecarSets already in v1beta1 (the CLI stores them so) are borrowed,
-    // not converted again for every pod.
-    let mut sets: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(ctx.sidecar_sets.len());
-    for s in ctx.sidecar_sets {
-        if s.get("apiVersion").and_then(Value::as_str) == Some(crate::sidecarset::V1BETA1) {
-            sets.push(std::borrow::Cow::Borrowed(s));
-        } else {
-            sets.push(std::borrow::Cow::Owned(
-                crate::sidecarset::to_v1beta1(s).map_err(|e| Rejection {
-                    message: e.to_string(),
-                    path: Some(e.path),
-                })?,
-            ));
-        }
-    }
-    let name_of = |v: &Value| {
-        v.pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let (ns_group, cluster, elsewhere) = matching::candidates(sets.iter().map(|c| c.as_ref()), &ns);
+    let name_of = |s: &WebhookForm| s.name().to_string();
+    let (ns_group, cluster, elsewhere) =
+        matching::candidates(ctx.sidecar_sets.iter().copied(), &ns);
     if let Some(reason) = is_active(pod) {
         for s in ns_group.iter().chain(&cluster) {
             report.decisions.push(Decision {
@@ -225,7 +207,7 @@ fn inject_sidecar_sets(
                 }
                 None => {
                     let (inject_as, revision) = match matching::pinned_revision(
-                        s,
+                        &s.value,
                         ctx.controller_revisions,
                         labels,
                         &mut draw,
@@ -237,7 +219,7 @@ fn inject_sidecar_sets(
                                 .map(str::to_string);
                             (std::borrow::Cow::Owned(r), rev)
                         }
-                        None => (std::borrow::Cow::Borrowed(*s), None),
+                        None => (std::borrow::Cow::Borrowed(&s.value), None),
                     };
                     report.decisions.push(Decision {
                         sidecar_set: name_of(s),
@@ -327,7 +309,11 @@ fn inject_sidecar_sets(
     let mut secrets = Vec::new();
     let mut new_annotations: Vec<(String, String)> = Vec::new();
     for (s, _) in &matched {
-        let name = name_of(s);
+        let name = s
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         injected.insert(name.clone());
         let c = sidecar_containers::collect(s, pod, &excluded)?;
         let list: Vec<Value> = c
@@ -582,10 +568,11 @@ mod tests {
     /// `updateTimestamp` of `log` in both annotations after injection.
     fn stamps(mut pod: Value) -> (String, String) {
         let sets = [sidecar_set()];
+        let forms: Vec<WebhookForm> = sets.iter().cloned().map(WebhookForm::new).collect();
         let gates = FeatureGates::default();
         let ctx = Context {
-            sidecar_sets: &sets,
-            namespaces: &[],
+            sidecar_sets: forms.iter().collect(),
+            namespaces: &Namespaces::default(),
             controller_revisions: &[],
             gates: &gates,
             now: NOW,
@@ -649,14 +636,16 @@ mod tests {
                      "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "prod"}},
                      "containers": [{"name": "agent", "image": "busybox:1.36"}]}
         })];
+        let forms: Vec<WebhookForm> = sets.iter().cloned().map(WebhookForm::new).collect();
+
         let gates = FeatureGates::default();
         for (request, injected) in [("prod", true), ("", false), ("dev", false)] {
             let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": "web-0", "labels": {"app": "web"}},
                 "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}});
             let ctx = Context {
-                sidecar_sets: &sets,
-                namespaces: &[],
+                sidecar_sets: forms.iter().collect(),
+                namespaces: &Namespaces::default(),
                 controller_revisions: &[],
                 gates: &gates,
                 now: NOW,

@@ -1,7 +1,9 @@
 //! Per-pod predicates of the SidecarSet controller (rollout.md §2,
 //! matching.md §3) and the partition / maxUnavailable arithmetic (§6).
 
-use crate::selector::LabelSelector;
+use crate::cluster::Selection;
+use crate::namespace::Namespaces;
+use crate::selector::{LabelSelector, Selector};
 use crate::value::At;
 use serde_json::Value;
 
@@ -128,15 +130,17 @@ pub struct SetView {
     pub sidecar_list: Vec<String>,
     pub resource_version: String,
     pub latest_revision: String,
-    selector: Option<crate::selector::Selector>,
-    namespace_selector: Option<crate::selector::Selector>,
+    /// namespaceSelector and selector, read by [`crate::cluster::selects`].
+    selectors: crate::cluster::Selectors,
     canary: Option<crate::selector::Selector>,
     pub not_update: bool,
     pub paused: bool,
 }
 
 impl SetView {
-    pub fn new(ss: &Value) -> SetView {
+    /// The controller's view of SidecarSet `form`.
+    pub fn new(form: &crate::cluster::WebhookForm) -> SetView {
+        let ss = &form.value;
         let ann = |k: &str| {
             s(
                 ss,
@@ -188,8 +192,7 @@ impl SetView {
             containers,
             resource_version: s(ss, "/metadata/resourceVersion").to_string(),
             latest_revision: s(ss, "/status/latestRevision").to_string(),
-            selector: sel("/spec/selector"),
-            namespace_selector: sel("/spec/namespaceSelector"),
+            selectors: form.selectors.clone(),
             canary: sel("/spec/updateStrategy/selector"),
             not_update: s(ss, "/spec/updateStrategy/type") == "NotUpdate",
             paused: ss
@@ -200,27 +203,25 @@ impl SetView {
     }
 
     /// matching.md §3: selected, active, injected and consistent.
-    pub fn manages(&self, p: &Value, namespaces: &[Value]) -> Result<(), String> {
-        if let Some(nsel) = &self.namespace_selector {
-            // Live pods name their namespace; the CLI gives `-n` to those
-            // that do not before they get here.
-            let ns = crate::namespace::pod_namespace(p, "default");
-            let labels = crate::namespace::namespace_labels(namespaces, ns);
-            if !labels.as_ref().is_some_and(|l| nsel.matches(Some(l))) {
+    pub fn manages(&self, p: &Value, namespaces: &Namespaces) -> Result<(), String> {
+        // Live pods name their namespace; the CLI gives `-n` to those that
+        // do not before they get here.
+        let ns = crate::namespace::pod_namespace(p, "default");
+        let labels = p.at("/metadata/labels").and_then(Value::as_object);
+        // The controller: `selector: {}` selects every pod; a selector it
+        // cannot read selects none.
+        match crate::cluster::selects(&self.selectors, ns, labels, namespaces) {
+            Ok(Selection::Selected | Selection::EmptySelector) => {}
+            Ok(Selection::Namespace { found, selector }) => {
                 return Err(crate::namespace::namespace_mismatch(
-                    labels.is_some(),
+                    found,
                     ns,
-                    &nsel.to_string(),
+                    &selector.unwrap_or(&Selector::Nothing).to_string(),
                 ));
             }
-        }
-        let labels = p.at("/metadata/labels").and_then(Value::as_object);
-        if !self
-            .selector
-            .as_ref()
-            .is_some_and(|sel| sel.matches(labels))
-        {
-            return Err("the SidecarSet selector does not match the pod labels".into());
+            Ok(Selection::NoSelector | Selection::Unselected(_)) | Err(_) => {
+                return Err("the SidecarSet selector does not match the pod labels".into());
+            }
         }
         let phase = s(p, "/status/phase");
         if phase == "Succeeded"

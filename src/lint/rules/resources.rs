@@ -2,12 +2,13 @@
 //! finds target containers, what its expressions evaluate to) and the QoS
 //! class the injected pods end up in.
 
-use super::super::model::{arr, q, s, str_at, SidecarSet, Template, World};
+use super::super::model::{arr, q, s, SidecarSet, Template, World};
 use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{self, Error, Warning};
 use super::shared::{ctr_path, is_set, pod_spec, spec_of, PracticeOut, WebhookOut, WEBHOOK};
 use crate::calculator as calc;
+use crate::cluster::WebhookForm;
 use crate::path::JsonPath;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -423,18 +424,11 @@ pub(super) fn qos(
     }
     // Same-named inputs are versions of one SidecarSet: the first one stands.
     let mut seen = HashSet::new();
-    let sets: Vec<Value> = matched
+    let sets: Vec<&WebhookForm> = matched
         .iter()
         .filter(|m| seen.insert(m.name()))
-        .filter_map(|m| m.stored.clone().ok())
+        .filter_map(|m| m.form.ok())
         .collect();
-    let namespaces: Vec<Value> = input
-        .resources
-        .iter()
-        .filter(|r| str_at(r, "/kind") == "Namespace" && str_at(r, "/apiVersion") == "v1")
-        .cloned()
-        .collect();
-    let revisions: Vec<Value> = world.revisions.iter().map(|r| (*r).clone()).collect();
     let mut meta = Map::new();
     meta.insert("name".into(), Value::String("lint".into()));
     meta.insert("namespace".into(), Value::String(t.namespace.clone()));
@@ -449,9 +443,9 @@ pub(super) fn qos(
     }
     let mut pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": t.spec().clone()});
     let ctx = crate::inject::Context {
-        sidecar_sets: &sets,
-        namespaces: &namespaces,
-        controller_revisions: &revisions,
+        sidecar_sets: sets,
+        namespaces: &world.cluster.namespaces,
+        controller_revisions: &world.cluster.controller_revisions,
         gates: &input.gates,
         now: 0,
         seed: 0,
