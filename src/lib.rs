@@ -4,7 +4,8 @@
 //! Data flows one way:
 //! `source` (files, stdin) -> `yaml` (documents with positions) ->
 //! `document` (classified resources) -> `workload` (where the pod template
-//! lives) -> `sidecarset` (stored form, hashes) -> `inject` (the pod webhook)
+//! lives) -> `sidecarset` (stored form, hashes) -> `cluster` (the state the
+//! webhook and controller read, built once) -> `inject` (the pod webhook)
 //! / `plan` (the controller's rollout) / `lint` (the validating webhook and
 //! best practices) -> `emit` (YAML, JSON, patches, diffs, tables).
 //!

@@ -12,7 +12,7 @@ use std::io::Write;
 
 pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
-    let policy = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
+    let cluster = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
     super::inject::admit(
         &inputs,
         None,
@@ -21,7 +21,7 @@ pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
         super::inject::INJECT_HINT,
     )?;
     let settings = super::settings(&args.engine)?;
-    let outcome = pod_webhook::inject_all(&mut inputs, &policy, &settings)
+    let outcome = pod_webhook::inject_all(&mut inputs, &cluster, &settings)
         .map_err(super::inject::engine_error)?;
     let entries: Vec<Value> = outcome
         .templates

@@ -74,10 +74,11 @@ fn in_memory(
             summary: String::new(),
         });
     }
-    let policy = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
+    let cluster = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
     admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
-    let outcome = pod_webhook::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
+    let outcome =
+        pod_webhook::inject_all(&mut inputs, &cluster, &settings).map_err(engine_error)?;
     if args.output == InjectOutput::Json {
         name_pod_namespaces(&mut inputs, &settings.namespace);
     }
@@ -134,12 +135,12 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
         (Ok(_), Some(e)) => Err(e),
         (Ok(_), None) => judge(args, &stream.inputs),
     };
-    let (policy, settings) = match judged {
+    let (cluster, settings) = match judged {
         Ok(judged) => judged,
         Err(e) => return Err(stream.earlier_error(None, false).map_or(e, CliError::Input)),
     };
     stream.inputs.clear_documents();
-    let ctx = pod_webhook::context(&policy, &settings);
+    let ctx = pod_webhook::context(&cluster, &settings);
     let mut buf = Vec::new();
     let mut summary_text = String::new();
     let mut writer = output::YamlStream::new(stream.all_json());
@@ -179,17 +180,17 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     })
 }
 
-/// The policy of `inputs` once the validating webhook admits it, and the
+/// The cluster of `inputs` once the validating webhook admits it, and the
 /// engine settings: what reading everything first checks between parsing
 /// and injecting, in its order.
 fn judge(
     args: &InjectArgs,
     inputs: &Inputs,
 ) -> Result<(ClusterState, pod_webhook::Settings), CliError> {
-    let policy = ClusterState::collect(inputs).map_err(CliError::Inputs)?;
+    let cluster = ClusterState::collect(inputs).map_err(CliError::Inputs)?;
     admit(inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
-    Ok((policy, settings))
+    Ok((cluster, settings))
 }
 
 /// `-o json` shows objects as the API server returns them after CREATE: a

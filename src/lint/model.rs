@@ -28,7 +28,7 @@ impl<'a> SidecarSet<'a> {
     }
 
     /// The webhook form's object.
-    pub fn stored(&self) -> Result<&'a Value, &'a FieldError> {
+    pub fn form_value(&self) -> Result<&'a Value, &'a FieldError> {
         self.form.map(|f| &f.value)
     }
 }

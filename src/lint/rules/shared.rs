@@ -95,7 +95,7 @@ pub(super) fn pod_spec(t: &Template<'_>) -> JsonPath {
 }
 
 pub(super) fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
-    ss.stored().ok().and_then(|v| v.get("spec"))
+    ss.form_value().ok().and_then(|v| v.get("spec"))
 }
 
 pub(super) fn ctr_path(list: &str, i: usize) -> JsonPath {
