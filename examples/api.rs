@@ -12,12 +12,12 @@
 //! and prints the batches.
 
 use kubectl_sidecarset::document::Format;
-use kubectl_sidecarset::mutate;
 use kubectl_sidecarset::plan::Action;
+use kubectl_sidecarset::pod_webhook;
 use kubectl_sidecarset::source::{self, PathOrStdin};
 use kubectl_sidecarset::workload::WorkloadKind;
 use kubectl_sidecarset::{
-    inject_all, plan, stored, Class, FeatureGates, Inputs, PlanOptions, Policy, Settings,
+    inject_all, plan, Class, ClusterState, FeatureGates, Hashes, Inputs, PlanOptions, Settings,
 };
 use serde_json::Value;
 use std::error::Error;
@@ -65,16 +65,16 @@ pub(crate) fn inject(
     // The validating webhook first: the cluster would not store a
     // SidecarSet it refuses, so no pod would get its sidecars.
     kubectl_sidecarset::admission::validate(&inputs, None, &gates).map_err(|r| r.to_string())?;
-    let policy = Policy::collect(&inputs).map_err(|errors| errors[0].to_string())?;
+    let cluster = ClusterState::collect(&inputs).map_err(|errors| errors[0].to_string())?;
     let settings = Settings {
         gates,
         now,
         seed: 0,
         namespace: NAMESPACE.into(),
     };
-    let outcome = inject_all(&mut inputs, &policy, &settings).map_err(|e| match e {
-        mutate::Error::Undecodable(e) => e.to_string(),
-        mutate::Error::Refused(r) => {
+    let outcome = inject_all(&mut inputs, &cluster, &settings).map_err(|e| match e {
+        pod_webhook::Error::Undecodable(e) => e.to_string(),
+        pod_webhook::Error::Refused(r) => {
             format!("{}: the webhook refused the pod: {}", r.object, r.rejection)
         }
     })?;
@@ -125,20 +125,19 @@ pub(crate) fn plan_live(live: &Path, now: i64) -> Result<String, Box<dyn Error>>
         })
         .collect();
     let pods: Vec<&Value> = pods.iter().collect();
-    let namespaces: Vec<Value> = inputs
-        .of_class(Class::Namespace)
-        .map(|r| inputs.value(r).clone())
-        .collect();
+    // Live SidecarSets keep the hashes the cluster recorded.
+    let cluster = ClusterState::from_inputs(&inputs, Hashes::Recorded);
     let options = PlanOptions {
         now,
         ..PlanOptions::default()
     };
     let mut out = String::new();
-    for r in inputs.of_class(Class::SidecarSet) {
-        // Live SidecarSets keep the hashes the cluster recorded.
-        let sidecar_set = stored(inputs.value(r)).map_err(|e| inputs.field_error(r, &e))?;
-        let p = plan(&sidecar_set, &pods, &namespaces, &options)
-            .map_err(|e| inputs.field_error(r, &e))?;
+    for set in &cluster.sidecar_sets {
+        let form = set
+            .form
+            .as_ref()
+            .map_err(|e| inputs.field_error(&inputs.resources[set.resource], e))?;
+        let p = plan(form, &pods, &cluster.namespaces, &options);
         writeln!(
             out,
             "SidecarSet {}: {} matched, {} updated, {} batches",

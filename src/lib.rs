@@ -4,7 +4,8 @@
 //! Data flows one way:
 //! `source` (files, stdin) -> `yaml` (documents with positions) ->
 //! `document` (classified resources) -> `workload` (where the pod template
-//! lives) -> `sidecarset` (stored form, hashes) -> `inject` (the pod webhook)
+//! lives) -> `sidecarset` (stored form, hashes) -> `cluster` (the state the
+//! webhook and controller read, built once) -> `inject` (the pod webhook)
 //! / `plan` (the controller's rollout) / `lint` (the validating webhook and
 //! best practices) -> `output` (YAML, JSON, patches, diffs; tables in `cli`).
 //!
@@ -18,8 +19,9 @@
 //!
 //! - Reading: [`SourceFile`] (text with a name, for error locations) goes
 //!   into [`Inputs`] ([`Inputs::add`] parses and classifies it as a
-//!   [`Class`]); [`Policy::collect`] gathers the SidecarSets, Namespaces and
-//!   ControllerRevisions the webhook reads. Errors are [`InputError`]s,
+//!   [`Class`]); [`ClusterState::collect`] gathers the SidecarSets (each in
+//!   its webhook form, [`webhook_form`]), Namespaces and ControllerRevisions
+//!   the webhook and the controller read. Errors are [`InputError`]s,
 //!   located at a [`Location`].
 //! - Injecting: [`inject_all`] runs the pod webhook over every Pod and
 //!   workload template of the inputs in place, with the run's [`Settings`]
@@ -30,13 +32,14 @@
 //!   back.
 //! - Planning: [`plan()`] (pods as trees) or [`plan_pods`] (any
 //!   [`PodSource`]) gives the controller's rollout of one SidecarSet as the
-//!   cluster stores it ([`stored`]), as a [`Plan`] of [`Batch`]es, under
+//!   cluster stores it ([`ClusterState::from_inputs`] with
+//!   [`Hashes::Recorded`]), as a [`Plan`] of [`Batch`]es, under
 //!   [`PlanOptions`].
 //! - Linting: [`lint()`] checks resources given as a [`LintInput`] and
 //!   returns [`Finding`]s of a [`Severity`].
 //!
 //! ```rust
-//! use kubectl_sidecarset::{inject_all, FeatureGates, Inputs, Policy, Settings, SourceFile};
+//! use kubectl_sidecarset::{inject_all, ClusterState, FeatureGates, Inputs, Settings, SourceFile};
 //!
 //! let sidecar_set = include_str!("../examples/filebeat-deployment/sidecarset.yaml");
 //! let deployment = "\
@@ -60,14 +63,14 @@
 //! inputs.add(SourceFile::new("deployment.yaml".into(), deployment.into()), false)?;
 //! // Policy only: read by the webhook, not echoed as output.
 //! inputs.add(SourceFile::new("sidecarset.yaml".into(), sidecar_set.into()), true)?;
-//! let policy = Policy::collect(&inputs).expect("the SidecarSet reads");
+//! let cluster = ClusterState::collect(&inputs).expect("the SidecarSet reads");
 //! let settings = Settings {
 //!     gates: FeatureGates::default(),
 //!     now: 0,
 //!     seed: 0,
 //!     namespace: "default".into(),
 //! };
-//! let outcome = inject_all(&mut inputs, &policy, &settings).expect("injected");
+//! let outcome = inject_all(&mut inputs, &cluster, &settings).expect("injected");
 //! assert_eq!(outcome.changed_docs, [true, false]);
 //!
 //! let injected = kubectl_sidecarset::to_yaml(inputs.docs[0].value.as_ref().unwrap());
@@ -89,18 +92,18 @@ pub mod calculator;
 #[allow(missing_docs, unreachable_pub)]
 pub mod cli;
 pub mod clock;
+pub mod cluster;
 pub mod color;
 pub mod decode;
 pub mod document;
 pub mod features;
 pub mod gojson;
 pub mod json;
-pub mod mutate;
 pub mod namespace;
 /// Writing resources back out: untouched documents byte for byte, JSON as kubectl prints it.
 pub mod output;
 pub mod path;
-pub mod policy;
+pub mod pod_webhook;
 pub mod quantity;
 pub mod reader;
 pub mod selector;
@@ -121,15 +124,15 @@ pub mod plan;
 pub mod lint;
 
 // Reading: named source text, parsed and classified into resources, and
-// the cluster state (policy) gathered from them.
+// the cluster state gathered from them.
+pub use cluster::{webhook_form, ClusterState, Hashes};
 pub use document::{Class, InputError, Inputs, Location};
 pub use features::FeatureGates;
-pub use policy::{stored, Policy};
 pub use source::SourceFile;
 
 // Injecting: the pod webhook over every workload of the inputs, and the
 // YAML writer for the objects it changed.
-pub use mutate::{inject_all, Outcome, Settings};
+pub use pod_webhook::{inject_all, Outcome, Settings};
 pub use yaml::to_yaml;
 
 // Planning: the controller's rollout of one SidecarSet over pods.

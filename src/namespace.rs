@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// The label the API server sets on every Namespace since Kubernetes 1.21.
 pub const NS_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -27,41 +28,58 @@ pub fn pod_namespace<'a>(obj: &'a Value, request: &'a str) -> &'a str {
         })
 }
 
-/// The labels `namespaceSelector` is matched against for namespace `ns`;
-/// `None` when the webhook would find no Namespace object, which means no
-/// match. The one rule of inject, plan and lint.
-///
-/// OpenKruise v1.9.0 `pkg/control/sidecarcontrol/util.go`
-/// (`IsSelectorNamespace`, called by `PodMatchedSidecarSet` from the pod
-/// webhook and the controller) gets the Namespace from the cache and returns
-/// false on any error, NotFound included. Offline, the Namespace objects
-/// given stand for that cache: when some are given, one that is not among
-/// them does not exist. When none are given the cluster is unknown, and the
-/// namespace is assumed to exist with the one label the API server sets on
-/// every namespace since Kubernetes 1.21 (matching.md §2, offline defaults).
-/// A given Namespace keeps exactly its labels, as the webhook reads them.
-pub fn namespace_labels<'a>(
-    namespaces: impl IntoIterator<Item = &'a Value>,
-    ns: &str,
-) -> Option<Cow<'a, Map<String, Value>>> {
-    let mut any_given = false;
-    for n in namespaces {
-        any_given = true;
-        if n.pointer("/metadata/name").and_then(Value::as_str) == Some(ns) {
-            return Some(
-                match n.pointer("/metadata/labels").and_then(Value::as_object) {
-                    Some(labels) => Cow::Borrowed(labels),
-                    None => Cow::Owned(Map::new()),
-                },
-            );
+/// The Namespace objects given, by name: what `namespaceSelector` is
+/// matched against ([`Namespaces::labels`]).
+#[derive(Clone, Debug, Default)]
+pub struct Namespaces {
+    /// Labels by name; `None` when no Namespace is given.
+    given: Option<HashMap<String, Map<String, Value>>>,
+}
+
+impl Namespaces {
+    /// The Namespaces `namespaces` (Namespace objects); of two with one
+    /// name, the first stands, as a lookup in input order finds it.
+    pub fn new<'a>(namespaces: impl IntoIterator<Item = &'a Value>) -> Namespaces {
+        let mut given: Option<HashMap<String, Map<String, Value>>> = None;
+        for n in namespaces {
+            let by_name = given.get_or_insert_with(HashMap::new);
+            let Some(name) = n.pointer("/metadata/name").and_then(Value::as_str) else {
+                continue;
+            };
+            by_name.entry(name.to_string()).or_insert_with(|| {
+                n.pointer("/metadata/labels")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default()
+            });
+        }
+        Namespaces { given }
+    }
+
+    /// The labels `namespaceSelector` is matched against for namespace
+    /// `ns`; `None` when the webhook would find no Namespace object, which
+    /// means no match. The one rule of inject, plan and lint.
+    ///
+    /// OpenKruise v1.9.0 `pkg/control/sidecarcontrol/util.go`
+    /// (`IsSelectorNamespace`, called by `PodMatchedSidecarSet` from the pod
+    /// webhook and the controller) gets the Namespace from the cache and
+    /// returns false on any error, NotFound included. Offline, the Namespace
+    /// objects given stand for that cache: when some are given, one that is
+    /// not among them does not exist. When none are given the cluster is
+    /// unknown, and the namespace is assumed to exist with the one label the
+    /// API server sets on every namespace since Kubernetes 1.21 (matching.md
+    /// §2, offline defaults). A given Namespace keeps exactly its labels, as
+    /// the webhook reads them.
+    pub fn labels(&self, ns: &str) -> Option<Cow<'_, Map<String, Value>>> {
+        match &self.given {
+            Some(by_name) => by_name.get(ns).map(Cow::Borrowed),
+            None => {
+                let mut m = Map::new();
+                m.insert(NS_NAME_LABEL.into(), Value::String(ns.into()));
+                Some(Cow::Owned(m))
+            }
         }
     }
-    if any_given {
-        return None;
-    }
-    let mut m = Map::new();
-    m.insert(NS_NAME_LABEL.into(), Value::String(ns.into()));
-    Some(Cow::Owned(m))
 }
 
 /// Why `namespaceSelector` did not select namespace `ns`, in words.

@@ -29,7 +29,7 @@ const RESOURCE_LIST: &str = "ResourceList";
 /// of those resources, unless an escape may spell a letter of one; then
 /// the parser's scalars, escapes decoded, decide.
 pub fn may_hold_policy(chunk: &str) -> bool {
-    let words = crate::policy::WORDS.iter().chain([&RESOURCE_LIST]);
+    let words = crate::cluster::WORDS.iter().chain([&RESOURCE_LIST]);
     if words.clone().any(|w| chunk.contains(w)) {
         return true;
     }
@@ -170,7 +170,7 @@ impl Stream {
                     .iter()
                     .rev()
                     .take_while(|r| r.doc == doc)
-                    .any(|r| crate::policy::needed(r.class, self.inputs.value(r)));
+                    .any(|r| crate::cluster::needed(r.class, self.inputs.value(r)));
                 if !needed {
                     self.inputs.pop_document();
                 }

@@ -8,10 +8,10 @@
 //! it every pod would count as unavailable and the controller would update
 //! all of them in one round).
 
+use crate::cluster::ClusterState;
 use crate::document::{Class, Inputs};
 use crate::inject;
-use crate::mutate::{Refusal, Settings};
-use crate::policy::Policy;
+use crate::pod_webhook::{Refusal, Settings};
 use crate::workload::{self, TemplateSite, WorkloadKind};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -141,19 +141,11 @@ pub fn set_running(pod: &mut Value, now: i64, age: i64, node: usize) {
 /// The pods of every echoed workload in `inputs`, injected by `current`.
 pub fn pods(
     inputs: &Inputs,
-    current: &Policy,
+    current: &ClusterState,
     settings: &Settings,
     a: &Assumptions,
 ) -> Result<Vec<Value>, Refusal> {
-    let ctx = inject::Context {
-        sidecar_sets: &current.sidecar_sets,
-        namespaces: &current.namespaces,
-        controller_revisions: &current.controller_revisions,
-        gates: &settings.gates,
-        now: settings.now,
-        seed: settings.seed,
-        namespace: &settings.namespace,
-    };
+    let ctx = crate::pod_webhook::context(current, settings);
     let mut out = Vec::new();
     let mut node = 0usize;
     for r in &inputs.resources {

@@ -5,15 +5,15 @@
 use super::args::DiffArgs;
 use super::error::CliError;
 use super::input;
+use crate::cluster::ClusterState;
 use crate::output::diff;
-use crate::policy::Policy;
 use std::io::Write;
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let settings = super::settings(&args.engine)?;
     // "after": injection by the SidecarSets of -f and --sidecarset.
     let mut after = input::load(&args.input)?;
-    let after_policy = Policy::collect(&after).map_err(CliError::Inputs)?;
+    let after_policy = ClusterState::collect(&after).map_err(CliError::Inputs)?;
     // "before": the input as written, or injection by the --from SidecarSets.
     let mut before = input::load(&args.input)?;
     let before_policy = if args.from.is_empty() {
@@ -22,7 +22,7 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     } else {
         diff::hide_sidecar_sets(&mut before);
         input::load_policy(&mut before, &args.from, true)?;
-        let before_policy = Policy::collect(&before).map_err(CliError::Inputs)?;
+        let before_policy = ClusterState::collect(&before).map_err(CliError::Inputs)?;
         // The --from SidecarSets are the stored versions the new ones update.
         super::inject::admit(&after, Some(&before), &args.admission, &args.engine, HINT)?;
         Some(before_policy)

@@ -4,16 +4,16 @@
 use super::args::{ExplainArgs, ExplainOutput};
 use super::error::CliError;
 use super::input;
+use crate::cluster::ClusterState;
 use crate::inject::Outcome;
-use crate::mutate;
 use crate::output;
-use crate::policy::Policy;
+use crate::pod_webhook;
 use serde_json::{json, Value};
 use std::io::Write;
 
 pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut inputs = input::load(&args.input)?;
-    let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    let cluster = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
     super::inject::admit(
         &inputs,
         None,
@@ -22,8 +22,8 @@ pub fn run(args: &ExplainArgs, out: &mut impl Write) -> Result<u8, CliError> {
         super::inject::INJECT_HINT,
     )?;
     let settings = super::settings(&args.engine)?;
-    let outcome =
-        mutate::inject_all(&mut inputs, &policy, &settings).map_err(super::inject::engine_error)?;
+    let outcome = pod_webhook::inject_all(&mut inputs, &cluster, &settings)
+        .map_err(super::inject::engine_error)?;
     let entries: Vec<Value> = outcome
         .templates
         .iter()

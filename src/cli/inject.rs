@@ -3,11 +3,11 @@
 use super::args::{AdmissionArgs, EngineArgs, InjectArgs, InjectOutput};
 use super::error::CliError;
 use super::input;
+use crate::cluster::ClusterState;
 use crate::document::{Class, Inputs};
 use crate::inject::{Outcome as Decision, SkipReason};
-use crate::mutate;
 use crate::output;
-use crate::policy::Policy;
+use crate::pod_webhook;
 use crate::source::SourceFile;
 use crate::stream::{ChunkId, Gathered, Stream};
 use crate::workload::WorkloadKind;
@@ -75,10 +75,11 @@ fn in_memory(
             summary: String::new(),
         });
     }
-    let policy = Policy::collect(&inputs).map_err(CliError::Inputs)?;
+    let cluster = ClusterState::collect(&inputs).map_err(CliError::Inputs)?;
     admit(&inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
-    let outcome = mutate::inject_all(&mut inputs, &policy, &settings).map_err(engine_error)?;
+    let outcome =
+        pod_webhook::inject_all(&mut inputs, &cluster, &settings).map_err(engine_error)?;
     if args.output == InjectOutput::Json {
         name_pod_namespaces(&mut inputs, &settings.namespace);
     }
@@ -135,12 +136,12 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
         (Ok(_), Some(e)) => Err(e),
         (Ok(_), None) => judge(args, &stream.inputs),
     };
-    let (policy, settings) = match judged {
+    let (cluster, settings) = match judged {
         Ok(judged) => judged,
         Err(e) => return Err(stream.earlier_error(None, false).map_or(e, CliError::Input)),
     };
     stream.inputs.clear_documents();
-    let ctx = mutate::context(&policy, &settings);
+    let ctx = pod_webhook::context(&cluster, &settings);
     let mut buf = Vec::new();
     let mut summary_text = String::new();
     let mut writer = output::YamlStream::new(stream.all_json());
@@ -149,12 +150,12 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
             let id = ChunkId { file, chunk };
             // The first error of all: every chunk before it parsed, and policy follows.
             stream.read(id)?;
-            let mut outcome = mutate::Outcome::default();
+            let mut outcome = pod_webhook::Outcome::default();
             if let Err(e) =
-                mutate::inject_document(&mut stream.inputs, 0, &ctx, &settings, &mut outcome)
+                pod_webhook::inject_document(&mut stream.inputs, 0, &ctx, &settings, &mut outcome)
             {
                 // Every workload decodes before any pod is injected.
-                let refused = matches!(e, mutate::Error::Refused(_));
+                let refused = matches!(e, pod_webhook::Error::Refused(_));
                 return Err(stream
                     .earlier_error(Some(id), refused)
                     .map_or_else(|| engine_error(e), CliError::Input));
@@ -180,14 +181,17 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     })
 }
 
-/// The policy of `inputs` once the validating webhook admits it, and the
+/// The cluster of `inputs` once the validating webhook admits it, and the
 /// engine settings: what reading everything first checks between parsing
 /// and injecting, in its order.
-fn judge(args: &InjectArgs, inputs: &Inputs) -> Result<(Policy, mutate::Settings), CliError> {
-    let policy = Policy::collect(inputs).map_err(CliError::Inputs)?;
+fn judge(
+    args: &InjectArgs,
+    inputs: &Inputs,
+) -> Result<(ClusterState, pod_webhook::Settings), CliError> {
+    let cluster = ClusterState::collect(inputs).map_err(CliError::Inputs)?;
     admit(inputs, None, &args.admission, &args.engine, INJECT_HINT)?;
     let settings = super::settings(&args.engine)?;
-    Ok((policy, settings))
+    Ok((cluster, settings))
 }
 
 /// `-o json` shows objects as the API server returns them after CREATE: a
@@ -239,15 +243,15 @@ pub(super) fn admit(
 
 /// A run of the pod webhook that stopped: an object the API server could not
 /// decode (exit 2) or a pod the webhook refused (exit 1).
-pub(super) fn engine_error(e: mutate::Error) -> CliError {
+pub(super) fn engine_error(e: pod_webhook::Error) -> CliError {
     match e {
-        mutate::Error::Undecodable(e) => CliError::Input(e),
-        mutate::Error::Refused(r) => super::refused(r),
+        pod_webhook::Error::Undecodable(e) => CliError::Input(e),
+        pod_webhook::Error::Refused(r) => super::refused(r),
     }
 }
 
 /// Per workload: what was injected and why the others were not.
-pub fn summary(outcome: &mutate::Outcome) -> String {
+pub fn summary(outcome: &pod_webhook::Outcome) -> String {
     let mut s = String::new();
     for t in &outcome.templates {
         let mut injected = Vec::new();

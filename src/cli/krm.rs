@@ -12,6 +12,7 @@
 use super::args::{Cli, Command, InjectArgs, LintArgs};
 use super::error::CliError;
 use super::input;
+use crate::cluster::{ClusterState, Hashes};
 use crate::document::{Class, Format, Inputs};
 use crate::inject::Outcome as Decision;
 use crate::lint::{self, Severity};
@@ -524,26 +525,22 @@ fn run_inject(
         config: list.config.as_ref(),
         inline: &inline,
     };
-    check_sidecar_sets(inputs, &origin, config.validate)?;
+    // The cluster the webhook reads, its SidecarSets in webhook form once.
+    let cluster = ClusterState::from_inputs(inputs, Hashes::Recorded);
+    check_sidecar_sets(inputs, &cluster, &origin, config.validate)?;
     let items = item_resources(inputs, doc);
     // Where items without a namespace will be applied: matching reads it,
     // the items are not given it.
     if let Some(ns) = &config.namespace {
         settings.namespace = ns.clone();
     }
-    let policy = crate::policy::Policy::collect(inputs).map_err(|errs| Failure {
-        entries: errs
-            .iter()
-            .map(|e| Entry::new(Severity::Error, e.to_string()))
-            .collect(),
-        code: 2,
-    })?;
-    let outcome = crate::mutate::inject_all(inputs, &policy, &settings).map_err(|e| match e {
-        crate::mutate::Error::Undecodable(e) => {
-            Failure::input(Entry::new(Severity::Error, e.to_string()))
-        }
-        crate::mutate::Error::Refused(r) => refusal(inputs, &items, r),
-    })?;
+    let outcome =
+        crate::pod_webhook::inject_all(inputs, &cluster, &settings).map_err(|e| match e {
+            crate::pod_webhook::Error::Undecodable(e) => {
+                Failure::input(Entry::new(Severity::Error, e.to_string()))
+            }
+            crate::pod_webhook::Error::Refused(r) => refusal(inputs, &items, r),
+        })?;
 
     let mut changed = vec![false; items.len()];
     let mut entries = Vec::new();
@@ -612,16 +609,18 @@ impl Origin<'_> {
 
 /// Every SidecarSet must have the stored form the webhook works on and, with
 /// `validate`, pass the validating webhook (SSV rules, as a CREATE).
-fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> Result<(), Failure> {
-    let sets: Vec<usize> = (0..inputs.resources.len())
-        .filter(|&i| inputs.resources[i].class == Class::SidecarSet)
-        .collect();
+fn check_sidecar_sets(
+    inputs: &Inputs,
+    cluster: &ClusterState,
+    origin: &Origin<'_>,
+    validate: bool,
+) -> Result<(), Failure> {
+    let sets: Vec<usize> = cluster.sidecar_sets.iter().map(|s| s.resource).collect();
     let mut entries = Vec::new();
-    for &i in &sets {
-        let v = inputs.value(&inputs.resources[i]);
-        if let Err(e) = crate::policy::stored(v).and_then(|s| crate::sidecarset::to_v1beta1(&s)) {
+    for s in &cluster.sidecar_sets {
+        if let Err(e) = &s.form {
             let entry = Entry::new(Severity::Error, e.message.clone());
-            entries.push(origin.entry(inputs, i, &e.path, entry));
+            entries.push(origin.entry(inputs, s.resource, &e.path, entry));
         }
     }
     if !entries.is_empty() {
@@ -664,7 +663,7 @@ fn check_sidecar_sets(inputs: &Inputs, origin: &Origin<'_>, validate: bool) -> R
 }
 
 /// The webhook's refusal as an entry about the item and template it is about.
-fn refusal(inputs: &Inputs, items: &[usize], r: crate::mutate::Refusal) -> Failure {
+fn refusal(inputs: &Inputs, items: &[usize], r: crate::pod_webhook::Refusal) -> Failure {
     let message = format!(
         "admission webhook \"mpod.kb.io\" denied the request: {}",
         r.rejection.message

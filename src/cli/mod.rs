@@ -236,8 +236,8 @@ pub(super) fn namespace(engine: &args::EngineArgs) -> Result<String, CliError> {
 }
 
 /// The engine settings of a run, from flags and the clock.
-fn settings(engine: &args::EngineArgs) -> Result<crate::mutate::Settings, CliError> {
-    Ok(crate::mutate::Settings {
+fn settings(engine: &args::EngineArgs) -> Result<crate::pod_webhook::Settings, CliError> {
+    Ok(crate::pod_webhook::Settings {
         gates: input::gates(engine)?,
         now: now(engine)?,
         seed: engine.seed,
@@ -246,7 +246,7 @@ fn settings(engine: &args::EngineArgs) -> Result<crate::mutate::Settings, CliErr
 }
 
 /// A pod the webhook refuses, as the API server would report it.
-fn refused(r: crate::mutate::Refusal) -> CliError {
+fn refused(r: crate::pod_webhook::Refusal) -> CliError {
     CliError::Rejected {
         location: Some(r.location),
         message: format!(

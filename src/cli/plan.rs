@@ -4,11 +4,11 @@ use super::args::{PlanArgs, PlanOutput};
 use super::error::CliError;
 use super::input;
 use super::progress::Progress;
+use crate::cluster::{ClusterState, Hashes};
 use crate::decode;
 use crate::document::{Class, Inputs};
 use crate::output;
 use crate::plan::PodSource;
-use crate::policy::{self, Policy};
 use fast::Fast;
 use serde_json::Value;
 use std::io::Write;
@@ -128,44 +128,44 @@ fn plan_each(
     pods: &dyn PodSource,
     opts: &crate::plan::Options,
 ) -> Result<Vec<crate::plan::Plan>, CliError> {
-    let what_if = !args.from.is_empty();
-    let namespaces: Vec<Value> = inputs
-        .of_class(Class::Namespace)
-        .map(|r| inputs.value(r).clone())
-        .collect();
+    // Live state carries the hashes the cluster recorded; a what-if
+    // SidecarSet is being applied, so the webhook recomputes them.
+    let cluster = ClusterState::from_inputs(inputs, hashes(args));
     let mut plans = Vec::new();
     let mut errors = Vec::new();
-    let count = inputs.of_class(Class::SidecarSet).count();
-    for (i, r) in inputs.of_class(Class::SidecarSet).enumerate() {
+    let count = cluster.sidecar_sets.len();
+    for (i, set) in cluster.sidecar_sets.iter().enumerate() {
+        let r = &inputs.resources[set.resource];
         progress.stage(format!(
             "planning {} over {} pods ({}/{count})",
             inputs.object_name(r),
             pods.len(),
             i + 1
         ));
-        // Live state carries the hashes the cluster recorded; a what-if
-        // SidecarSet is being applied, so the webhook recomputes them.
-        let stored = if what_if {
-            crate::sidecarset::store(inputs.value(r))
-        } else {
-            policy::stored(inputs.value(r))
-        };
-        let ss = match stored {
-            Ok(s) => s,
-            Err(e) => {
-                errors.push(inputs.field_error(r, &e));
-                continue;
-            }
-        };
-        match crate::plan::plan_pods(&ss, pods, &namespaces, opts) {
-            Ok(p) => plans.push(p),
-            Err(e) => errors.push(inputs.field_error(r, &e)),
+        match &set.form {
+            Ok(form) => plans.push(crate::plan::plan_pods(
+                form,
+                pods,
+                &cluster.namespaces,
+                opts,
+            )),
+            Err(e) => errors.push(inputs.field_error(r, e)),
         }
     }
     if !errors.is_empty() {
         return Err(CliError::Inputs(errors));
     }
     Ok(plans)
+}
+
+/// The hash annotations of the SidecarSets planned: those the cluster
+/// recorded, or, for SidecarSets being applied (`--from`), the webhook's.
+fn hashes(args: &PlanArgs) -> Hashes {
+    if args.from.is_empty() {
+        Hashes::Recorded
+    } else {
+        Hashes::Recomputed
+    }
 }
 
 /// A live pod as the API server returns it: a pod given without a namespace
@@ -223,11 +223,11 @@ fn synthesized_pods(
             current.add_value(v, r.class);
         }
     }
-    let current_policy = Policy::collect(&current).map_err(CliError::Inputs)?;
+    let current_cluster = ClusterState::collect(&current).map_err(CliError::Inputs)?;
     let settings = super::settings(&args.engine)?;
     crate::whatif::pods(
         inputs,
-        &current_policy,
+        &current_cluster,
         &settings,
         &crate::whatif::Assumptions::default(),
     )
@@ -315,24 +315,26 @@ mod tests {
                     Fast::Exact(_) => panic!("{}: not read by serde_json", case.display()),
                 }
             }
-            let namespaces: Vec<Value> = inputs
-                .of_class(Class::Namespace)
-                .map(|r| inputs.value(r).clone())
-                .collect();
-            for r in inputs.of_class(Class::SidecarSet) {
-                let ss = if args.from.is_empty() {
-                    policy::stored(inputs.value(r))
-                } else {
-                    crate::sidecarset::store(inputs.value(r))
-                }
-                .expect("stored");
+            let cluster = ClusterState::from_inputs(&inputs, hashes(&args));
+            for set in &cluster.sidecar_sets {
+                let ss = set.form.as_ref().expect("webhook form");
                 let refs: Vec<&Value> = whole.iter().collect();
-                let want = crate::plan::plan(&ss, &refs, &namespaces, &opts)
-                    .map(|p| serde_json::to_string(&p).expect("json"));
+                let want = serde_json::to_string(&crate::plan::plan(
+                    ss,
+                    &refs,
+                    &cluster.namespaces,
+                    &opts,
+                ))
+                .expect("json");
                 for (how, pods) in &variants {
                     assert_eq!(pods.len(), whole.len(), "{}: {how}", case.display());
-                    let got = crate::plan::plan_pods(&ss, pods, &namespaces, &opts)
-                        .map(|p| serde_json::to_string(&p).expect("json"));
+                    let got = serde_json::to_string(&crate::plan::plan_pods(
+                        ss,
+                        pods,
+                        &cluster.namespaces,
+                        &opts,
+                    ))
+                    .expect("json");
                     assert_eq!(got, want, "{}: {how}", case.display());
                     compared += 1;
                 }

@@ -3,7 +3,8 @@
 
 use super::{Rejection, SkipReason};
 use crate::annotations::{CUSTOM_VERSION_LABEL, SIDECARSET_NAME_LABEL};
-use crate::namespace::{namespace_labels, namespace_mismatch, NS_NAME_LABEL};
+use crate::cluster::{SelectError, Selection, WebhookForm};
+use crate::namespace::{namespace_mismatch, Namespaces, NS_NAME_LABEL};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
 use serde_json::{Map, Value};
@@ -39,20 +40,19 @@ fn index(ss: &Value) -> Option<Vec<String>> {
 /// cluster-scoped ones, each group by name. Those indexed under other
 /// namespaces can never match and are reported as such.
 pub(crate) fn candidates<'a>(
-    sets: impl Iterator<Item = &'a Value>,
+    sets: impl Iterator<Item = &'a WebhookForm>,
     namespace: &str,
-) -> (Vec<&'a Value>, Vec<&'a Value>, Vec<&'a Value>) {
-    let name = |v: &Value| {
-        v.pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+) -> (
+    Vec<&'a WebhookForm>,
+    Vec<&'a WebhookForm>,
+    Vec<&'a WebhookForm>,
+) {
+    let name = |v: &WebhookForm| v.name().to_string();
     let mut ns_group = Vec::new();
     let mut cluster = Vec::new();
     let mut elsewhere = Vec::new();
     for s in sets {
-        match index(s) {
+        match index(&s.value) {
             None => cluster.push(s),
             Some(names) if names.iter().any(|n| n == namespace) => ns_group.push(s),
             Some(_) => elsewhere.push(s),
@@ -65,12 +65,13 @@ pub(crate) fn candidates<'a>(
 
 /// Whether `ss` selects the pod; `Err` when its selector has a bad operator.
 pub(crate) fn decide(
-    ss: &Value,
+    ss: &WebhookForm,
     pod_labels: Option<&Map<String, Value>>,
     ns: &str,
-    namespaces: &[Value],
+    namespaces: &Namespaces,
 ) -> Result<Option<(SkipReason, String)>, Rejection> {
     if ss
+        .value
         .pointer("/spec/injectionStrategy/paused")
         .and_then(Value::as_bool)
         == Some(true)
@@ -80,63 +81,40 @@ pub(crate) fn decide(
             "injectionStrategy.paused is true".into(),
         )));
     }
-    let bad = |e: crate::path::FieldError| Rejection {
-        message: e.to_string(),
-        path: Some(e.path),
-    };
-    if let Some(ns_sel) = LabelSelector::decode(
-        ss.pointer("/spec/namespaceSelector"),
-        &JsonPath::keys(&["spec", "namespaceSelector"]),
-    )
-    .map_err(bad)?
-    {
-        let labels = namespace_labels(namespaces, ns);
-        let ok = labels.as_ref().is_some_and(|l| {
-            ns_sel
-                .to_selector()
-                .map(|s| s.matches(Some(l)))
-                .unwrap_or(false)
-        });
-        if !ok {
-            let shown = ns_sel
-                .to_selector()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            return Ok(Some((
-                SkipReason::NamespaceSelector,
-                namespace_mismatch(labels.is_some(), ns, &shown),
-            )));
-        }
-    }
-    let sel = LabelSelector::decode(
-        ss.pointer("/spec/selector"),
-        &JsonPath::keys(&["spec", "selector"]),
-    )
-    .map_err(bad)?;
-    match sel {
-        None => Ok(Some((
-            SkipReason::Selector,
-            "no selector: matches nothing".into(),
-        ))),
-        Some(s) if s.is_empty() => Ok(Some((
-            SkipReason::Selector,
-            "empty selector: matches nothing in the webhook".into(),
-        ))),
-        Some(s) => {
-            let selector = s.to_selector().map_err(|e| Rejection {
+    let selection = crate::cluster::selects(&ss.selectors, ns, pod_labels, namespaces).map_err(
+        |e| match e {
+            SelectError::Decode(e) => Rejection {
+                message: e.to_string(),
+                path: Some(e.path.clone()),
+            },
+            SelectError::Operator(e) => Rejection {
                 message: e.to_string(),
                 path: Some(JsonPath::keys(&["spec", "selector"])),
-            })?;
-            if selector.matches(pod_labels) {
-                Ok(None)
-            } else {
-                Ok(Some((
-                    SkipReason::Selector,
-                    format!("selector {selector} does not match the pod labels"),
-                )))
-            }
+            },
+        },
+    )?;
+    Ok(match selection {
+        Selection::Selected => None,
+        Selection::Namespace { found, selector } => Some((
+            SkipReason::NamespaceSelector,
+            namespace_mismatch(
+                found,
+                ns,
+                &selector.map(ToString::to_string).unwrap_or_default(),
+            ),
+        )),
+        Selection::NoSelector => {
+            Some((SkipReason::Selector, "no selector: matches nothing".into()))
         }
-    }
+        Selection::EmptySelector => Some((
+            SkipReason::Selector,
+            "empty selector: matches nothing in the webhook".into(),
+        )),
+        Selection::Unselected(selector) => Some((
+            SkipReason::Selector,
+            format!("selector {selector} does not match the pod labels"),
+        )),
+    })
 }
 
 /// The pinned history revision to inject instead of the current spec, when

@@ -5,19 +5,20 @@
 //! one Pod object in place, exactly as the webhook's admission patch would,
 //! and reports per SidecarSet what happened, or rejects the pod.
 
+use crate::cluster::WebhookForm;
 use crate::features::FeatureGates;
+use crate::namespace::Namespaces;
 use crate::path::JsonPath;
 use serde_json::Value;
 
 /// Everything the webhook would read from the cluster.
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
-    /// SidecarSets in stored form (defaults and hash annotations present),
-    /// either served version. Input order; the engine orders them as the
-    /// webhook lists them.
-    pub sidecar_sets: &'a [Value],
-    /// Namespace objects (their labels feed `namespaceSelector`).
-    pub namespaces: &'a [Value],
+    /// SidecarSets in webhook form ([`crate::cluster::WebhookForm`]).
+    /// Input order; the engine orders them as the webhook lists them.
+    pub sidecar_sets: Vec<&'a WebhookForm>,
+    /// The Namespaces (their labels feed `namespaceSelector`).
+    pub namespaces: &'a Namespaces,
     /// ControllerRevisions of SidecarSets (history for `injectionStrategy.revision`).
     pub controller_revisions: &'a [Value],
     /// The Kruise feature gates that change how pods are injected.
@@ -97,8 +98,8 @@ impl std::fmt::Display for Rejection {
     }
 }
 
-mod build;
-pub(crate) use build::subpath_vars;
+mod sidecar_containers;
+pub(crate) use sidecar_containers::subpath_vars;
 pub(crate) mod matching;
 mod metadata;
 mod resources;
@@ -175,28 +176,9 @@ fn inject_sidecar_sets(
     } else {
         ", the namespace of the request (kubectl -n): the pod names none"
     };
-    // SidecarSets already in v1beta1 (the CLI stores them so) are borrowed,
-    // not converted again for every pod.
-    let mut sets: Vec<std::borrow::Cow<'_, Value>> = Vec::with_capacity(ctx.sidecar_sets.len());
-    for s in ctx.sidecar_sets {
-        if s.get("apiVersion").and_then(Value::as_str) == Some(crate::sidecarset::V1BETA1) {
-            sets.push(std::borrow::Cow::Borrowed(s));
-        } else {
-            sets.push(std::borrow::Cow::Owned(
-                crate::sidecarset::to_v1beta1(s).map_err(|e| Rejection {
-                    message: e.to_string(),
-                    path: Some(e.path),
-                })?,
-            ));
-        }
-    }
-    let name_of = |v: &Value| {
-        v.pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let (ns_group, cluster, elsewhere) = matching::candidates(sets.iter().map(|c| c.as_ref()), &ns);
+    let name_of = |s: &WebhookForm| s.name().to_string();
+    let (ns_group, cluster, elsewhere) =
+        matching::candidates(ctx.sidecar_sets.iter().copied(), &ns);
     if let Some(reason) = is_active(pod) {
         for s in ns_group.iter().chain(&cluster) {
             report.decisions.push(Decision {
@@ -246,7 +228,7 @@ fn inject_sidecar_sets(
                 }
                 None => {
                     let (inject_as, revision) = match matching::pinned_revision(
-                        s,
+                        &s.value,
                         ctx.controller_revisions,
                         labels,
                         &mut draw,
@@ -258,7 +240,7 @@ fn inject_sidecar_sets(
                                 .map(str::to_string);
                             (std::borrow::Cow::Owned(r), rev)
                         }
-                        None => (std::borrow::Cow::Borrowed(*s), None),
+                        None => (std::borrow::Cow::Borrowed(&s.value), None),
                     };
                     report.decisions.push(Decision {
                         sidecar_set: name_of(s),
@@ -348,9 +330,13 @@ fn inject_sidecar_sets(
     let mut secrets = Vec::new();
     let mut new_annotations: Vec<(String, String)> = Vec::new();
     for (s, _) in &matched {
-        let name = name_of(s);
+        let name = s
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         injected.insert(name.clone());
-        let c = build::collect(s, pod, &excluded)?;
+        let c = sidecar_containers::collect(s, pod, &excluded)?;
         let list: Vec<Value> = c
             .sidecar_list
             .iter()
@@ -431,18 +417,19 @@ fn inject_sidecar_sets(
             .unwrap_or_default()
     };
     if !init_q.is_empty() {
-        let v = build::place(&get(spec, "initContainers"), init_q);
+        let v = sidecar_containers::place(&get(spec, "initContainers"), init_q);
         spec.insert("initContainers".into(), Value::Array(v));
     }
     if !cont_q.is_empty() {
-        let v = build::place(&get(spec, "containers"), cont_q);
+        let v = sidecar_containers::place(&get(spec, "containers"), cont_q);
         spec.insert("containers".into(), Value::Array(v));
     }
-    let merged_volumes = build::merge_volumes(&get(spec, "volumes"), &volumes);
+    let merged_volumes = sidecar_containers::merge_volumes(&get(spec, "volumes"), &volumes);
     if !merged_volumes.is_empty() {
         spec.insert("volumes".into(), Value::Array(merged_volumes));
     }
-    let merged_secrets = build::merge_secrets(&get(spec, "imagePullSecrets"), &secrets);
+    let merged_secrets =
+        sidecar_containers::merge_secrets(&get(spec, "imagePullSecrets"), &secrets);
     if !merged_secrets.is_empty() {
         spec.insert("imagePullSecrets".into(), Value::Array(merged_secrets));
     }
@@ -598,10 +585,11 @@ mod tests {
     /// `updateTimestamp` of `log` in both annotations after injection.
     fn stamps(mut pod: Value) -> (String, String) {
         let sets = [sidecar_set()];
+        let forms: Vec<WebhookForm> = sets.iter().cloned().map(WebhookForm::new).collect();
         let gates = FeatureGates::default();
         let ctx = Context {
-            sidecar_sets: &sets,
-            namespaces: &[],
+            sidecar_sets: forms.iter().collect(),
+            namespaces: &Namespaces::default(),
             controller_revisions: &[],
             gates: &gates,
             now: NOW,
@@ -665,14 +653,16 @@ mod tests {
                      "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "prod"}},
                      "containers": [{"name": "agent", "image": "busybox:1.36"}]}
         })];
+        let forms: Vec<WebhookForm> = sets.iter().cloned().map(WebhookForm::new).collect();
+
         let gates = FeatureGates::default();
         for (request, injected) in [("prod", true), ("", false), ("dev", false)] {
             let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": "web-0", "labels": {"app": "web"}},
                 "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}});
             let ctx = Context {
-                sidecar_sets: &sets,
-                namespaces: &[],
+                sidecar_sets: forms.iter().collect(),
+                namespaces: &Namespaces::default(),
                 controller_revisions: &[],
                 gates: &gates,
                 now: NOW,

@@ -90,7 +90,8 @@ pub struct Input<'a> {
 /// Runs every rule. Findings come out grouped by resource (input order), then
 /// in rule evaluation order; suppression annotations are already applied.
 pub fn lint(input: &Input<'_>) -> Vec<Finding> {
-    let world = model::World::build(input);
+    let cluster = model::World::cluster(input);
+    let world = model::World::build(input, &cluster);
     let mut out = Vec::new();
     rules::webhook::check(&world, input, &mut out);
     rules::best_practices::check(&world, input, &mut out);
@@ -104,7 +105,8 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
 /// them: no best-practice rules, and no suppression (a `lint-ignore`
 /// annotation silences the linter, not the API server).
 pub fn validating_webhook(input: &Input<'_>) -> Vec<Finding> {
-    let world = model::World::build(input);
+    let cluster = model::World::cluster(input);
+    let world = model::World::build(input, &cluster);
     let mut out = Vec::new();
     rules::webhook::check(&world, input, &mut out);
     out.sort_by_key(|f| f.resource);

@@ -1,14 +1,15 @@
-//! The inputs as the rules see them: SidecarSets in the webhook's form
-//! (defaulted, converted to v1beta1), workloads with their pod templates,
-//! Namespaces and the patch-metadata whitelist.
+//! The inputs as the rules see them: the cluster ([`ClusterState`]:
+//! SidecarSets in the webhook's form, Namespaces, ControllerRevisions) and
+//! what only the rules read: workloads with their pod templates, the old
+//! SidecarSets of `--from` and the patch-metadata whitelist.
 
 use super::Input;
+use crate::cluster::{self, ClusterState, Hashes, WebhookForm};
 use crate::document::Class;
 use crate::path::{FieldError, JsonPath};
 use crate::value::{get_arr, get_str, str_at};
 use crate::workload::{self, WorkloadKind};
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// A SidecarSet of the input.
@@ -17,14 +18,19 @@ pub(crate) struct SidecarSet<'a> {
     pub resource: usize,
     /// As written.
     pub raw: &'a Value,
-    /// What the validating webhook sees: mutating-webhook defaults applied,
-    /// then converted to v1beta1. `Err` when the object cannot be decoded.
-    pub stored: Result<Value, FieldError>,
+    /// What the validating webhook sees ([`cluster::webhook_form`], hashes
+    /// recomputed). `Err` when the object cannot be decoded.
+    pub form: Result<&'a WebhookForm, &'a FieldError>,
 }
 
-impl SidecarSet<'_> {
-    pub(crate) fn name(&self) -> &str {
+impl<'a> SidecarSet<'a> {
+    pub(super) fn name(&self) -> &str {
         str_at(self.raw, "/metadata/name")
+    }
+
+    /// The webhook form's object.
+    pub(super) fn form_value(&self) -> Result<&'a Value, &'a FieldError> {
+        self.form.map(|f| &f.value)
     }
 }
 
@@ -73,66 +79,74 @@ impl Template<'_> {
     }
 }
 
-pub(crate) struct World<'a> {
+pub(super) struct World<'a> {
+    /// The cluster of the inputs.
+    pub cluster: &'a ClusterState,
+    /// The SidecarSets of `cluster`, with their objects as written.
     pub sidecar_sets: Vec<SidecarSet<'a>>,
     pub templates: Vec<Template<'a>>,
-    /// Namespace objects given as input, in input order.
-    pub namespaces: Vec<&'a Value>,
     /// Old SidecarSets (`--from`) in webhook form, by name.
     pub old: HashMap<String, Value>,
     /// `SidecarSet_PatchPodMetadata_WhiteList` of a `kruise-configuration`
     /// ConfigMap among the inputs: `None` no ConfigMap given, `Some(None)`
     /// ConfigMap without the key.
     pub whitelist: Option<Option<&'a str>>,
-    /// ControllerRevisions given as input (SSV-031 decides only with them).
-    pub revisions: Vec<&'a Value>,
-    /// Their names, and their (SidecarSet name, custom version) labels: each
+    /// ControllerRevisions given as input (SSV-031 decides only with them),
+    /// by their names, and their (SidecarSet name, custom version) labels: each
     /// pinned revision is looked up here rather than by a scan of them all.
     revision_names: HashSet<&'a str>,
     revision_versions: HashSet<(Option<&'a str>, Option<&'a str>)>,
 }
 
-/// The validating webhook's view of a SidecarSet as written.
-pub(crate) fn webhook_form(raw: &Value) -> Result<Value, FieldError> {
-    let stored = crate::sidecarset::store(raw)?;
-    crate::sidecarset::to_v1beta1(&stored)
-}
-
 impl<'a> World<'a> {
-    pub(crate) fn build(input: &Input<'a>) -> World<'a> {
+    /// The cluster of `input`'s resources, as the validating webhook sees
+    /// SidecarSets being applied (hashes recomputed).
+    pub(super) fn cluster(input: &Input<'_>) -> ClusterState {
+        ClusterState::new(
+            input
+                .resources
+                .iter()
+                .map(|r| (Class::of(str_at(r, "/apiVersion"), str_at(r, "/kind")), r)),
+            Hashes::Recomputed,
+        )
+    }
+
+    /// The rules' view of `input`, whose cluster is `cluster` ([`World::cluster`]).
+    pub(super) fn build(input: &Input<'a>, cluster: &'a ClusterState) -> World<'a> {
         let mut w = World {
-            sidecar_sets: Vec::new(),
+            cluster,
+            sidecar_sets: cluster
+                .sidecar_sets
+                .iter()
+                .map(|s| SidecarSet {
+                    resource: s.resource,
+                    raw: &input.resources[s.resource],
+                    form: s.form.as_ref(),
+                })
+                .collect(),
             templates: Vec::new(),
-            namespaces: Vec::new(),
             old: HashMap::new(),
             whitelist: None,
-            revisions: Vec::new(),
             revision_names: HashSet::new(),
             revision_versions: HashSet::new(),
         };
+        for r in &cluster.controller_revisions {
+            w.revision_names.insert(str_at(r, "/metadata/name"));
+            let label = |k: &str| {
+                r.pointer("/metadata/labels")
+                    .and_then(|l| l.get(k))
+                    .and_then(Value::as_str)
+            };
+            w.revision_versions.insert((
+                label(crate::sidecarset::SIDECARSET_NAME_LABEL),
+                label(crate::sidecarset::CUSTOM_VERSION_LABEL),
+            ));
+        }
         for (i, r) in input.resources.iter().enumerate() {
             let api = str_at(r, "/apiVersion");
             let kind = str_at(r, "/kind");
             match Class::of(api, kind) {
-                Class::SidecarSet => w.sidecar_sets.push(SidecarSet {
-                    resource: i,
-                    raw: r,
-                    stored: webhook_form(r),
-                }),
-                Class::Namespace => w.namespaces.push(r),
-                Class::ControllerRevision => {
-                    w.revisions.push(r);
-                    w.revision_names.insert(str_at(r, "/metadata/name"));
-                    let label = |k: &str| {
-                        r.pointer("/metadata/labels")
-                            .and_then(|l| l.get(k))
-                            .and_then(Value::as_str)
-                    };
-                    w.revision_versions.insert((
-                        label(crate::sidecarset::SIDECARSET_NAME_LABEL),
-                        label(crate::sidecarset::CUSTOM_VERSION_LABEL),
-                    ));
-                }
+                Class::SidecarSet | Class::Namespace | Class::ControllerRevision => {}
                 Class::Workload(k) => {
                     for site in workload::template_sites(k, r) {
                         if let Some(t) = workload::lookup(r, &site.path) {
@@ -161,18 +175,16 @@ impl<'a> World<'a> {
             }
         }
         for old in input.old_sidecar_sets {
-            if let Ok(s) = webhook_form(old) {
+            if let Ok(s) = cluster::webhook_form(old, Hashes::Recomputed) {
                 w.old.insert(str_at(old, "/metadata/name").to_string(), s);
             }
         }
         w
     }
 
-    /// The labels `namespaceSelector` sees for namespace `ns`, by the
-    /// webhook's rule ([`crate::namespace::namespace_labels`]);
-    /// `None`: no such Namespace, no match.
-    pub(crate) fn namespace_labels(&self, ns: &str) -> Option<Cow<'a, Map<String, Value>>> {
-        crate::namespace::namespace_labels(self.namespaces.iter().copied(), ns)
+    /// Whether the cluster has ControllerRevisions.
+    pub(super) fn has_revisions(&self) -> bool {
+        !self.cluster.controller_revisions.is_empty()
     }
 
     /// Whether a ControllerRevision of the input resolves the revision a

@@ -2,9 +2,9 @@
 //! resource, as a unified diff of the rendered YAML. Colouring and printing
 //! are the caller's.
 
+use crate::cluster::ClusterState;
 use crate::document::{Class, Inputs};
-use crate::mutate;
-use crate::policy::Policy;
+use crate::pod_webhook;
 
 /// Removes the SidecarSets read from `inputs`, so that only the ones added
 /// afterwards (`diff --from`: the stored versions) act as the "before"
@@ -22,15 +22,15 @@ pub fn hide_sidecar_sets(inputs: &mut Inputs) {
 /// are the same input read twice; the first refusal stops it.
 pub fn inject_sides(
     before: &mut Inputs,
-    before_policy: Option<&Policy>,
+    before_policy: Option<&ClusterState>,
     after: &mut Inputs,
-    after_policy: &Policy,
-    settings: &mutate::Settings,
-) -> Result<(), mutate::Error> {
+    after_policy: &ClusterState,
+    settings: &pod_webhook::Settings,
+) -> Result<(), pod_webhook::Error> {
     if let Some(policy) = before_policy {
-        mutate::inject_all(before, policy, settings)?;
+        pod_webhook::inject_all(before, policy, settings)?;
     }
-    mutate::inject_all(after, after_policy, settings)?;
+    pod_webhook::inject_all(after, after_policy, settings)?;
     Ok(())
 }
 

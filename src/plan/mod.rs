@@ -15,6 +15,8 @@ mod update;
 #[cfg(test)]
 mod vectors;
 
+use crate::cluster::WebhookForm;
+use crate::namespace::Namespaces;
 use crate::value::At;
 use serde::Serialize;
 use serde_json::Value;
@@ -200,25 +202,26 @@ pub struct Partition {
     pub message: String,
 }
 
-/// Plans `sidecar_set` (stored form) against `pods` (live Pods, status included).
+/// Plans `sidecar_set` (its webhook form, [`crate::cluster::webhook_form`])
+/// against `pods` (live Pods, status included).
 pub fn plan(
-    sidecar_set: &Value,
+    sidecar_set: &WebhookForm,
     pods: &[&Value],
-    namespaces: &[Value],
+    namespaces: &Namespaces,
     opts: &Options,
-) -> Result<Plan, crate::path::FieldError> {
+) -> Plan {
     plan_pods(sidecar_set, &Trees(pods), namespaces, opts)
 }
 
 /// [`plan`] over pods read one at a time.
 pub fn plan_pods(
-    sidecar_set: &Value,
+    sidecar_set: &WebhookForm,
     pods: &dyn PodSource,
-    namespaces: &[Value],
+    namespaces: &Namespaces,
     opts: &Options,
-) -> Result<Plan, crate::path::FieldError> {
-    let ss = crate::sidecarset::to_v1beta1(sidecar_set)?;
-    let set = pods::SetView::new(&ss);
+) -> Plan {
+    let ss = &sidecar_set.value;
+    let set = pods::SetView::new(sidecar_set);
     let mut plan = Plan {
         sidecar_set: set.name.clone(),
         ..Plan::default()
@@ -262,7 +265,7 @@ pub fn plan_pods(
         plan.stopped = Some(why.into());
         plan.end = why.into();
         plan.final_status = plan.status.clone();
-        return Ok(plan);
+        return plan;
     }
     let limit = match opts.max_rounds {
         0 => usize::MAX,
@@ -296,7 +299,7 @@ pub fn plan_pods(
             message,
         });
     }
-    Ok(plan)
+    plan
 }
 
 fn status(c: &simulate::Counts) -> Status {
@@ -355,6 +358,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// `ss` as plan reads it, in webhook form.
+    fn form(ss: &Value) -> WebhookForm {
+        WebhookForm::new(crate::sidecarset::to_v1beta1(ss).expect("v1beta1"))
+    }
+
     fn example_pod(i: usize) -> Value {
         json!({
         "apiVersion": "v1", "kind": "Pod",
@@ -385,15 +393,14 @@ mod tests {
         let pods: Vec<Value> = (0..10).map(example_pod).collect();
         let refs: Vec<&Value> = pods.iter().collect();
         plan(
-            &ss,
+            &form(&ss),
             &refs,
-            &[],
+            &Namespaces::default(),
             &Options {
                 no_ready,
                 ..Options::default()
             },
         )
-        .expect("plans")
     }
 
     #[test]
@@ -499,7 +506,12 @@ mod tests {
             .map(|i| hot_pod(i, "mesh-1", ["mesh:1", "empty:1"], false))
             .collect();
         let refs: Vec<&Value> = pods.iter().collect();
-        let p = plan(&hot_set(), &refs, &[], &Options::default()).expect("plans");
+        let p = plan(
+            &form(&hot_set()),
+            &refs,
+            &Namespaces::default(),
+            &Options::default(),
+        );
         let up = |n: &str| (Action::Upgrade, vec![n.to_string()]);
         let flip = |n: &str| (Action::Flip, vec![n.to_string()]);
         assert_eq!(
@@ -527,7 +539,12 @@ mod tests {
             hot_pod(1, "mesh-2", ["mesh:1", "mesh:2"], true),
         ];
         let refs: Vec<&Value> = pods.iter().collect();
-        let p = plan(&hot_set(), &refs, &[], &Options::default()).expect("plans");
+        let p = plan(
+            &form(&hot_set()),
+            &refs,
+            &Namespaces::default(),
+            &Options::default(),
+        );
         assert!(p.batches[0].pods.is_empty());
         assert_eq!(
             rounds(&p),
@@ -561,7 +578,12 @@ mod tests {
             })
             .collect();
         let refs: Vec<&Value> = pods.iter().collect();
-        let p = plan(&ss, &refs, &[], &Options::default()).expect("plans");
+        let p = plan(
+            &form(&ss),
+            &refs,
+            &Namespaces::default(),
+            &Options::default(),
+        );
         let batches: Vec<Vec<&str>> = p
             .batches
             .iter()
@@ -612,7 +634,12 @@ mod tests {
             })
             .collect();
         let refs: Vec<&Value> = pods.iter().collect();
-        let p = plan(&ss, &refs, &[], &Options::default()).expect("plans");
+        let p = plan(
+            &form(&ss),
+            &refs,
+            &Namespaces::default(),
+            &Options::default(),
+        );
         assert_eq!(p.batches.len(), 2, "{:?}", p.batches);
         assert_eq!(p.end, "every matched pod is updated");
         assert_eq!(p.final_status.updated_ready_pods, 4);
@@ -632,7 +659,12 @@ mod tests {
             .as_array_mut()
             .expect("statuses")
             .truncate(2);
-        let p = plan(&hot_set(), &[&pod], &[], &Options::default()).expect("plans");
+        let p = plan(
+            &form(&hot_set()),
+            &[&pod],
+            &Namespaces::default(),
+            &Options::default(),
+        );
         assert_eq!(p.batches.len(), 1);
         assert!(p.end.contains("flip resets no idle twin"), "{}", p.end);
     }
@@ -720,8 +752,8 @@ mod tests {
         let mut ns_set = base.clone();
         ns_set["spec"]["namespaceSelector"] = json!({"matchLabels": {"team": "a"}});
         sets.push(ns_set);
-        let namespaces = [json!({"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": "default", "labels": {"team": "a"}}})];
+        let namespaces = Namespaces::new(&[json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "default", "labels": {"team": "a"}}})]);
         let mut templates = vec![
             hot_pod(0, "mesh-1", ["mesh:1", "empty:1"], false),
             hot_pod(1, "mesh-2", ["mesh:1", "mesh:2"], true),
@@ -763,6 +795,7 @@ mod tests {
             json!({}),
             json!(true),
         ];
+        let forms: Vec<WebhookForm> = sets.iter().map(form).collect();
         let mut compared = 0;
         // One plan per template, filler and SidecarSet, over the templates
         // plus every mutation: the mutated pods also meet each other in the
@@ -778,13 +811,13 @@ mod tests {
                 for p in &pods {
                     slim.push_live(p.clone());
                 }
-                for ss in &sets {
+                for ss in &forms {
                     let opts = Options::default();
-                    let whole = plan(ss, &refs, &namespaces, &opts).map(|p| json!(p));
-                    let pruned = plan_pods(ss, &slim, &namespaces, &opts).map(|p| json!(p));
+                    let whole = json!(plan(ss, &refs, &namespaces, &opts));
+                    let pruned = json!(plan_pods(ss, &slim, &namespaces, &opts));
                     assert_eq!(
-                        whole.map(|v| v.to_string()),
-                        pruned.map(|v| v.to_string()),
+                        whole.to_string(),
+                        pruned.to_string(),
                         "template {t} with each path set to {to:?}"
                     );
                     compared += pods.len();

@@ -6,7 +6,9 @@ use crate::annotations::{
     SIDECARSET_ANNOTATION_PREFIX, VERSION_ALT_ANNOTATION_PREFIX, VERSION_ANNOTATION_PREFIX,
     WORKING_HOT_UPGRADE_ANNOTATION,
 };
-use crate::selector::LabelSelector;
+use crate::cluster::Selection;
+use crate::namespace::Namespaces;
+use crate::selector::{LabelSelector, Selector};
 use crate::value::{str_at, At};
 use serde_json::Value;
 
@@ -137,15 +139,17 @@ pub(crate) struct SetView {
     pub sidecar_list: Vec<String>,
     pub resource_version: String,
     pub latest_revision: String,
-    selector: Option<crate::selector::Selector>,
-    namespace_selector: Option<crate::selector::Selector>,
+    /// namespaceSelector and selector, read by [`crate::cluster::selects`].
+    selectors: crate::cluster::Selectors,
     canary: Option<crate::selector::Selector>,
     pub not_update: bool,
     pub paused: bool,
 }
 
 impl SetView {
-    pub(crate) fn new(ss: &Value) -> SetView {
+    /// The controller's view of SidecarSet `form`.
+    pub(crate) fn new(form: &crate::cluster::WebhookForm) -> SetView {
+        let ss = &form.value;
         let ann = |k: &str| {
             str_at(
                 ss,
@@ -197,8 +201,7 @@ impl SetView {
             containers,
             resource_version: str_at(ss, "/metadata/resourceVersion").to_string(),
             latest_revision: str_at(ss, "/status/latestRevision").to_string(),
-            selector: sel("/spec/selector"),
-            namespace_selector: sel("/spec/namespaceSelector"),
+            selectors: form.selectors.clone(),
             canary: sel("/spec/updateStrategy/selector"),
             not_update: str_at(ss, "/spec/updateStrategy/type") == "NotUpdate",
             paused: ss
@@ -209,27 +212,25 @@ impl SetView {
     }
 
     /// matching.md §3: selected, active, injected and consistent.
-    pub(crate) fn manages(&self, p: &Value, namespaces: &[Value]) -> Result<(), String> {
-        if let Some(nsel) = &self.namespace_selector {
-            // Live pods name their namespace; the CLI gives `-n` to those
-            // that do not before they get here.
-            let ns = crate::namespace::pod_namespace(p, "default");
-            let labels = crate::namespace::namespace_labels(namespaces, ns);
-            if !labels.as_ref().is_some_and(|l| nsel.matches(Some(l))) {
+    pub(crate) fn manages(&self, p: &Value, namespaces: &Namespaces) -> Result<(), String> {
+        // Live pods name their namespace; the CLI gives `-n` to those that
+        // do not before they get here.
+        let ns = crate::namespace::pod_namespace(p, "default");
+        let labels = p.at("/metadata/labels").and_then(Value::as_object);
+        // The controller: `selector: {}` selects every pod; a selector it
+        // cannot read selects none.
+        match crate::cluster::selects(&self.selectors, ns, labels, namespaces) {
+            Ok(Selection::Selected | Selection::EmptySelector) => {}
+            Ok(Selection::Namespace { found, selector }) => {
                 return Err(crate::namespace::namespace_mismatch(
-                    labels.is_some(),
+                    found,
                     ns,
-                    &nsel.to_string(),
+                    &selector.unwrap_or(&Selector::Nothing).to_string(),
                 ));
             }
-        }
-        let labels = p.at("/metadata/labels").and_then(Value::as_object);
-        if !self
-            .selector
-            .as_ref()
-            .is_some_and(|sel| sel.matches(labels))
-        {
-            return Err("the SidecarSet selector does not match the pod labels".into());
+            Ok(Selection::NoSelector | Selection::Unselected(_)) | Err(_) => {
+                return Err("the SidecarSet selector does not match the pod labels".into());
+            }
         }
         let phase = str_at(p, "/status/phase");
         if phase == "Succeeded"

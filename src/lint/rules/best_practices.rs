@@ -24,7 +24,7 @@ pub(crate) fn check(world: &World<'_>, input: &Input<'_>, out: &mut Vec<Finding>
     for t in &world.templates {
         let mut matched: Vec<&SidecarSet<'_>> = Vec::new();
         for (i, ss) in world.sidecar_sets.iter().enumerate() {
-            if spec_of(ss).is_some_and(|sp| matches(world, sp, t)) {
+            if matches(world, ss, t) {
                 used[i] = true;
                 matched.push(ss);
             }

@@ -75,7 +75,7 @@ impl<'a> Others<'a> {
         let mut others: Vec<(&str, &Value)> = world
             .sidecar_sets
             .iter()
-            .filter_map(|s| s.stored.as_ref().ok().map(|v| (s.name(), v)))
+            .filter_map(|s| s.form_value().ok().map(|v| (s.name(), v)))
             .collect();
         let mut old_only: Vec<(&String, &Value)> = world
             .old

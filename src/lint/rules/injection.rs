@@ -8,8 +8,8 @@ use super::super::rule::{Rule, RuleId};
 use super::super::Input;
 use super::super::Severity::{self, Error, Info, Warning};
 use super::shared::{
-    ctr_path, image_or_name_has, is_log_agent, is_set, pod_spec, selected, selector, spec_of,
-    PracticeOut, WebhookOut, WEBHOOK,
+    ctr_path, image_or_name_has, is_log_agent, is_set, pod_spec, selected, selector, PracticeOut,
+    WebhookOut, WEBHOOK,
 };
 use crate::path::JsonPath;
 use crate::value::{get_arr, get_str, str_at};
@@ -155,8 +155,7 @@ pub(super) fn unmanaged_pod(cx: &mut PracticeOut<'_>, world: &World<'_>, t: &Tem
         .map(|l| l.split(',').collect())
         .unwrap_or_default();
     for ss in &world.sidecar_sets {
-        let Some(sp) = spec_of(ss) else { continue };
-        if selected(world, sp, t) && !injected.contains(ss.name()) {
+        if selected(world, ss, t) && !injected.contains(ss.name()) {
             cx.push(&SSL_034, t.resource, JsonPath::keys(&["metadata", "annotations"]), format!("pod matches SidecarSet {} but was not injected by it ({INJECTED_LIST} does not name it): the SidecarSet never updates this pod; recreate it to get the sidecar", ss.name()));
         }
     }
@@ -212,7 +211,7 @@ pub(super) fn validate_revision(
                 Some(n) => format!("revisionName {}", q(n)),
                 None => format!("customVersion {}", q(custom.unwrap_or_default())),
             };
-            if world.revisions.is_empty() {
+            if !world.has_revisions() {
                 o.push_with(&SSV_031, Severity::Warning, p.clone(), format!("cannot check that the ControllerRevision for {what} exists: no ControllerRevisions in the input; the webhook rejects the SidecarSet if it does not"));
             } else {
                 o.push_with(&SSV_031, Severity::Error, p.clone(), format!("revision: Invalid value: null: Cannot find specific ControllerRevision for {what}"));
@@ -271,7 +270,7 @@ pub(super) fn pinned_revision(
         (None, None) => return,
     };
     let tp = t.path.clone().key("spec");
-    if world.revisions.is_empty() {
+    if !world.has_revisions() {
         cx.push_sev(&SSL_032, Severity::Info, t.resource, tp, format!("these pods get the revision pinned by SidecarSet {} ({what}); no ControllerRevisions in the input: if it is missing or deleted, every pod creation is rejected", ss.name()));
         return;
     }
@@ -427,15 +426,12 @@ pub(super) fn injection_order(
     if input.gates.sort_sidecar_container_by_name {
         return;
     }
-    let stored: Vec<&Value> = matched
-        .iter()
-        .filter_map(|m| m.stored.as_ref().ok())
-        .collect();
-    let (ns_group, cluster, _) =
-        crate::inject::matching::candidates(stored.iter().copied(), &t.namespace);
+    let forms = matched.iter().filter_map(|m| m.form.ok());
+    let (ns_group, cluster, _) = crate::inject::matching::candidates(forms, &t.namespace);
     for group in [ns_group, cluster] {
         let mut by_policy: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for ss in group {
+            let ss = &ss.value;
             let mut policies: Vec<&str> = get_arr(&ss["spec"], "containers")
                 .iter()
                 .map(|c| match get_str(c, "podInjectPolicy") {

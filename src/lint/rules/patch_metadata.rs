@@ -323,7 +323,7 @@ pub(super) fn metadata_change(
     sp: &Value,
     old: &Value,
 ) {
-    let Ok(new) = &ss.stored else { return };
+    let Ok(new) = ss.form_value() else { return };
     let list = |v: &Value| -> Vec<Value> {
         v.pointer("/spec/patchPodMetadata")
             .and_then(Value::as_array)

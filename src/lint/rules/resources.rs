@@ -8,8 +8,9 @@ use super::super::Input;
 use super::super::Severity::{self, Error, Warning};
 use super::shared::{ctr_path, is_set, pod_spec, spec_of, PracticeOut, WebhookOut, WEBHOOK};
 use crate::calculator as calc;
+use crate::cluster::WebhookForm;
 use crate::path::JsonPath;
-use crate::value::{get_arr, get_str, str_at};
+use crate::value::{get_arr, get_str};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -424,18 +425,11 @@ pub(super) fn qos(
     }
     // Same-named inputs are versions of one SidecarSet: the first one stands.
     let mut seen = HashSet::new();
-    let sets: Vec<Value> = matched
+    let sets: Vec<&WebhookForm> = matched
         .iter()
         .filter(|m| seen.insert(m.name()))
-        .filter_map(|m| m.stored.clone().ok())
+        .filter_map(|m| m.form.ok())
         .collect();
-    let namespaces: Vec<Value> = input
-        .resources
-        .iter()
-        .filter(|r| str_at(r, "/kind") == "Namespace" && str_at(r, "/apiVersion") == "v1")
-        .cloned()
-        .collect();
-    let revisions: Vec<Value> = world.revisions.iter().map(|r| (*r).clone()).collect();
     let mut meta = Map::new();
     meta.insert("name".into(), Value::String("lint".into()));
     meta.insert("namespace".into(), Value::String(t.namespace.clone()));
@@ -450,9 +444,9 @@ pub(super) fn qos(
     }
     let mut pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": t.spec().clone()});
     let ctx = crate::inject::Context {
-        sidecar_sets: &sets,
-        namespaces: &namespaces,
-        controller_revisions: &revisions,
+        sidecar_sets: sets,
+        namespaces: &world.cluster.namespaces,
+        controller_revisions: &world.cluster.controller_revisions,
         gates: &input.gates,
         now: 0,
         seed: 0,

@@ -350,7 +350,7 @@ pub(super) fn partitions(cx: &mut PracticeOut<'_>, world: &World<'_>, input: &In
         let mut unknown: Vec<String> = Vec::new();
         let mut total = 0usize;
         for t in &world.templates {
-            if !selected(world, sp, t) {
+            if !selected(world, ss, t) {
                 continue;
             }
             let label = format!(

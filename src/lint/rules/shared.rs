@@ -6,6 +6,7 @@ use super::super::model::{q, SidecarSet, Template, World};
 use super::super::pod_validation::{label_value, qualified_name};
 use super::super::rule::Rule;
 use super::super::{Finding, Severity};
+use crate::cluster::Selection;
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
 use crate::value::{get_str, str_at};
@@ -95,7 +96,7 @@ pub(super) fn pod_spec(t: &Template<'_>) -> JsonPath {
 }
 
 pub(super) fn spec_of<'v>(ss: &'v SidecarSet<'_>) -> Option<&'v Value> {
-    ss.stored.as_ref().ok().and_then(|v| v.get("spec"))
+    ss.form_value().ok().and_then(|v| v.get("spec"))
 }
 
 pub(super) fn ctr_path(list: &str, i: usize) -> JsonPath {
@@ -106,10 +107,10 @@ pub(super) fn is_set(v: Option<&Value>) -> Option<&Value> {
     v.filter(|x| !x.is_null())
 }
 
-/// Whether pods from `t` are injected by a SidecarSet with spec `sp`
-/// (matching.md: not paused, namespace, selector).
-pub(super) fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
-    !paused(sp) && selected(world, sp, t)
+/// Whether pods from `t` are injected by SidecarSet `ss` (matching.md: not
+/// paused, namespace, selector).
+pub(super) fn matches(world: &World<'_>, ss: &SidecarSet<'_>, t: &Template<'_>) -> bool {
+    spec_of(ss).is_some_and(|sp| !paused(sp)) && selected(world, ss, t)
 }
 
 fn paused(sp: &Value) -> bool {
@@ -118,27 +119,19 @@ fn paused(sp: &Value) -> bool {
         == Some(true)
 }
 
-/// The controller's view: namespace and selector, pause ignored.
-pub(super) fn selected(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
-    if let Some(ns) = sp.get("namespaceSelector").filter(|v| !v.is_null()) {
-        // A Namespace the webhook would not find selects nothing.
-        let Some(labels) = world.namespace_labels(&t.namespace) else {
-            return false;
-        };
-        if !selects(ns, Some(&labels)) {
-            return false;
-        }
-    }
-    sp.get("selector")
-        .is_some_and(|sel| selects(sel, t.labels()))
-}
-
-fn selects(sel: &Value, labels: Option<&Map<String, Value>>) -> bool {
-    LabelSelector::decode(Some(sel), &JsonPath::root())
-        .ok()
-        .flatten()
-        .and_then(|l| l.to_selector().ok())
-        .is_some_and(|s| s.matches(labels))
+/// The controller's view: namespace and selector ([`crate::cluster::selects`];
+/// `selector: {}` selects every pod), pause ignored.
+pub(super) fn selected(world: &World<'_>, ss: &SidecarSet<'_>, t: &Template<'_>) -> bool {
+    let Ok(form) = ss.form else { return false };
+    matches!(
+        crate::cluster::selects(
+            &form.selectors,
+            &t.namespace,
+            t.labels(),
+            &world.cluster.namespaces
+        ),
+        Ok(Selection::Selected | Selection::EmptySelector)
+    )
 }
 
 /// One name a sidecar takes in a pod: its SidecarSet, the list it is
@@ -317,10 +310,12 @@ pub(super) fn selector(o: &mut WebhookOut<'_>, rule: &Rule, v: &Value, p: &JsonP
 
 #[cfg(test)]
 mod namespace_rule_tests {
-    use super::super::super::model::{webhook_form, World};
+    use super::super::super::model::World;
     use super::super::super::Input;
+    use crate::cluster::{webhook_form, Hashes, WebhookForm};
     use crate::inject::Outcome;
     use crate::namespace::pod_namespace;
+    use crate::namespace::Namespaces;
     use serde_json::{json, Value};
 
     /// Whether inject, plan and lint each find that a SidecarSet with
@@ -338,7 +333,8 @@ mod namespace_rule_tests {
             "spec": {"selector": {"matchLabels": {"app": "web"}}, "namespaceSelector": ns_selector,
                      "containers": [{"name": "agent", "image": "busybox:1.36"}]}
         });
-        let stored = webhook_form(&raw).expect("stored form");
+        let stored = WebhookForm::new(webhook_form(&raw, Hashes::Recomputed).expect("stored form"));
+        let given = Namespaces::new(namespaces);
         let mut pod = json!({
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "web-0", "labels": {"app": "web"}},
@@ -349,10 +345,9 @@ mod namespace_rule_tests {
         }
 
         let gates = crate::features::FeatureGates::default();
-        let sets = [stored.clone()];
         let ctx = crate::inject::Context {
-            sidecar_sets: &sets,
-            namespaces,
+            sidecar_sets: vec![&stored],
+            namespaces: &given,
             controller_revisions: &[],
             gates: &gates,
             now: 0,
@@ -383,7 +378,7 @@ mod namespace_rule_tests {
             cs.push(json!({"name": "agent", "image": "busybox:1.36"}));
         }
         let plan = crate::plan::pods::SetView::new(&stored)
-            .manages(&live, namespaces)
+            .manages(&live, &given)
             .is_ok();
 
         let mut resources = vec![raw, pod];
@@ -393,9 +388,9 @@ mod namespace_rule_tests {
             namespace: request,
             ..Default::default()
         };
-        let world = World::build(&input);
-        let sp = super::spec_of(&world.sidecar_sets[0]).expect("spec");
-        let lint = super::selected(&world, sp, &world.templates[0]);
+        let cluster = World::cluster(&input);
+        let world = World::build(&input, &cluster);
+        let lint = super::selected(&world, &world.sidecar_sets[0], &world.templates[0]);
         [inject, plan, lint]
     }
 

@@ -197,7 +197,7 @@ pub(crate) const SSL_020: Rule = Rule {
 
 /// SSL-020: what existing pods cannot take in place (`--from`).
 pub(super) fn in_place(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>, old: &Value) {
-    let Ok(new) = &ss.stored else { return };
+    let Ok(new) = ss.form_value() else { return };
     let (Ok(h_old), Ok(h_new)) = (
         crate::sidecarset::hash_without_image(old),
         crate::sidecarset::hash_without_image(new),

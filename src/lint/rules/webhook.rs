@@ -35,7 +35,7 @@ pub(crate) fn check(world: &World<'_>, input: &Input<'_>, out: &mut Vec<Finding>
             resource: ss.resource,
             errors: 0,
         };
-        let stored = match &ss.stored {
+        let stored = match ss.form_value() {
             Ok(v) => v,
             Err(e) => {
                 o.push(&SSV_000, e.path.clone(), e.to_string());

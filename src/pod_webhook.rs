@@ -1,10 +1,10 @@
 //! Runs the pod webhook over every Pod and workload template in the inputs,
 //! in input order, and records what happened to each.
 
+use crate::cluster::ClusterState;
 use crate::document::{Class, Inputs, Location};
 use crate::features::FeatureGates;
 use crate::inject::{self, Rejection, Report};
-use crate::policy::Policy;
 use crate::workload::{self, WorkloadKind};
 use serde_json::Value;
 
@@ -77,11 +77,11 @@ pub struct Outcome {
 }
 
 /// The webhook's view of the cluster in a run.
-pub fn context<'a>(policy: &'a Policy, settings: &'a Settings) -> inject::Context<'a> {
+pub fn context<'a>(cluster: &'a ClusterState, settings: &'a Settings) -> inject::Context<'a> {
     inject::Context {
-        sidecar_sets: &policy.sidecar_sets,
-        namespaces: &policy.namespaces,
-        controller_revisions: &policy.controller_revisions,
+        sidecar_sets: cluster.forms().collect(),
+        namespaces: &cluster.namespaces,
+        controller_revisions: &cluster.controller_revisions,
         gates: &settings.gates,
         now: settings.now,
         seed: settings.seed,
@@ -93,12 +93,12 @@ pub fn context<'a>(policy: &'a Policy, settings: &'a Settings) -> inject::Contex
 /// once every one of them is known to be an object the API server accepts.
 pub fn inject_all(
     inputs: &mut Inputs,
-    policy: &Policy,
+    cluster: &ClusterState,
     settings: &Settings,
 ) -> Result<Outcome, Error> {
     crate::decode::check_resources(inputs, inputs.resources.iter().filter(|r| !r.policy_only))
         .map_err(Error::Undecodable)?;
-    let ctx = context(policy, settings);
+    let ctx = context(cluster, settings);
     let mut outcome = Outcome {
         changed_docs: vec![false; inputs.docs.len()],
         templates: Vec::new(),
