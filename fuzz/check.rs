@@ -241,7 +241,11 @@ fn objects(values: impl IntoIterator<Item = Value>) -> Vec<Value> {
 /// names the namespace of a Pod that does not (as the API server would).
 fn same_objects(chunks: &[reader::Chunk], json: Value, yaml: &Run) -> Result<(), String> {
     let from_yaml = objects(chunks.iter().filter_map(|c| c.value.clone()));
-    let single = from_yaml.len() == 1 && chunks.iter().filter(|c| c.value.is_some()).count() == 1;
+    // One object in, one object out; a List (even of one item) stays a List.
+    let values: Vec<&Value> = chunks.iter().filter_map(|c| c.value.as_ref()).collect();
+    let single = from_yaml.len() == 1
+        && values.len() == 1
+        && values[0].get("kind").and_then(Value::as_str) != Some("List");
     let mut from_json = if single {
         vec![json]
     } else {
