@@ -634,14 +634,24 @@ fn add_sub(l: Val, r: Val, sub: bool) -> Val {
 
 /// `validateResourceExpression`: evaluates `expr` with `variable` bound to
 /// the number 1; `Err` carries the webhook's `invalid expression: ...` text.
-pub fn validate(expr: &str, variable: &str) -> Result<(), String> {
+pub fn validate(expr: &str, variable: &str) -> Result<(), ExprError> {
     evaluate(expr, variable, Val::Num(1.0))
         .map(|_| ())
-        .map_err(|e| format!("invalid expression: {e}"))
+        .map_err(|e| ExprError(format!("invalid expression: {e}")))
 }
 
+/// Why Kruise's calculator refused an expression, in the webhook's words
+/// (`syntax error at 1:5`, `calculation result is negative: -1`, ...).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ExprError(pub String);
+
 /// `Calculator.Parse` with one variable.
-pub fn evaluate(expr: &str, variable: &str, value: Val) -> Result<Val, String> {
+pub fn evaluate(expr: &str, variable: &str, value: Val) -> Result<Val, ExprError> {
+    evaluate_inner(expr, variable, value).map_err(ExprError)
+}
+
+fn evaluate_inner(expr: &str, variable: &str, value: Val) -> Result<Val, String> {
     let mut p = Parser {
         lex: Lexer {
             b: expr.as_bytes(),
@@ -730,12 +740,12 @@ mod tests {
             ("  ", "syntax error"),
         ] {
             let got = validate(e, "cpu").expect_err(e);
-            assert!(got.contains(want), "{e}: {got}");
+            assert!(got.0.contains(want), "{e}: {got}");
         }
     }
 
     fn eval_num(e: &str) -> Result<f64, String> {
-        match evaluate(e, "cpu", Val::Num(1.0))? {
+        match evaluate(e, "cpu", Val::Num(1.0)).map_err(|e| e.0)? {
             Val::Num(n) => Ok(n),
             Val::Qty(q) => Err(format!("quantity {}", q.to_go_string())),
         }
@@ -846,7 +856,9 @@ mod tests {
         );
         assert_eq!(
             e.map(|_| ()),
-            Err("calculation result is negative: -9223372036854775808m".into())
+            Err(ExprError(
+                "calculation result is negative: -9223372036854775808m".into()
+            ))
         );
     }
 

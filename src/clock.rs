@@ -10,9 +10,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// otherwise: `1970-01-01T00:00:00Z`.
 pub const DEFAULT_EPOCH: i64 = 0;
 
+/// A `SOURCE_DATE_EPOCH` that is not a whole number of seconds.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("SOURCE_DATE_EPOCH={0:?} is not a whole number of seconds")]
+pub struct ClockError(pub String);
+
 /// Seconds since the Unix epoch to use for every timestamp the tool writes.
 /// An unparsable `SOURCE_DATE_EPOCH` is an error the CLI reports.
-pub fn now_epoch(wall_clock: bool) -> Result<i64, String> {
+pub fn now_epoch(wall_clock: bool) -> Result<i64, ClockError> {
     choose(
         std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
         wall_clock,
@@ -30,11 +35,9 @@ fn choose(
     source_date_epoch: Option<&str>,
     wall_clock: bool,
     system_now: impl FnOnce() -> i64,
-) -> Result<i64, String> {
+) -> Result<i64, ClockError> {
     match source_date_epoch.map(str::trim) {
-        Some(s) if !s.is_empty() => s
-            .parse::<i64>()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH={s:?} is not a whole number of seconds")),
+        Some(s) if !s.is_empty() => s.parse::<i64>().map_err(|_| ClockError(s.to_string())),
         _ if wall_clock => Ok(system_now()),
         _ => Ok(DEFAULT_EPOCH),
     }

@@ -27,20 +27,40 @@ impl Default for FeatureGates {
     }
 }
 
+/// Why a `--feature-gates` value was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FeatureGateError {
+    /// An item without `=`.
+    #[error("feature gate {0:?}: expected NAME=true|false")]
+    Malformed(String),
+    /// A value other than `true` or `false`.
+    #[error("feature gate {name}: {value:?} is not true or false")]
+    NotBool {
+        /// The gate.
+        name: String,
+        /// What it was set to.
+        value: String,
+    },
+    /// A gate this tool does not model.
+    #[error("unknown feature gate {0:?}")]
+    Unknown(String),
+}
+
 impl FeatureGates {
     /// Applies a `--feature-gates` value such as `A=true,B=false`.
-    pub fn apply(&mut self, spec: &str) -> Result<(), String> {
+    pub fn apply(&mut self, spec: &str) -> Result<(), FeatureGateError> {
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (name, value) = item
                 .split_once('=')
-                .ok_or_else(|| format!("feature gate {item:?}: expected NAME=true|false"))?;
+                .ok_or_else(|| FeatureGateError::Malformed(item.to_string()))?;
             let on = match value.trim() {
                 "true" => true,
                 "false" => false,
                 other => {
-                    return Err(format!(
-                        "feature gate {name}: {other:?} is not true or false"
-                    ))
+                    return Err(FeatureGateError::NotBool {
+                        name: name.to_string(),
+                        value: other.to_string(),
+                    })
                 }
             };
             match name.trim() {
@@ -49,7 +69,7 @@ impl FeatureGates {
                 "SidecarSetPatchPodMetadataDefaultsAllowed" => {
                     self.patch_pod_metadata_defaults_allowed = on
                 }
-                other => return Err(format!("unknown feature gate {other:?}")),
+                other => return Err(FeatureGateError::Unknown(other.to_string())),
             }
         }
         Ok(())

@@ -555,7 +555,7 @@ impl<'a> Parser<'a> {
                 return Ok(Value::Number(Number::from(n)));
             }
         }
-        resolve_plain(text).map_err(|m| self.err_at(start, m))
+        resolve_plain(text).map_err(|m| self.err_at(start, m.to_string()))
     }
 
     fn invalid_number(&mut self, j: usize) -> YamlError {

@@ -63,7 +63,9 @@ pub fn load_separate(paths: &[String]) -> Result<Inputs, CliError> {
 pub fn gates(args: &EngineArgs) -> Result<FeatureGates, CliError> {
     let mut gates = FeatureGates::default();
     if let Some(spec) = &args.feature_gates {
-        gates.apply(spec).map_err(CliError::Usage)?;
+        gates
+            .apply(spec)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
     }
     Ok(gates)
 }

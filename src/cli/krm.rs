@@ -507,7 +507,7 @@ fn run_inject(
         settings
             .gates
             .apply(spec)
-            .map_err(|m| config_entry(m, path))?;
+            .map_err(|m| config_entry(m.to_string(), path))?;
     }
     for (file, path) in &config.files {
         input::load_policy(inputs, std::slice::from_ref(file), false)
@@ -727,7 +727,7 @@ fn run_lint(args: &LintArgs, inputs: &Inputs, doc: usize) -> Result<(Vec<Entry>,
     if let Some((spec, path)) = &config.gates {
         gates
             .apply(spec)
-            .map_err(|m| Failure::input(list.config_entry(Severity::Error, m, path)))?;
+            .map_err(|m| Failure::input(list.config_entry(Severity::Error, m.to_string(), path)))?;
     }
     let old_inputs = input::load_separate(&args.from).map_err(as_entry)?;
     let old: Vec<Value> = old_inputs

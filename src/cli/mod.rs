@@ -211,7 +211,7 @@ fn completion(shell: clap_complete::Shell, out: &mut impl Write) -> Result<u8, C
 
 /// The time every timestamp the tool writes uses.
 pub(super) fn now(engine: &args::EngineArgs) -> Result<i64, CliError> {
-    crate::clock::now_epoch(engine.wall_clock).map_err(CliError::Usage)
+    crate::clock::now_epoch(engine.wall_clock).map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// `-n`: empty means `default`, as in kubectl; anything else must be a name

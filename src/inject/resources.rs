@@ -114,7 +114,7 @@ fn evaluate(expr: &str, aggregated: Quantity, what: &str) -> Result<Quantity, Re
         .map(|re| re.is_match(expr))
         .unwrap_or(false);
     let variable = if is_memory { "memory" } else { "cpu" };
-    let fail = |e: String| {
+    let fail = |e: calculator::ExprError| {
         reject(format!(
             "failed to evaluate {what} expression: failed to parse expression {expr:?}: {e}"
         ))

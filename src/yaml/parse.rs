@@ -510,7 +510,7 @@ fn scalar(
 ) -> Result<Scalar, String> {
     let resolved = |t: &str| match resolve_plain(t) {
         Ok(v) => Scalar::Json(v),
-        Err(m) => Scalar::Unrepresentable(m),
+        Err(m) => Scalar::Unrepresentable(m.to_string()),
     };
     if let Some(tag) = tag {
         let core = tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:";

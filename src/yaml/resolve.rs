@@ -4,8 +4,13 @@
 
 use serde_json::{Number, Value};
 
+/// A plain scalar JSON cannot carry (`.inf`, `.nan`): Kubernetes rejects it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not representable in JSON (Kubernetes rejects it)")]
+pub struct Unrepresentable(pub String);
+
 /// What a plain (unquoted, untagged) scalar means.
-pub fn resolve_plain(s: &str) -> Result<Value, String> {
+pub fn resolve_plain(s: &str) -> Result<Value, Unrepresentable> {
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
@@ -15,11 +20,7 @@ pub fn resolve_plain(s: &str) -> Result<Value, String> {
             return Ok(Value::Bool(false))
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => {
-            return Err(format!(
-                "{s} is not representable in JSON (Kubernetes rejects it)"
-            ))
-        }
+        | ".nan" | ".NaN" | ".NAN" => return Err(Unrepresentable(s.to_string())),
         _ => {}
     }
     let first = s.as_bytes()[0];
