@@ -143,10 +143,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     };
     stream.inputs.clear_documents();
     let ctx = mutate::context(&policy, &settings);
-    let echoed: usize = (0..stream.echoed_files())
-        .map(|f| stream.inputs.files[f].text.len())
-        .sum();
-    let mut buf = Vec::with_capacity(echoed + echoed / 8);
+    let mut buf = list::OutBuf::default();
     let mut summary_text = String::new();
     let mut writer = list::Out::new(args.output, stream.all_json());
     for file in 0..stream.echoed_files() {
@@ -221,7 +218,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     }
     stream.inputs.clear_documents();
     writer.finish(&mut buf)?;
-    out.write_all(&buf)?;
+    buf.write_to(out)?;
     Ok(Done {
         status: 0,
         summary: summary_text,

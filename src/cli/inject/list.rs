@@ -23,6 +23,138 @@ use serde_json::Value;
 use std::collections::VecDeque;
 use std::io::Write;
 
+/// Output bytes, in pieces: a run's output grows to the size of its input
+/// and more, and one buffer that doubles as it grows holds up to twice
+/// that, copied at each step. Bytes can be put in the middle, and the end
+/// cut off, cheaply.
+#[derive(Debug, Default)]
+pub(super) struct OutBuf {
+    pieces: Vec<Vec<u8>>,
+    len: usize,
+}
+
+/// The size of a new piece.
+const PIECE: usize = 1 << 20;
+
+impl OutBuf {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn extend_from_slice(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len();
+        if let Some(last) = self.pieces.last_mut() {
+            let room = last.capacity() - last.len();
+            if room >= bytes.len() {
+                last.extend_from_slice(bytes);
+                return;
+            }
+            last.extend_from_slice(&bytes[..room]);
+            bytes = &bytes[room..];
+        }
+        let mut piece = Vec::with_capacity(PIECE.max(bytes.len()));
+        piece.extend_from_slice(bytes);
+        self.pieces.push(piece);
+    }
+
+    pub fn push(&mut self, b: u8) {
+        self.extend_from_slice(&[b]);
+    }
+
+    pub fn last(&self) -> Option<u8> {
+        self.pieces.iter().rev().find_map(|p| p.last().copied())
+    }
+
+    /// Keeps the first `len` bytes.
+    pub fn truncate(&mut self, len: usize) {
+        while self.len > len {
+            let Some(last) = self.pieces.last_mut() else {
+                break;
+            };
+            let keep = last.len().saturating_sub(self.len - len);
+            self.len -= last.len() - keep;
+            if keep == 0 {
+                self.pieces.pop();
+            } else {
+                last.truncate(keep);
+            }
+        }
+    }
+
+    /// The index of the piece that starts at byte `at`, splitting one.
+    fn split_at(&mut self, at: usize) -> usize {
+        let mut start = 0;
+        for i in 0..self.pieces.len() {
+            let len = self.pieces[i].len();
+            if at == start {
+                return i;
+            }
+            if at < start + len {
+                let tail = self.pieces[i].split_off(at - start);
+                self.pieces.insert(i + 1, tail);
+                return i + 1;
+            }
+            start += len;
+        }
+        self.pieces.len()
+    }
+
+    /// The bytes `range` replaced by `with`.
+    pub fn splice(&mut self, range: std::ops::Range<usize>, with: Vec<u8>) {
+        let from = self.split_at(range.start);
+        let to = self.split_at(range.end);
+        let removed: usize = self.pieces[from..to].iter().map(Vec::len).sum();
+        self.len = self.len - removed + with.len();
+        self.pieces.splice(from..to, std::iter::once(with));
+    }
+
+    /// A copy of the bytes `range`.
+    pub fn copy(&self, range: std::ops::Range<usize>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(range.len());
+        let mut start = 0;
+        for p in &self.pieces {
+            let (from, to) = (range.start.max(start), range.end.min(start + p.len()));
+            if from < to {
+                out.extend_from_slice(&p[from - start..to - start]);
+            }
+            start += p.len();
+        }
+        out
+    }
+
+    /// Moves the bytes of `other` to the end.
+    pub fn append(&mut self, other: OutBuf) {
+        self.len += other.len;
+        self.pieces.extend(other.pieces);
+    }
+
+    /// Writes every byte to `out`.
+    pub fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
+        for p in &self.pieces {
+            out.write_all(p)?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for OutBuf {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where the output of a run stands between documents.
 #[derive(Clone, Debug)]
 pub(super) enum Out {
@@ -50,7 +182,7 @@ impl Out {
         inputs: &Inputs,
         text: &str,
         changed: bool,
-        buf: &mut Vec<u8>,
+        buf: &mut OutBuf,
     ) -> std::io::Result<()> {
         let Some(doc) = inputs.docs.first() else {
             return Ok(());
@@ -88,7 +220,7 @@ impl Out {
     }
 
     /// Ends the output.
-    pub fn finish(self, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    pub fn finish(self, buf: &mut OutBuf) -> std::io::Result<()> {
         match self {
             Out::Yaml(writer) => writer.finish(buf),
             Out::Json(stream) => stream.finish(buf),
@@ -98,7 +230,7 @@ impl Out {
     }
 }
 
-fn begin_entry(entries: &mut usize, buf: &mut Vec<u8>) {
+fn begin_entry(entries: &mut usize, buf: &mut OutBuf) {
     buf.extend_from_slice(if *entries == 0 {
         b"[\n    "
     } else {
@@ -127,7 +259,7 @@ const LIST_TAIL: &[u8] =
 
 impl JsonStream {
     /// Starts the next value: the level of indentation to write it at.
-    fn begin(&mut self, buf: &mut Vec<u8>) -> usize {
+    fn begin(&mut self, buf: &mut OutBuf) -> usize {
         self.values += 1;
         match self.values {
             1 => {
@@ -144,14 +276,14 @@ impl JsonStream {
         }
     }
 
-    fn finish(self, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    fn finish(self, buf: &mut OutBuf) -> std::io::Result<()> {
         match self.values {
             0 => super::super::output::write_json(&[], buf),
             1 => buf.write_all(b"\n"),
             _ => {
                 // The first value goes into the List, two levels deeper: a
                 // JSON text has line breaks only between tokens.
-                let first = &buf[self.first..self.first_end];
+                let first = buf.copy(self.first..self.first_end);
                 let mut moved = Vec::with_capacity(LIST_HEAD.len() + first.len() + first.len() / 4);
                 moved.extend_from_slice(LIST_HEAD);
                 for (i, line) in first.split(|&b| b == b'\n').enumerate() {
@@ -251,7 +383,7 @@ impl serde_json::ser::Formatter for Pretty {
 
 /// `value` as `output::write_json_value` writes it (without the final line
 /// break), `level` levels deep.
-fn write_pretty(value: &Value, level: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+fn write_pretty(value: &Value, level: usize, buf: &mut impl Write) -> std::io::Result<()> {
     let fmt = Pretty {
         level,
         has_value: false,
@@ -281,7 +413,7 @@ pub(super) struct ListRun<'a> {
     settings: &'a Settings,
     quiet: bool,
     out: &'a mut Out,
-    buf: &'a mut Vec<u8>,
+    buf: &'a mut OutBuf,
     summary: &'a mut String,
     /// The item being injected, alone.
     inputs: Inputs,
@@ -304,7 +436,7 @@ pub(super) struct ListRun<'a> {
     level: usize,
     items_at: usize,
     // -o json-patch
-    ops: Vec<u8>,
+    ops: OutBuf,
     op_count: usize,
 }
 
@@ -318,7 +450,7 @@ impl<'a> ListRun<'a> {
         settings: &'a Settings,
         quiet: bool,
         out: &'a mut Out,
-        buf: &'a mut Vec<u8>,
+        buf: &'a mut OutBuf,
         summary: &'a mut String,
     ) -> Self {
         let mut inputs = Inputs::default();
@@ -346,7 +478,7 @@ impl<'a> ListRun<'a> {
             tail_nodes: 0,
             level: 0,
             items_at: 0,
-            ops: Vec::new(),
+            ops: OutBuf::default(),
             op_count: 0,
         }
     }
@@ -516,7 +648,7 @@ impl<'a> ListRun<'a> {
                 self.buf
                     .extend_from_slice(self.text.get(self.cursor..)?.as_bytes());
                 let last = if self.buf.len() > self.body {
-                    self.buf.last().copied()
+                    self.buf.last()
                 } else {
                     None
                 };
@@ -584,7 +716,7 @@ impl<'a> ListRun<'a> {
                     self.buf.extend_from_slice(b"\n");
                     indent(self.buf, 2).ok()?;
                     self.buf.extend_from_slice(b"\"patch\": [");
-                    self.buf.append(&mut self.ops);
+                    self.buf.append(std::mem::take(&mut self.ops));
                     self.buf.push(b'\n');
                     indent(self.buf, 2).ok()?;
                     self.buf.extend_from_slice(b"]\n");
