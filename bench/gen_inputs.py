@@ -2,7 +2,8 @@
 """Inputs of bench/compare, written into a directory, each as one file and,
 where the benchmark compares the two, as one file per object.
 
-Usage: bench/gen_inputs.py KIND N OUT [--format yaml|json-list|json-stream]
+Usage: bench/gen_inputs.py KIND N OUT
+                           [--format yaml|yaml-list|json-list|json-stream]
                            [--split]
 
 KIND is one of
@@ -20,7 +21,8 @@ KIND is one of
   pods         bench/gen_live_pods.py: a SidecarSet and N live Pods, as
                `kubectl get sidecarset,pods -o yaml|json` prints them.
 
---format: a YAML stream (the default), one JSON `kind: List`, or a JSON
+--format: a YAML stream (the default), one YAML `kind: List` (as
+`kubectl get -o yaml` prints one), one JSON `kind: List`, or a JSON
 stream of one compact object per line. With --split OUT is a directory
 that gets one file per object, in input order: the documents of the YAML
 stream, the lines of the JSON stream, or pretty JSON for json-list.
@@ -265,6 +267,9 @@ def write(kind, n, out, fmt="yaml", split=False):
         return
     if fmt == "yaml":
         text = yaml_stream(kind, n)
+    elif fmt == "yaml-list":
+        text = to_yaml({"apiVersion": "v1", "items": objects(kind, n), "kind": "List",
+                        "metadata": {"resourceVersion": ""}})
     elif fmt == "json-list":
         text = json.dumps(
             {"apiVersion": "v1", "kind": "List", "items": objects(kind, n)}, indent=4
@@ -283,7 +288,8 @@ def main():
                                      "namespaces", "mounts", "sidecar-mounts", "pods"])
     ap.add_argument("n", type=int)
     ap.add_argument("out")
-    ap.add_argument("--format", default="yaml", choices=["yaml", "json-list", "json-stream"])
+    ap.add_argument("--format", default="yaml", choices=["yaml", "yaml-list", "json-list",
+                                                          "json-stream"])
     ap.add_argument("--split", action="store_true")
     a = ap.parse_args()
     write(a.kind, a.n, a.out, a.format, a.split)

@@ -34,7 +34,28 @@ pub fn parse_value(text: &str) -> Result<(Value, PosNode), YamlError> {
 /// byte offsets and the first line's columns stay relative to `text`, as
 /// the YAML layer gives them for a chunk.
 pub fn parse_value_at(text: &str, first_line: usize) -> Result<(Value, PosNode), YamlError> {
-    Parser::new(text, first_line).document()
+    Parser::new(text, first_line).document(None)
+}
+
+/// [`parse_value_at`] for a value whose top-level `items` may be huge (a
+/// `kind: List`): each item of the root object's `items` array goes to
+/// `on_item` as soon as it is parsed, and the value comes back with
+/// `items: []` (and no item positions) in its place and `true`, so the
+/// items are never all held at once. Values, positions and errors are
+/// otherwise those of [`parse_value_at`]; an `items` with no item gives
+/// `false` and is as [`parse_value_at`] gives it.
+pub fn parse_value_items(
+    text: &str,
+    first_line: usize,
+    on_item: &mut dyn FnMut(Value, PosNode),
+) -> Result<(Value, PosNode, bool), YamlError> {
+    let mut streamed = false;
+    let mut sink = |v: Value, p: PosNode| {
+        streamed = true;
+        on_item(v, p);
+    };
+    let (v, p) = Parser::new(text, first_line).document(Some(&mut sink))?;
+    Ok((v, p, streamed))
 }
 
 /// A container being read. Containers are kept on an explicit stack, so
@@ -205,7 +226,10 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn document(mut self) -> Result<(Value, PosNode), YamlError> {
+    fn document(
+        mut self,
+        mut on_item: Option<&mut dyn FnMut(Value, PosNode)>,
+    ) -> Result<(Value, PosNode), YamlError> {
         let mut stack: Vec<Open> = Vec::new();
         self.skip_ws();
         'value: loop {
@@ -278,6 +302,11 @@ impl<'a> Parser<'a> {
             loop {
                 self.skip_ws();
                 let depth = stack.len();
+                // An item of the root object's (first) `items` array.
+                let to_sink = depth == 2
+                    && on_item.is_some()
+                    && matches!(&stack[0], Open::Map { map, key, .. }
+                        if key.name == "items" && !map.contains_key("items"));
                 let Some(top) = stack.last_mut() else {
                     if self.i < self.bytes.len() {
                         return Err(self.err_at(self.i, "trailing characters"));
@@ -288,8 +317,13 @@ impl<'a> Parser<'a> {
                     Open::Seq {
                         items, positions, ..
                     } => {
-                        items.push(done.0);
-                        positions.push(done.1);
+                        match on_item.as_mut() {
+                            Some(sink) if to_sink => sink(done.0, done.1),
+                            _ => {
+                                items.push(done.0);
+                                positions.push(done.1);
+                            }
+                        }
                         match self.peek() {
                             Some(b',') => {
                                 self.i += 1;

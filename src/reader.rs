@@ -69,6 +69,11 @@ impl Positions {
         }
     }
 
+    /// The positions of the root node, taken.
+    pub fn into_root(self) -> Option<PosNode> {
+        self.root
+    }
+
     /// Line and column of the node at `path`, or of its deepest existing
     /// ancestor (so an error about a missing field points at its parent).
     pub fn locate(&self, path: &JsonPath) -> Option<(usize, usize)> {
@@ -169,6 +174,68 @@ pub fn parse_chunk(text: &str, span: &Span) -> Result<Chunk, ParseError> {
     chunk.range = span.range.clone();
     chunk.format = span.format;
     Ok(chunk)
+}
+
+/// [`parse_chunk`] handing the items of a root `items` sequence (a `kind:
+/// List`) to `on_item` one by one as they are parsed (positions in stream
+/// lines, byte offsets in the chunk): the chunk then reads `items: []`, and
+/// `true` comes with it. A chunk none went to is the one [`parse_chunk`]
+/// gives. Errors are found as [`parse_chunk`] finds them, not always
+/// located as it locates them: a caller that needs the error parses the
+/// chunk again.
+pub fn parse_chunk_items(
+    text: &str,
+    span: &Span,
+    on_item: &mut dyn FnMut(Value, PosNode),
+) -> Result<(Chunk, bool), ParseError> {
+    let mut parsed = span.range.clone();
+    let line = span.line;
+    let (value, root, unrepresentable, streamed) = if span.format == Format::Json {
+        let body = &text[parsed.clone()];
+        parsed.end = parsed.start + body.trim_end_matches([' ', '\t', '\n', '\r']).len();
+        let (value, root, streamed) = crate::json::parse_value_items(&text[parsed], line, on_item)
+            .map_err(|e| ParseError {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })?;
+        match value {
+            Value::Null => (None, None, None, false),
+            v => (Some(v), Some(root), None, streamed),
+        }
+    } else {
+        let in_stream = |e: crate::yaml::YamlError| ParseError {
+            line: line + e.line.saturating_sub(1),
+            column: e.column,
+            message: e.message,
+        };
+        let mut sent = false;
+        let parsed = crate::yaml::parse::parse_document_items(&text[parsed], &mut |v, mut p| {
+            shift(&mut p, line - 1);
+            sent = true;
+            on_item(v, p);
+        })
+        .map_err(in_stream)?;
+        match parsed {
+            Some(((Value::Null, _, _), _)) | None => (None, None, None, false),
+            Some(((v, mut p, bad), _)) => {
+                shift(&mut p, line - 1);
+                (Some(v), Some(p), bad.map(in_stream), sent)
+            }
+        }
+    };
+    let chunk = Chunk {
+        range: span.range.clone(),
+        line,
+        format: span.format,
+        value,
+        positions: Positions {
+            root,
+            start_line: line,
+            unrepresentable,
+        },
+    };
+    Ok((chunk, streamed))
 }
 
 /// Whether a scalar of the document `chunk` (a key or a value, escapes

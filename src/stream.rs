@@ -218,6 +218,11 @@ impl Stream {
             .parse_chunk(id.file, span, id.file >= self.echoed)
     }
 
+    /// Where chunk `id` is in its file.
+    pub fn span(&self, id: ChunkId) -> Option<&Span> {
+        self.splits.get(id.file).and_then(|(s, _)| s.get(id.chunk))
+    }
+
     /// The text of chunk `id`.
     pub fn text(&self, id: ChunkId) -> &str {
         let span = self.splits.get(id.file).and_then(|(s, _)| s.get(id.chunk));

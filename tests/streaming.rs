@@ -528,3 +528,132 @@ fn a_resource_list_goes_where_it_went() {
     assert!(ran.stdout.contains("kind: ResourceList"), "{ran:?}");
     assert!(ran.stdout.contains("name: logger"), "{ran:?}");
 }
+
+/// `deployment(name)` as an item of a block sequence `indent` columns in.
+fn item(name: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for (i, line) in deployment(name).lines().enumerate() {
+        out.push_str(&pad);
+        out.push_str(if i == 0 { "- " } else { "  " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs `args` in every output mode, both ways.
+fn every_mode(args: &[String]) -> Vec<Ran> {
+    ["yaml", "json", "json-patch"]
+        .iter()
+        .map(|mode| {
+            let mut a = args.to_vec();
+            a.push("-o".into());
+            a.push(mode.to_string());
+            both(&a)
+        })
+        .collect()
+}
+
+#[test]
+fn lists_written_item_by_item_agree() {
+    let dir = Scratch::new("lists");
+    let policy = dir.file("policy.yaml", SIDECARSET);
+    let block = format!(
+        "apiVersion: v1\nitems:\n{}# between\n{}{}kind: List\nmetadata:\n  resourceVersion: \"\"\n",
+        item("a", 0),
+        item("b", 0),
+        item("c", 0)
+    );
+    let indented = format!(
+        "kind: DeploymentList\napiVersion: apps/v1\nitems:\n{}{}",
+        item("a", 2),
+        item("b", 2)
+    );
+    // The root's nested mappings are indented by 4, its items' by 2: the
+    // first item does not tell how a new node is indented.
+    let mixed = format!(
+        "apiVersion: v1\nitems:\n{}{}kind: List\nmetadata:\n    resourceVersion: \"\"\n",
+        item("a", 0),
+        item("b", 0)
+    );
+    let flow = "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: Pod, metadata: {name: p, labels: {app: web}}, spec: {containers: [{name: app, image: nginx}]}}, {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}]\n";
+    let json = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"labels\": {\"app\": \"web\"}}, \"spec\": {\"containers\": [{\"name\": \"app\", \"image\": \"nginx\"}]}},\n        {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"q\", \"namespace\": \"ns\"}, \"spec\": {\"containers\": [{\"name\": \"app\", \"image\": \"nginx\"}]}}\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\"resourceVersion\": \"\"}\n}\n";
+    let crlf = block.replace('\n', "\r\n");
+    // A root `items` that is not a List's: the document is one object.
+    let not_a_list = format!("apiVersion: v1\nitems:\n{}kind: Custom\n", item("a", 0));
+    let unrepresentable = format!("{}x: .inf\n", block);
+    let anchored = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}  metadata: &m\n    name: z\n",
+        item("a", 0)
+    );
+    let lists = [
+        block.clone(),
+        indented,
+        mixed,
+        flow.to_string(),
+        json.to_string(),
+        crlf,
+        not_a_list,
+        unrepresentable,
+        anchored,
+        // A List among other documents, and one last without a line break.
+        format!(
+            "{}---\n{}---\n{}",
+            deployment("first"),
+            block,
+            block.trim_end()
+        ),
+        format!("{json}{json}"),
+    ];
+    for (i, text) in lists.iter().enumerate() {
+        let f = dir.file(&format!("in-{i}.yaml"), text);
+        every_mode(&args(&["-f", &f, "--sidecarset", &policy]));
+    }
+    let ran = both(&args(&[
+        "-f",
+        &dir.file("b.yaml", &block),
+        "--sidecarset",
+        &policy,
+    ]));
+    assert!(
+        ran.summary
+            .contains("Deployment/b spec.template: injected logger"),
+        "{}",
+        ran.summary
+    );
+}
+
+#[test]
+fn list_errors_keep_their_order() {
+    let dir = Scratch::new("list-errors");
+    let policy = dir.file("policy.yaml", SIDECARSET);
+    let refused = REFUSED_POD.replace('\n', "\n  ");
+    let cases = [
+        // A refused item before an item without a kind.
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}- {}\n- apiVersion: v1\n  metadata: {{name: x}}\n",
+            item("a", 0),
+            refused.trim_end()
+        ),
+        // A refused item before a syntax error in the List.
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n- {}\n- [\n",
+            refused.trim_end()
+        ),
+        // A refused item before an undecodable one.
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n- {}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {{name: bad}}\n  spec: {{replicas: many}}\n",
+            refused.trim_end()
+        ),
+        // An item that is not a mapping.
+        format!("apiVersion: v1\nkind: List\nitems:\n{}- 3\n", item("a", 0)),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let f = dir.file(&format!("e-{i}.yaml"), text);
+        for ran in every_mode(&args(&["-f", &f, "--sidecarset", &policy])) {
+            assert_ne!(ran.status, 0, "{ran:?}");
+            assert!(ran.stdout.is_empty(), "{ran:?}");
+        }
+    }
+}

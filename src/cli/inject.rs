@@ -13,6 +13,8 @@ use crate::stream::{ChunkId, Gathered, Stream};
 use crate::workload::WorkloadKind;
 use std::io::Write;
 
+mod list;
+
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let done = execute(args, Engine::Streaming, out)?;
     if !done.summary.is_empty() {
@@ -24,8 +26,8 @@ pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
 /// How `inject` holds its input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
-    /// One document at a time (`crate::stream`), for `-o yaml`; the other
-    /// outputs are built whole and are read whole.
+    /// One document, and one item of a List, at a time (`crate::stream`),
+    /// each written as soon as it is injected.
     Streaming,
     /// Every document parsed before any is judged.
     InMemory,
@@ -41,7 +43,7 @@ pub struct Done {
 
 /// `inject` writing its result to `out`: a refusal leaves it untouched.
 pub fn execute(args: &InjectArgs, engine: Engine, out: &mut impl Write) -> Result<Done, CliError> {
-    if engine == Engine::InMemory || args.output != InjectOutput::Yaml {
+    if engine == Engine::InMemory {
         return in_memory(args, input::load(&args.input)?, out);
     }
     streaming(args, out)
@@ -102,9 +104,10 @@ fn in_memory(
     Ok(Done { status: 0, summary })
 }
 
-/// `-o yaml` one document at a time: the policy first (pass 1), then each
-/// echoed chunk parsed, injected, written to the buffer and dropped (pass
-/// 2). The output is buffered whole, so a refusal still leaves stdout empty.
+/// One document at a time: the policy first (pass 1), then each echoed
+/// chunk parsed, injected, written to the buffer and dropped (pass 2); the
+/// items of a List one at a time (`list`). The output is buffered whole,
+/// so a refusal still leaves stdout empty.
 fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> {
     let mut stream = Stream::new(input::read_named(&args.input)?);
     let mut gathered = stream.gather();
@@ -142,14 +145,56 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     };
     stream.inputs.clear_documents();
     let ctx = pod_webhook::context(&cluster, &settings);
-    let mut buf = Vec::new();
+    let mut buf = list::OutBuf::default();
     let mut summary_text = String::new();
-    let mut writer = output::YamlStream::new(stream.all_json());
+    let mut writer = list::Out::new(args.output, stream.all_json());
     for file in 0..stream.echoed_files() {
         for chunk in 0..stream.chunks(file) {
             let id = ChunkId { file, chunk };
-            // The first error of all: every chunk before it parsed, and policy follows.
-            stream.read(id)?;
+            // A List item by item; what it cannot be written so for is
+            // dropped, and the chunk injected whole.
+            let (mark, said, before) = (buf.len(), summary_text.len(), writer.clone());
+            let whole = match stream.span(id) {
+                Some(span) => {
+                    let source = &stream.inputs.files[file];
+                    let mut run = list::ListRun::new(
+                        source,
+                        &source.text[span.range.clone()],
+                        span.format,
+                        &ctx,
+                        &settings,
+                        args.quiet,
+                        &mut writer,
+                        &mut buf,
+                        &mut summary_text,
+                    );
+                    match crate::reader::parse_chunk_items(&source.text, span, &mut |v, p| {
+                        run.item(v, p)
+                    }) {
+                        Ok((chunk, true)) => {
+                            if run.finish(chunk) {
+                                continue;
+                            }
+                            None
+                        }
+                        Ok((chunk, false)) => Some(chunk),
+                        Err(_) => None,
+                    }
+                }
+                None => None,
+            };
+            buf.truncate(mark);
+            summary_text.truncate(said);
+            writer = before;
+            match whole {
+                // Parsed whole already (no List): as `Stream::read` adds it.
+                Some(chunk) => {
+                    stream.inputs.clear_documents();
+                    stream.inputs.add_chunk(file, chunk, false)?;
+                }
+                // The first error of all: every chunk before it parsed, and policy follows.
+                None => stream.read(id)?,
+            }
             let mut outcome = pod_webhook::Outcome::default();
             if let Err(e) =
                 pod_webhook::inject_document(&mut stream.inputs, 0, &ctx, &settings, &mut outcome)
@@ -160,10 +205,11 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
                     .earlier_error(Some(id), refused)
                     .map_or_else(|| engine_error(e), CliError::Input));
             }
-            if let Some(doc) = stream.inputs.docs.first() {
-                let changed = outcome.changed_docs.first().copied().unwrap_or(false);
-                writer.write(stream.text(id), doc, changed, &mut buf)?;
+            if args.output == InjectOutput::Json {
+                name_pod_namespaces(&mut stream.inputs, &settings.namespace);
             }
+            let changed = outcome.changed_docs.first().copied().unwrap_or(false);
+            writer.document(&stream.inputs, stream.text(id), changed, &mut buf)?;
             if !args.quiet {
                 summary_text.push_str(&summary(&outcome));
             }
@@ -174,7 +220,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     }
     stream.inputs.clear_documents();
     writer.finish(&mut buf)?;
-    out.write_all(&buf)?;
+    buf.write_to(out)?;
     Ok(Done {
         status: 0,
         summary: summary_text,

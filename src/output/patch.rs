@@ -8,7 +8,7 @@ use std::io::Write;
 /// turns the input object into the output object: what `inject -o
 /// json-patch` prints, for a pipeline that applies patches rather than
 /// objects. `changed` is per document of `inputs`, as
-/// `mutate::Outcome::changed_docs`; policy-only documents are left out.
+/// `pod_webhook::Outcome::changed_docs`; policy-only documents are left out.
 pub fn write_patches(
     inputs: &Inputs,
     changed: &[bool],

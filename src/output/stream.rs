@@ -35,7 +35,7 @@ pub fn write_yaml_stream(
 
 /// The state of [`write_yaml_stream`] between documents, so that documents
 /// can be written one at a time as they are produced.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct YamlStream {
     /// Every echoed document is JSON: the output stays a JSON stream.
     all_json: bool,
@@ -63,6 +63,26 @@ impl YamlStream {
         changed: bool,
         out: &mut impl Write,
     ) -> std::io::Result<()> {
+        self.begin(text, doc.format, out)?;
+        let body = if changed {
+            std::borrow::Cow::Owned(changed_text(text, doc))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        out.write_all(body.as_bytes())?;
+        self.end(body.as_bytes().last().copied());
+        Ok(())
+    }
+
+    /// What goes before the next echoed document, whose input chunk is
+    /// `text`: [`YamlStream::write`] in parts, for a document written a
+    /// piece at a time (then [`YamlStream::end`]).
+    pub fn begin(
+        &mut self,
+        text: &str,
+        format: Format,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
         let all_json = self.all_json;
         let n = self.written;
         self.written += 1;
@@ -73,7 +93,7 @@ impl YamlStream {
         // Documents from different files, or after a skipped one, need a
         // separator; so does a stream whose first document is JSON and a
         // later one YAML (a leading `{` makes readers take it all as JSON).
-        let leading_json = n == 0 && doc.format == Format::Json && !all_json;
+        let leading_json = n == 0 && format == Format::Json && !all_json;
         if (n > 0 && !all_json && !text.starts_with("---")) || leading_json {
             out.write_all(if text.contains("\r\n") {
                 b"---\r\n"
@@ -81,14 +101,12 @@ impl YamlStream {
                 b"---\n"
             })?;
         }
-        let body = if changed {
-            std::borrow::Cow::Owned(changed_text(text, doc))
-        } else {
-            std::borrow::Cow::Borrowed(text)
-        };
-        out.write_all(body.as_bytes())?;
-        self.need_newline = !body.is_empty() && !body.ends_with('\n');
         Ok(())
+    }
+
+    /// The document begun last is written: `last` is its last byte.
+    pub fn end(&mut self, last: Option<u8>) {
+        self.need_newline = last.is_some_and(|b| b != b'\n');
     }
 
     /// Ends the stream with a line break where the last document had none.

@@ -42,6 +42,116 @@ pub fn apply(
     ed.finish()
 }
 
+/// What [`apply`] decides once for a whole document and uses for each item
+/// of a `kind: List` it edits: a List's items can then be edited one at a
+/// time ([`item_edits`]), each edited as [`apply`] edits it in the whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListLayout {
+    crlf: bool,
+    style: Style,
+    json_step: usize,
+    /// The items' column in a block sequence (`None`: a flow sequence).
+    block_content_col: Option<usize>,
+}
+
+impl ListLayout {
+    /// What the layout of the List `text` likely is, from its first item
+    /// alone: [`list_layout`] tells, once the whole List is read.
+    pub fn guess(text: &str, first: &PosNode, json: bool) -> ListLayout {
+        let dash = (!json)
+            .then(|| super::parse::dash_before(text, first.start as usize))
+            .flatten();
+        ListLayout {
+            crlf: text.contains("\r\n"),
+            style: detect_style(text, first),
+            json_step: detect_json_step(first),
+            block_content_col: dash.and_then(|d| content_col(text, d, first.start as usize)),
+        }
+    }
+}
+
+/// The layout [`apply`] edits the List `text` with, from its root (whose
+/// `items` holds the positions of its last items, at least 10,001 nodes of
+/// them unless all) and where its first item starts; `None` where [`apply`]
+/// would not edit the items one by one (a key brought in by a `<<` merge at
+/// the root), or the layout cannot be told.
+pub fn list_layout(text: &str, root: &PosNode, first_start: usize) -> Option<ListLayout> {
+    let PosChildren::Map(entries) = &root.children else {
+        return None;
+    };
+    if entries.iter().any(|(_, e)| e.style == NodeStyle::Merged) {
+        return None;
+    }
+    if !matches!(root.style, NodeStyle::BlockMap | NodeStyle::FlowMap) {
+        return None;
+    }
+    let items = entries.iter().find(|(k, _)| k == "items").map(|(_, e)| e)?;
+    let block_content_col = match items.style {
+        NodeStyle::BlockSeq => Some(content_col(text, items.start as usize, first_start)?),
+        NodeStyle::FlowSeq => None,
+        _ => return None,
+    };
+    Some(ListLayout {
+        crlf: text.contains("\r\n"),
+        style: detect_style(text, root),
+        json_step: detect_json_step(root),
+        block_content_col,
+    })
+}
+
+/// The column of the items of a block sequence whose first dash is at
+/// `dash` and first item starts at `first`, as [`Editor::block_seq`] finds it.
+fn content_col(text: &str, dash: usize, first: usize) -> Option<usize> {
+    let to_first = text.get(dash..first)?;
+    let offset = if to_first.contains('\n') {
+        2
+    } else {
+        to_first.chars().count().max(1)
+    };
+    Some(column_of(text, dash) + offset)
+}
+
+/// The edits (byte range of `text` and its replacement, in order) that
+/// [`apply`] makes to item `item` of the List `text` when it turns `before`
+/// into `after`; `None` when it cannot make them in place.
+pub fn item_edits(
+    text: &str,
+    layout: &ListLayout,
+    item: &PosNode,
+    before: &Value,
+    after: &Value,
+    json: bool,
+) -> Option<Vec<(usize, usize, String)>> {
+    let mut ed = Editor {
+        text,
+        json,
+        crlf: layout.crlf,
+        style: layout.style,
+        json_step: layout.json_step,
+        edits: Vec::new(),
+    };
+    let ctx = match layout.block_content_col {
+        Some(content_col) => Ctx::SeqItem { content_col },
+        None => Ctx::Flow,
+    };
+    ed.node(item, before, after, ctx).ok()?;
+    ed.edits.sort_by_key(|e| (e.start, e.end));
+    let mut at = 0;
+    for e in &ed.edits {
+        if e.start < at || e.end < e.start || e.end > text.len() {
+            return None;
+        }
+        text.get(at..e.start)?;
+        at = e.end;
+    }
+    Some(
+        ed.edits
+            .into_iter()
+            .map(|e| (e.start, e.end, e.text))
+            .collect(),
+    )
+}
+
 /// Where a node sits, which decides how a replacement is written.
 #[derive(Clone, Copy, Debug)]
 enum Ctx {
