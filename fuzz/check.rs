@@ -441,12 +441,20 @@ pub fn check_reader(input: &[u8]) -> Result<(), String> {
 /// lines. YAML parsers break lines at CR as well as LF (YAML 1.2 §5.4) and
 /// JSON parsers at LF only, so either reading of the text will do.
 fn located(text: &str, line: usize, column: usize, message: &str) -> Result<(), String> {
+    // A CR before an LF ends its line; any other CR is a character of it
+    // (the last line has no LF after it).
     let fits = |lines: Vec<&str>| {
+        let last = lines.len();
         line >= 1
             && column >= 1
-            && lines
-                .get(line - 1)
-                .is_some_and(|l| column <= l.trim_end_matches('\r').chars().count() + 1)
+            && lines.get(line - 1).is_some_and(|l| {
+                let l = if line < last {
+                    l.strip_suffix('\r').unwrap_or(l)
+                } else {
+                    l
+                };
+                column <= l.chars().count() + 1
+            })
     };
     let yaml_lines: Vec<&str> = text
         .split("\r\n")
