@@ -1,11 +1,11 @@
-//! The fuzz targets' invariants (fuzz/check.rs) on the stable toolchain:
+//! The fuzz targets' invariants (tests/support/contract.rs) on the stable toolchain:
 //! a deterministic mutator derives inputs from every file under testdata/
 //! and examples/, and each command runs in-process on them. A failing input
 //! is saved under target/fuzz-failures/ and printed, to be replayed with
 //! `kubectl-sidecarset CMD --sidecarset examples/filebeat-deployment/sidecarset.yaml < FILE`.
 
 // Shared with the fuzz crate, which has no `unreachable_pub` lint.
-#[path = "../fuzz/check.rs"]
+#[path = "support/contract.rs"]
 #[allow(unreachable_pub)]
 mod check;
 
@@ -364,11 +364,11 @@ fn in_process_runs_match_the_binary() {
     }
 }
 
-/// Inputs the fuzzers found (fuzz/regressions/, minimised), checked by every
+/// Inputs the fuzzers found (testdata/fuzz-regressions/, minimised), checked by every
 /// target: each broke an invariant once.
 #[test]
 fn fuzz_regressions_keep_the_contract() {
-    let dir = root().join("fuzz/regressions");
+    let dir = root().join("testdata/fuzz-regressions");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();

@@ -1,14 +1,14 @@
 //! `src/sidecarset/gotypes.rs` is what the generator makes of the Go
 //! sources. Those are not in the repository: the comparison runs when
 //! `GOTYPES_SRC` names a directory holding them (layout and fetch commands
-//! in xtask/src/gotypes.rs) and is reported as skipped otherwise. The
+//! in tests/support/gotypes_gen.rs) and is reported as skipped otherwise. The
 //! generator's own tests, included with it, always run.
 
 use std::io::Write;
 use std::path::Path;
 
 // Shared with the xtask crate, which has no `unreachable_pub` lint.
-#[path = "../xtask/src/gotypes.rs"]
+#[path = "support/gotypes_gen.rs"]
 #[allow(unreachable_pub)]
 mod gotypes;
 
@@ -18,7 +18,7 @@ fn generated_gotypes_are_current() {
         // Straight to stderr: the test harness would swallow `eprintln!`.
         let _ = writeln!(
             std::io::stderr(),
-            "generated_gotypes_are_current: skipped (set GOTYPES_SRC=DIR, see xtask/src/gotypes.rs)"
+            "generated_gotypes_are_current: skipped (set GOTYPES_SRC=DIR, see tests/support/gotypes_gen.rs)"
         );
         return;
     };

@@ -1,9 +1,9 @@
 //! `inject` on arbitrary bytes as its input stream, with the example
-//! SidecarSet as policy: see ../check.rs for the invariants.
+//! SidecarSet as policy: see tests/support/contract.rs for the invariants.
 
 #![no_main]
 
-#[path = "../check.rs"]
+#[path = "../../tests/support/contract.rs"]
 mod check;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 
 #![no_main]
 
-#[path = "../check.rs"]
+#[path = "../../tests/support/contract.rs"]
 mod check;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

@@ -15,7 +15,7 @@ use serde_json::Value;
 mod convert;
 mod defaults;
 mod gotype;
-// Generated (xtask/src/gotypes.rs) and checked byte for byte against the
+// Generated (tests/support/gotypes_gen.rs) and checked byte for byte against the
 // generator's output, so rustfmt must leave it as generated, and its
 // `pub` statics (unreachable from outside) stay as the generator writes them.
 #[rustfmt::skip]

@@ -5,8 +5,11 @@
 //! member: turning the main package into a workspace would change what
 //! `cargo test`, `cargo install` and the lockfile cover for everyone, for
 //! the sake of a tool run by hand a few times a year. The main package's
-//! freshness test includes `src/gotypes.rs` by path instead.
+//! freshness test and this crate include `tests/support/gotypes_gen.rs` by path instead.
 
+// The generator lives in the main package (tests/support/) so that its
+// freshness test is published with it; this crate runs it.
+#[path = "../../tests/support/gotypes_gen.rs"]
 mod gotypes;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: cargo run --manifest-path xtask/Cargo.toml -- gotypes <GO_SOURCES_DIR>\n\
-                     (the directory layout and fetch commands are in xtask/src/gotypes.rs)";
+                     (the directory layout and fetch commands are in tests/support/gotypes_gen.rs)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,7 +1,7 @@
 //! The invariants every fuzzed input must keep, shared by the cargo-fuzz
 //! targets (`fuzz/fuzz_targets/`) and the stable-toolchain property test
 //! (`tests/fuzz_props.rs`), so both check exactly the same contract
-//! (README "Exit status", ../shared/cli-contract.md):
+//! (README "Exit status"):
 //!
 //! - exit status 0, 1 or 2, never a panic;
 //! - on failure stdout is empty (lint: findings instead) and stderr's first
@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The fixed policy every command runs with.
-pub const POLICY: &str = include_str!("../examples/filebeat-deployment/sidecarset.yaml");
+pub const POLICY: &str = include_str!("../../examples/filebeat-deployment/sidecarset.yaml");
 
 /// The name errors in standard input carry.
 const STDIN: &str = "<stdin>";
