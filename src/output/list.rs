@@ -1,19 +1,27 @@
-//! `inject` writing each document, and each item of a `kind: List`, as soon
-//! as it is injected: the output holds bytes, never parsed documents, so a
-//! run holds the input text, its output, the policy and one item.
+//! `inject` over a `kind: List` item by item ([`ListRun`]): each item read
+//! ([`crate::reader::parse_chunk_items`]), injected and written on its own,
+//! its output the very bytes that injecting the whole List writes for it,
+//! so a run holds the input text, its output, the policy and one item.
+//! Where that cannot be known while reading (the List turns out to be no
+//! List, an error, a change its text cannot carry in place, a layout its
+//! first item did not tell), [`ListRun::finish`] says so, and the caller
+//! drops what was written of the List and injects it whole, as a run that
+//! reads everything first does. The writers it uses are here too: [`Out`]
+//! (output a document at a time, in any [`Mode`]), [`OutBuf`] (the output
+//! in pieces of a mebibyte) and kubectl's pretty JSON started at a depth.
 //!
-//! A List is read item by item ([`crate::reader::parse_chunk_items`]), each
-//! item injected and written on its own, its output the very bytes that
-//! injecting the whole List writes for it. Where that cannot be known while
-//! reading (the List turns out to be no List, an error, a change its text
-//! cannot carry in place, a layout its first item did not tell), the
-//! caller drops what was written of the List and injects it whole, as a
-//! run that reads everything first does.
+//! It lives with the writers rather than with the webhook over a stream
+//! (`crate::stream`, `crate::pod_webhook`): what it decides, item by item,
+//! is which bytes go out. It reaches into the state of [`Out`] (the YAML
+//! stream's separators, the JSON stream's depth, the count of patch
+//! entries), which stays private to `output`, and splices the [`OutBuf`]
+//! behind what it wrote (the JSON List's head, its patch entry's head).
+//! The webhook it calls is the one every document gets
+//! ([`pod_webhook::inject_document`]), as `output::diff` calls it too.
 
-use crate::cli::args::InjectOutput;
+use super::YamlStream;
 use crate::document::{self, Class, Document, Inputs, Resource};
 use crate::inject::Context;
-use crate::output::YamlStream;
 use crate::pod_webhook::{self, Settings};
 use crate::reader::{Format, Positions};
 use crate::source::SourceFile;
@@ -28,7 +36,7 @@ use std::io::Write;
 /// that, copied at each step. Bytes can be put in the middle, and the end
 /// cut off, cheaply.
 #[derive(Debug, Default)]
-pub(super) struct OutBuf {
+pub struct OutBuf {
     pieces: Vec<Vec<u8>>,
     len: usize,
 }
@@ -37,10 +45,19 @@ pub(super) struct OutBuf {
 const PIECE: usize = 1 << 20;
 
 impl OutBuf {
+    /// How many bytes it holds: where the next byte goes, for a caller
+    /// that may [`OutBuf::truncate`] back to it.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether it holds no byte.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds `bytes` at the end, filling the last piece before starting a
+    /// new one.
     pub fn extend_from_slice(&mut self, mut bytes: &[u8]) {
         self.len += bytes.len();
         if let Some(last) = self.pieces.last_mut() {
@@ -57,10 +74,12 @@ impl OutBuf {
         self.pieces.push(piece);
     }
 
+    /// Adds the byte `b` at the end.
     pub fn push(&mut self, b: u8) {
         self.extend_from_slice(&[b]);
     }
 
+    /// The last byte, if any.
     pub fn last(&self) -> Option<u8> {
         self.pieces.iter().rev().find_map(|p| p.last().copied())
     }
@@ -155,24 +174,55 @@ impl Write for OutBuf {
     }
 }
 
-/// Where the output of a run stands between documents.
+/// What output to write: the engine's side of `inject -o`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The input's text, changed nodes rewritten in place
+    /// ([`write_yaml_stream`](super::write_yaml_stream)).
+    Yaml,
+    /// kubectl's JSON: one object alone, several in a `v1 List`
+    /// ([`write_json`](super::write_json)).
+    Json,
+    /// One RFC 6902 patch per changed object
+    /// ([`write_patches`](super::write_patches)).
+    JsonPatch,
+}
+
+/// Where the output of a run stands between documents: what writing the
+/// documents one at a time, each as soon as it is injected, has to
+/// remember to give the bytes writing them all at once gives (the
+/// function each [`Mode`] names). Cloned before a document that may have
+/// to be written again, and put back with the output cut to its length.
 #[derive(Clone, Debug)]
-pub(super) enum Out {
+pub struct Out {
+    pub(super) state: State,
+}
+
+/// [`Out`] per [`Mode`].
+#[derive(Clone, Debug)]
+pub(super) enum State {
     /// `-o yaml`: the input's text, changed nodes rewritten.
     Yaml(YamlStream),
     /// `-o json`: one object alone, several in a `v1 List`.
     Json(JsonStream),
     /// `-o json-patch`: an array of one entry per changed object.
-    Patch { entries: usize },
+    Patch {
+        /// Entries written so far.
+        entries: usize,
+    },
 }
 
 impl Out {
-    pub fn new(mode: InjectOutput, all_json: bool) -> Out {
-        match mode {
-            InjectOutput::Yaml => Out::Yaml(YamlStream::new(all_json)),
-            InjectOutput::Json => Out::Json(JsonStream::default()),
-            InjectOutput::JsonPatch => Out::Patch { entries: 0 },
-        }
+    /// Output in `mode`, before the first document; `all_json`: whether
+    /// every document that will be written was read as JSON (a stream of
+    /// them stays JSON with [`Mode::Yaml`]).
+    pub fn new(mode: Mode, all_json: bool) -> Out {
+        let state = match mode {
+            Mode::Yaml => State::Yaml(YamlStream::new(all_json)),
+            Mode::Json => State::Json(JsonStream::default()),
+            Mode::JsonPatch => State::Patch { entries: 0 },
+        };
+        Out { state }
     }
 
     /// Writes the one document `inputs` holds, injected (`changed`), read
@@ -187,16 +237,16 @@ impl Out {
         let Some(doc) = inputs.docs.first() else {
             return Ok(());
         };
-        match self {
-            Out::Yaml(writer) => writer.write(text, doc, changed, buf),
-            Out::Json(stream) => {
+        match &mut self.state {
+            State::Yaml(writer) => writer.write(text, doc, changed, buf),
+            State::Json(stream) => {
                 if let Some(value) = doc.value.as_ref() {
                     let level = stream.begin(buf);
                     write_pretty(value, level, buf)?;
                 }
                 Ok(())
             }
-            Out::Patch { entries } => {
+            State::Patch { entries } => {
                 let (Some(before), Some(after)) = (doc.original.as_ref(), doc.value.as_ref())
                 else {
                     return Ok(());
@@ -219,18 +269,20 @@ impl Out {
         }
     }
 
-    /// Ends the output.
+    /// Ends the output: what follows the last document (or stands for
+    /// none).
     pub fn finish(self, buf: &mut OutBuf) -> std::io::Result<()> {
-        match self {
-            Out::Yaml(writer) => writer.finish(buf),
-            Out::Json(stream) => stream.finish(buf),
-            Out::Patch { entries: 0 } => buf.write_all(b"[]\n"),
-            Out::Patch { .. } => buf.write_all(b"\n]\n"),
+        match self.state {
+            State::Yaml(writer) => writer.finish(buf),
+            State::Json(stream) => stream.finish(buf),
+            State::Patch { entries: 0 } => buf.write_all(b"[]\n"),
+            State::Patch { .. } => buf.write_all(b"\n]\n"),
         }
     }
 }
 
-fn begin_entry(entries: &mut usize, buf: &mut OutBuf) {
+/// Starts the next entry of `-o json-patch`'s array.
+pub(super) fn begin_entry(entries: &mut usize, buf: &mut OutBuf) {
     buf.extend_from_slice(if *entries == 0 {
         b"[\n    "
     } else {
@@ -259,7 +311,7 @@ const LIST_TAIL: &[u8] =
 
 impl JsonStream {
     /// Starts the next value: the level of indentation to write it at.
-    fn begin(&mut self, buf: &mut OutBuf) -> usize {
+    pub(super) fn begin(&mut self, buf: &mut OutBuf) -> usize {
         self.values += 1;
         match self.values {
             1 => {
@@ -276,9 +328,10 @@ impl JsonStream {
         }
     }
 
+    /// Ends the output: a second value put the first into the List.
     fn finish(self, buf: &mut OutBuf) -> std::io::Result<()> {
         match self.values {
-            0 => crate::output::write_json(&[], buf),
+            0 => super::write_json(&[], buf),
             1 => buf.write_all(b"\n"),
             _ => {
                 // The first value goes into the List, two levels deeper: a
@@ -306,7 +359,8 @@ struct Pretty {
     has_value: bool,
 }
 
-fn indent<W: ?Sized + Write>(w: &mut W, level: usize) -> std::io::Result<()> {
+/// `level` levels of kubectl's indentation (four spaces each).
+pub(super) fn indent<W: ?Sized + Write>(w: &mut W, level: usize) -> std::io::Result<()> {
     const SPACES: &[u8] = &[b' '; 64];
     let mut n = level * 4;
     while n > 0 {
@@ -383,7 +437,11 @@ impl serde_json::ser::Formatter for Pretty {
 
 /// `value` as `output::write_json_value` writes it (without the final line
 /// break), `level` levels deep.
-fn write_pretty(value: &Value, level: usize, buf: &mut impl Write) -> std::io::Result<()> {
+pub(super) fn write_pretty(
+    value: &Value,
+    level: usize,
+    buf: &mut impl Write,
+) -> std::io::Result<()> {
     let fmt = Pretty {
         level,
         has_value: false,
@@ -396,6 +454,7 @@ fn write_pretty(value: &Value, level: usize, buf: &mut impl Write) -> std::io::R
 /// least this many nodes of them.
 const TAIL_NODES: usize = 10_001;
 
+/// How many nodes `p` has, itself included.
 fn count_nodes(p: &PosNode) -> usize {
     1 + match &p.children {
         PosChildren::Leaf => 0,
@@ -404,17 +463,20 @@ fn count_nodes(p: &PosNode) -> usize {
     }
 }
 
-/// One List being injected item by item.
-pub(super) struct ListRun<'a> {
+/// One List being injected item by item, its output written to an
+/// [`OutBuf`] through an [`Out`] as each item is injected. Fed by
+/// [`crate::reader::parse_chunk_items`]: [`ListRun::item`] per item, then
+/// [`ListRun::finish`] with what is left of the List.
+pub struct ListRun<'a> {
     /// The List's chunk of input.
     text: &'a str,
     format: Format,
     ctx: &'a Context<'a>,
     settings: &'a Settings,
-    quiet: bool,
     out: &'a mut Out,
     buf: &'a mut OutBuf,
-    summary: &'a mut String,
+    /// Told what the webhook did to each item.
+    on_outcome: &'a mut dyn FnMut(&pod_webhook::Outcome),
     /// The item being injected, alone.
     inputs: Inputs,
     /// Something the List cannot be written item by item for came up.
@@ -441,6 +503,12 @@ pub(super) struct ListRun<'a> {
 }
 
 impl<'a> ListRun<'a> {
+    /// A run over the List that is `text`, a chunk of `file` read as
+    /// `format`, injected with `ctx` and `settings`, written by `out` to
+    /// `buf`. `on_outcome` is told what the webhook did to each item as it
+    /// is injected (for a summary); when [`ListRun::finish`] says the List
+    /// was not written, the caller drops what it was told along with the
+    /// output, as it restores `out` and cuts `buf` back.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         file: &SourceFile,
@@ -448,10 +516,9 @@ impl<'a> ListRun<'a> {
         format: Format,
         ctx: &'a Context<'a>,
         settings: &'a Settings,
-        quiet: bool,
         out: &'a mut Out,
         buf: &'a mut OutBuf,
-        summary: &'a mut String,
+        on_outcome: &'a mut dyn FnMut(&pod_webhook::Outcome),
     ) -> Self {
         let mut inputs = Inputs::default();
         // Named as the input, for the locations of what is found.
@@ -461,10 +528,9 @@ impl<'a> ListRun<'a> {
             format,
             ctx,
             settings,
-            quiet,
             out,
             buf,
-            summary,
+            on_outcome,
             inputs,
             failed: false,
             items: 0,
@@ -525,12 +591,10 @@ impl<'a> ListRun<'a> {
         pod_webhook::inject_document(&mut self.inputs, 0, self.ctx, self.settings, &mut outcome)
             .ok()?;
         let changed = outcome.changed_docs.first().copied().unwrap_or(false);
-        if !self.quiet {
-            self.summary.push_str(&super::summary(&outcome));
-        }
+        (self.on_outcome)(&outcome);
         let mut doc = self.inputs.docs.pop()?;
-        match self.out {
-            Out::Yaml(_) => {
+        match self.out.state {
+            State::Yaml(_) => {
                 if changed {
                     let layout = self.layout.as_ref()?;
                     let (root, before) = (doc.positions.root()?, doc.original.as_ref()?);
@@ -559,7 +623,7 @@ impl<'a> ListRun<'a> {
                     }
                 }
             }
-            Out::Json(_) => {
+            State::Json(_) => {
                 let value = doc.value.as_mut()?;
                 if class == Class::Workload(crate::workload::WorkloadKind::Pod) {
                     name_namespace(value, &self.settings.namespace);
@@ -569,7 +633,7 @@ impl<'a> ListRun<'a> {
                 indent(self.buf, self.level + 2).ok()?;
                 write_pretty(value, self.level + 2, self.buf).ok()?;
             }
-            Out::Patch { .. } => {
+            State::Patch { .. } => {
                 if changed {
                     let patch = json_patch::diff(doc.original.as_ref()?, doc.value.as_ref()?);
                     let Value::Array(ops) = serde_json::to_value(patch).ok()? else {
@@ -594,8 +658,8 @@ impl<'a> ListRun<'a> {
 
     /// Before the first item.
     fn begin(&mut self, first: &PosNode) -> std::io::Result<()> {
-        match self.out {
-            Out::Yaml(writer) => {
+        match &mut self.out.state {
+            State::Yaml(writer) => {
                 writer.begin(self.text, self.format, self.buf)?;
                 self.body = self.buf.len();
                 self.first_start = first.start as usize;
@@ -605,11 +669,11 @@ impl<'a> ListRun<'a> {
                     self.format == Format::Json,
                 ));
             }
-            Out::Json(stream) => {
+            State::Json(stream) => {
                 self.level = stream.begin(self.buf);
                 self.items_at = self.buf.len();
             }
-            Out::Patch { .. } => {}
+            State::Patch { .. } => {}
         }
         Ok(())
     }
@@ -631,8 +695,8 @@ impl<'a> ListRun<'a> {
         if chunk.positions.unrepresentable.is_some() && self.read {
             return None;
         }
-        match self.out {
-            Out::Yaml(writer) => {
+        match &mut self.out.state {
+            State::Yaml(writer) => {
                 if self.edited {
                     let mut root_pos = chunk.positions.into_root()?;
                     let PosChildren::Map(entries) = &mut root_pos.children else {
@@ -655,7 +719,7 @@ impl<'a> ListRun<'a> {
                 };
                 writer.end(last);
             }
-            Out::Json(_) => {
+            State::Json(_) => {
                 let Value::Object(map) = root else {
                     return None;
                 };
@@ -692,7 +756,7 @@ impl<'a> ListRun<'a> {
                 indent(self.buf, level).ok()?;
                 self.buf.push(b'}');
             }
-            Out::Patch { entries } => {
+            State::Patch { entries } => {
                 if self.op_count > 0 {
                     let md = root.get("metadata");
                     let head = serde_json::json!({
