@@ -9,16 +9,20 @@
 //! one document, not all of them. Free of argv and terminals, so a program
 //! embedding the library gets the same bytes as the command line.
 
+mod buffer;
 pub mod diff;
 mod json;
 mod list;
 mod patch;
 mod stream;
+mod writer;
 
+pub use buffer::OutBuf;
 pub use json::{write_json, write_json_value};
-pub use list::{ListRun, Mode, Out, OutBuf};
+pub use list::ListRun;
 pub use patch::write_patches;
 pub use stream::{echoed_values, write_yaml_stream, YamlStream};
+pub use writer::{Mode, Out};
 
 #[cfg(test)]
 mod tests {
