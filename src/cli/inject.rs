@@ -13,8 +13,6 @@ use crate::stream::{ChunkId, Gathered, Stream};
 use crate::workload::WorkloadKind;
 use std::io::Write;
 
-mod list;
-
 pub fn run(args: &InjectArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let done = execute(args, Engine::Streaming, out)?;
     if !done.summary.is_empty() {
@@ -106,7 +104,7 @@ fn in_memory(
 
 /// One document at a time: the policy first (pass 1), then each echoed
 /// chunk parsed, injected, written to the buffer and dropped (pass 2); the
-/// items of a List one at a time (`list`). The output is buffered whole,
+/// items of a List one at a time (`output::ListRun`). The output is buffered whole,
 /// so a refusal still leaves stdout empty.
 fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> {
     let mut stream = Stream::new(input::read_named(&args.input)?);
@@ -145,9 +143,9 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     };
     stream.inputs.clear_documents();
     let ctx = pod_webhook::context(&cluster, &settings);
-    let mut buf = list::OutBuf::default();
+    let mut buf = output::OutBuf::default();
     let mut summary_text = String::new();
-    let mut writer = list::Out::new(args.output, stream.all_json());
+    let mut writer = output::Out::new(mode(args.output), stream.all_json());
     for file in 0..stream.echoed_files() {
         for chunk in 0..stream.chunks(file) {
             let id = ChunkId { file, chunk };
@@ -157,16 +155,20 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
             let whole = match stream.span(id) {
                 Some(span) => {
                     let source = &stream.inputs.files[file];
-                    let mut run = list::ListRun::new(
+                    let mut tell = |outcome: &pod_webhook::Outcome| {
+                        if !args.quiet {
+                            summary_text.push_str(&summary(outcome));
+                        }
+                    };
+                    let mut run = output::ListRun::new(
                         source,
                         &source.text[span.range.clone()],
                         span.format,
                         &ctx,
                         &settings,
-                        args.quiet,
                         &mut writer,
                         &mut buf,
-                        &mut summary_text,
+                        &mut tell,
                     );
                     match crate::reader::parse_chunk_items(&source.text, span, &mut |v, p| {
                         run.item(v, p)
@@ -225,6 +227,15 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
         status: 0,
         summary: summary_text,
     })
+}
+
+/// The engine's output mode for `-o`.
+fn mode(o: InjectOutput) -> output::Mode {
+    match o {
+        InjectOutput::Yaml => output::Mode::Yaml,
+        InjectOutput::Json => output::Mode::Json,
+        InjectOutput::JsonPatch => output::Mode::JsonPatch,
+    }
 }
 
 /// The cluster of `inputs` once the validating webhook admits it, and the

@@ -2,17 +2,27 @@
 //! relies on: a YAML stream keeps untouched documents byte for byte and
 //! rewrites only the changed nodes of the others (`yaml::edit`); JSON in
 //! gives JSON out; JSON is printed the way `kubectl get -o json` prints it;
-//! patches are RFC 6902; `diff` compares two injected copies of the input. Free of argv and terminals, so a program embedding
-//! the library gets the same bytes as the command line.
+//! patches are RFC 6902; `diff` compares two injected copies of the input.
+//! The same bytes come a document at a time ([`Out`](crate::output::Out),
+//! into an [`OutBuf`](crate::output::OutBuf)), and a `kind: List` an item
+//! at a time ([`ListRun`](crate::output::ListRun)), for a run that holds
+//! one document, not all of them. Free of argv and terminals, so a program
+//! embedding the library gets the same bytes as the command line.
 
+mod buffer;
 pub mod diff;
 mod json;
+mod list;
 mod patch;
 mod stream;
+mod writer;
 
+pub use buffer::OutBuf;
 pub use json::{write_json, write_json_value};
+pub use list::ListRun;
 pub use patch::write_patches;
 pub use stream::{echoed_values, write_yaml_stream, YamlStream};
+pub use writer::{Mode, Out};
 
 #[cfg(test)]
 mod tests {
