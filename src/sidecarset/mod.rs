@@ -61,15 +61,14 @@ pub fn decode(doc: &Value) -> Result<Value, FieldError> {
 /// The SidecarSet as the cluster stores it: defaults and both hash annotations.
 pub fn store(doc: &Value) -> Result<Value, FieldError> {
     let root = root_type(doc);
-    let mut raw = doc.clone();
-    defaults::apply_crd(&mut raw);
-    let mut decoded = gotype::roundtrip(&raw, root, &JsonPath::root())?;
+    let mut decoded = gotype::roundtrip(doc, root, &JsonPath::root())?;
+    defaults::apply_crd(doc, &mut decoded);
     if let Some(spec) = decoded.get_mut("spec").and_then(Value::as_object_mut) {
         defaults::apply(spec, &JsonPath::keys(&["spec"]))?;
     }
-    let mut stored = gotype::roundtrip(&decoded, root, &JsonPath::root())?;
+    let mut stored = gotype::roundtrip_owned(decoded, root, &JsonPath::root())?;
 
-    let (containers, init) = hashed_lists(&raw, &stored);
+    let (containers, init) = hashed_lists(doc, &stored);
     let h = hash::hash_payload(&hash::payload(&containers, &init, false));
     let hw = hash::hash_payload(&hash::payload(&containers, &init, true));
     if let Some(md) = stored.as_object_mut() {
@@ -78,8 +77,23 @@ pub fn store(doc: &Value) -> Result<Value, FieldError> {
         ann.insert(HASH_ANNOTATION.into(), Value::String(h));
         ann.insert(HASH_WITHOUT_IMAGE_ANNOTATION.into(), Value::String(hw));
     }
-    // Annotations are a Go map: re-marshal to sort them.
-    gotype::roundtrip(&stored, root, &JsonPath::root())
+    // Annotations are a Go map: re-marshal the metadata to sort them (the
+    // rest is already in marshal form, which a round trip keeps as is).
+    if let (Some(meta_ty), Some(md)) = (metadata_type(root), stored.get_mut("metadata")) {
+        let path = JsonPath::keys(&["metadata"]);
+        *md = gotype::roundtrip_owned(std::mem::take(md), meta_ty, &path)?;
+        Ok(stored)
+    } else {
+        gotype::roundtrip_owned(stored, root, &JsonPath::root())
+    }
+}
+
+/// The struct of the `metadata` field of a root type.
+fn metadata_type(root: &'static gotype::Struct) -> Option<&'static gotype::Struct> {
+    root.fields.iter().find_map(|f| match f.ty {
+        gotype::Ty::Struct(st) if f.name == "metadata" && !f.ptr => Some(st),
+        _ => None,
+    })
 }
 
 /// `kruise.io/sidecarset-hash` of a stored (defaulted) SidecarSet of either
