@@ -11,6 +11,7 @@
 
 use crate::path::{FieldError, JsonPath};
 use serde_json::Value;
+use std::borrow::Cow;
 
 mod convert;
 mod defaults;
@@ -120,15 +121,15 @@ fn hash_of(ss: &Value, without_image: bool) -> Result<String, FieldError> {
 /// The two container lists as Go holds them: nil when absent, empty when
 /// written as `[]` (the round trip omits both, but they hash differently,
 /// defaults-and-hash.md §8 item 1), else the round-tripped list.
-fn hashed_lists(original: &Value, decoded: &Value) -> (Value, Value) {
-    let list = |key: &str| -> Value {
-        match original.pointer(&format!("/spec/{key}")) {
-            Some(Value::Array(a)) if a.is_empty() => Value::Array(Vec::new()),
+fn hashed_lists<'a>(original: &Value, decoded: &'a Value) -> (Cow<'a, Value>, Cow<'a, Value>) {
+    let list = |key: &str| -> Cow<'a, Value> {
+        match original.get("spec").and_then(|s| s.get(key)) {
+            Some(Value::Array(a)) if a.is_empty() => Cow::Owned(Value::Array(Vec::new())),
             Some(Value::Array(_)) => decoded
-                .pointer(&format!("/spec/{key}"))
-                .cloned()
-                .unwrap_or(Value::Null),
-            _ => Value::Null,
+                .get("spec")
+                .and_then(|s| s.get(key))
+                .map_or(Cow::Owned(Value::Null), Cow::Borrowed),
+            _ => Cow::Owned(Value::Null),
         }
     };
     (list("containers"), list("initContainers"))
