@@ -2,6 +2,7 @@
 //! is in (its own, else where it will be created, kubectl's `-n`) and which
 //! labels `namespaceSelector` sees for it.
 
+use crate::value::At;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -47,13 +48,11 @@ pub fn namespace_labels<'a>(
     let mut any_given = false;
     for n in namespaces {
         any_given = true;
-        if n.pointer("/metadata/name").and_then(Value::as_str) == Some(ns) {
-            return Some(
-                match n.pointer("/metadata/labels").and_then(Value::as_object) {
-                    Some(labels) => Cow::Borrowed(labels),
-                    None => Cow::Owned(Map::new()),
-                },
-            );
+        if n.at("/metadata/name").and_then(Value::as_str) == Some(ns) {
+            return Some(match n.at("/metadata/labels").and_then(Value::as_object) {
+                Some(labels) => Cow::Borrowed(labels),
+                None => Cow::Owned(Map::new()),
+            });
         }
     }
     if any_given {

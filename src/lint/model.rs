@@ -5,6 +5,7 @@
 use super::Input;
 use crate::document::Class;
 use crate::path::{FieldError, JsonPath};
+use crate::value::At;
 use crate::workload::{self, WorkloadKind};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -40,13 +41,13 @@ pub struct Template<'a> {
 impl Template<'_> {
     pub fn labels(&self) -> Option<&Map<String, Value>> {
         self.template
-            .pointer("/metadata/labels")
+            .at("/metadata/labels")
             .and_then(Value::as_object)
     }
 
     pub fn annotations(&self) -> Option<&Map<String, Value>> {
         self.template
-            .pointer("/metadata/annotations")
+            .at("/metadata/annotations")
             .and_then(Value::as_object)
     }
 
@@ -194,7 +195,7 @@ impl<'a> World<'a> {
 
 /// The string at a JSON pointer, `""` when absent or not a string.
 pub fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+    v.at(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
 /// `v[key]` as a slice, empty when absent.

@@ -133,7 +133,10 @@ impl At<'_> {
 }
 
 fn wrong(at: &At<'_>, want: &str, got: &Value) -> FieldError {
-    FieldError::new(at.path(), format!("expected {want}, got {}", type_name(got)))
+    FieldError::new(
+        at.path(),
+        format!("expected {want}, got {}", type_name(got)),
+    )
 }
 
 /// The marshalled value and whether Go's `omitempty` treats it as empty.
@@ -166,8 +169,8 @@ fn decode(v: Option<In<'_>>, ty: &Ty, at: &At<'_>) -> Result<(Value, bool), Fiel
         Ty::Quantity => match v.as_ref().map(In::get) {
             None => Ok((Value::String("0".into()), false)),
             Some(q @ (Value::String(_) | Value::Number(_))) => {
-                let parsed =
-                    quantity::from_json(q).map_err(|e| FieldError::new(at.path(), e.to_string()))?;
+                let parsed = quantity::from_json(q)
+                    .map_err(|e| FieldError::new(at.path(), e.to_string()))?;
                 Ok((Value::String(parsed.to_go_string()), false))
             }
             Some(other) => Err(wrong(at, "quantity", other)),

@@ -8,6 +8,7 @@ use super::super::rule::Rule;
 use super::super::{Finding, Severity};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::At;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -112,9 +113,7 @@ pub(super) fn matches(world: &World<'_>, sp: &Value, t: &Template<'_>) -> bool {
 }
 
 fn paused(sp: &Value) -> bool {
-    sp.pointer("/injectionStrategy/paused")
-        .and_then(Value::as_bool)
-        == Some(true)
+    sp.at("/injectionStrategy/paused").and_then(Value::as_bool) == Some(true)
 }
 
 /// The controller's view: namespace and selector, pause ignored.
