@@ -95,7 +95,7 @@ pub struct World<'a> {
 /// The validating webhook's view of a SidecarSet as written.
 pub fn webhook_form(raw: &Value) -> Result<Value, FieldError> {
     let stored = crate::sidecarset::store(raw)?;
-    crate::sidecarset::to_v1beta1(&stored)
+    crate::sidecarset::into_v1beta1(stored)
 }
 
 impl<'a> World<'a> {

@@ -209,24 +209,31 @@ fn decode(v: Option<In<'_>>, ty: &Ty, at: &At<'_>) -> Result<(Value, bool), Fiel
                 Some(In::Own(Value::Object(m))) => Fields::Own(m),
                 Some(other) => return Err(wrong(at, "object", other.get())),
             };
-            let mut out = Map::new();
+            // Sized once: every key given plus the fields always written.
+            let always = st.fields.iter().filter(|f| !f.omitempty).count();
+            let mut out = Map::with_capacity(st.fields.len().min(fields.len() + always));
             for f in st.fields {
                 let here = At::Key(at, f.name);
-                let raw = fields.take(f.name);
+                let (key, raw) = match fields.take(f.name) {
+                    Some((key, raw)) => (key, Some(raw)),
+                    None => (None, None),
+                };
+                let key = || key.unwrap_or_else(|| f.name.to_string());
                 if f.ptr {
                     match raw {
                         None if f.omitempty => {}
                         None => {
-                            out.insert(f.name.to_string(), Value::Null);
+                            out.insert(key(), Value::Null);
                         }
                         Some(_) => {
-                            out.insert(f.name.to_string(), decode(raw, &f.ty, &here)?.0);
+                            let j = decode(raw, &f.ty, &here)?.0;
+                            out.insert(key(), j);
                         }
                     }
                 } else {
                     let (j, is_empty) = decode(raw, &f.ty, &here)?;
                     if !(f.omitempty && is_empty) {
-                        out.insert(f.name.to_string(), j);
+                        out.insert(key(), j);
                     }
                 }
             }
@@ -290,11 +297,25 @@ enum Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// The non-null value of `key` (each key is taken once).
-    fn take(&mut self, key: &str) -> Option<In<'a>> {
+    fn len(&self) -> usize {
         match self {
-            Fields::Ref(m) => m.and_then(|m| m.get(key)).and_then(In::of),
-            Fields::Own(m) => m.swap_remove(key).and_then(In::owned),
+            Fields::Ref(m) => m.map_or(0, Map::len),
+            Fields::Own(m) => m.len(),
+        }
+    }
+
+    /// The non-null value of `key` (each key is taken once), with the key
+    /// itself when owned.
+    fn take(&mut self, key: &str) -> Option<(Option<String>, In<'a>)> {
+        match self {
+            Fields::Ref(m) => m
+                .and_then(|m| m.get(key))
+                .and_then(In::of)
+                .map(|v| (None, v)),
+            Fields::Own(m) => {
+                let (k, v) = m.swap_remove_entry(key)?;
+                In::owned(v).map(|v| (Some(k), v))
+            }
         }
     }
 }

@@ -89,6 +89,11 @@ pub fn store(doc: &Value) -> Result<Value, FieldError> {
     }
 }
 
+/// [`to_v1beta1`] of a value that is no longer needed: no copy is made.
+pub fn into_v1beta1(doc: Value) -> Result<Value, FieldError> {
+    convert::into_v1beta1(doc)
+}
+
 /// The struct of the `metadata` field of a root type.
 fn metadata_type(root: &'static gotype::Struct) -> Option<&'static gotype::Struct> {
     root.fields.iter().find_map(|f| match f.ty {
