@@ -218,22 +218,29 @@ pub fn collect(
                     all_mounts.push(m);
                 }
             }
+            let share_devices = c
+                .pointer("/shareVolumeDevicePolicy/type")
+                .and_then(Value::as_str)
+                == Some("enabled");
+            // The paths shared devices may not take, read before the mounts
+            // move into the container.
+            let mut used: HashSet<String> = HashSet::new();
+            if share_devices {
+                used.extend(
+                    arr(c, "volumeDevices")
+                        .iter()
+                        .map(|d| s(d, "devicePath").to_string()),
+                );
+                used.extend(all_mounts.iter().map(|m| s(m, "mountPath").to_string()));
+            }
             if !all_mounts.is_empty() {
-                container.insert("volumeMounts".into(), Value::Array(all_mounts.clone()));
+                container.insert("volumeMounts".into(), Value::Array(all_mounts));
             }
             let mut env: Vec<Value> = arr(c, "env").to_vec();
             env.push(json!({"name": "IS_INJECTED", "value": "true"}));
             merge_env(&mut env, &transfer);
             container.insert("env".into(), Value::Array(env));
-            if c.pointer("/shareVolumeDevicePolicy/type")
-                .and_then(Value::as_str)
-                == Some("enabled")
-            {
-                let mut used: HashSet<String> = arr(c, "volumeDevices")
-                    .iter()
-                    .map(|d| s(d, "devicePath").to_string())
-                    .collect();
-                used.extend(all_mounts.iter().map(|m| s(m, "mountPath").to_string()));
+            if share_devices {
                 let mut devices: Vec<Value> = arr(c, "volumeDevices").to_vec();
                 for d in shared_devices(pod) {
                     if used.insert(s(&d, "devicePath").to_string()) {
