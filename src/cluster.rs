@@ -166,7 +166,7 @@ pub fn webhook_form(raw: &Value, hashes: Hashes) -> Result<Value, FieldError> {
             }
         }
     }
-    crate::sidecarset::to_v1beta1(&s)
+    crate::sidecarset::into_v1beta1(s)
 }
 
 impl WebhookForm {

@@ -9,6 +9,7 @@
 use crate::path::{FieldError, JsonPath};
 use crate::source::SourceFile;
 pub use crate::source::{caret_padding, one_diagnostic, printable_line, InputError, Location};
+use crate::value::At;
 use crate::workload::WorkloadKind;
 use serde_json::Value;
 use std::ops::Range;
@@ -373,11 +374,8 @@ pub fn parse_error(file: &SourceFile, e: crate::reader::ParseError) -> InputErro
 /// `Kind/namespace/name`, or `Kind/name` when the object has no namespace.
 pub fn object_name(v: &Value) -> String {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("?");
-    let name = v
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    match v.pointer("/metadata/namespace").and_then(Value::as_str) {
+    let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    match v.at("/metadata/namespace").and_then(Value::as_str) {
         Some(ns) if !ns.is_empty() => format!("{kind}/{ns}/{name}"),
         _ => format!("{kind}/{name}"),
     }

@@ -2,6 +2,7 @@
 //! is in (its own, else where it will be created, kubectl's `-n`) and which
 //! labels `namespaceSelector` sees for it.
 
+use crate::value::At;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -43,11 +44,11 @@ impl Namespaces {
         let mut given: Option<HashMap<String, Map<String, Value>>> = None;
         for n in namespaces {
             let by_name = given.get_or_insert_with(HashMap::new);
-            let Some(name) = n.pointer("/metadata/name").and_then(Value::as_str) else {
+            let Some(name) = n.at("/metadata/name").and_then(Value::as_str) else {
                 continue;
             };
             by_name.entry(name.to_string()).or_insert_with(|| {
-                n.pointer("/metadata/labels")
+                n.at("/metadata/labels")
                     .and_then(Value::as_object)
                     .cloned()
                     .unwrap_or_default()

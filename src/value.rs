@@ -260,6 +260,8 @@ mod at_tests {
             "/a/b~1c/9",
             "/",
             "x",
+            "/a/b~1c/01",
+            "/a/b~1c/+1",
         ] {
             assert_eq!(v.at(p), v.pointer(p), "{p}");
         }
@@ -280,7 +282,12 @@ impl At for Value {
             };
             match v {
                 Value::Object(m) => m.get(token.as_ref()),
-                Value::Array(a) => token.parse::<usize>().ok().and_then(|i| a.get(i)),
+                // serde_json's `parse_index`: no sign, no leading zero.
+                Value::Array(a)
+                    if !token.starts_with('+') && (token == "0" || !token.starts_with('0')) =>
+                {
+                    token.parse::<usize>().ok().and_then(|i| a.get(i))
+                }
                 _ => None,
             }
         })

@@ -7,14 +7,15 @@ use crate::cluster::{SelectError, Selection, WebhookForm};
 use crate::namespace::{namespace_mismatch, Namespaces, NS_NAME_LABEL};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::At;
 use serde_json::{Map, Value};
 
 /// The namespace index of a SidecarSet (v1beta1): a single namespace name,
 /// several, or cluster scope.
 fn index(ss: &Value) -> Option<Vec<String>> {
-    let sel = ss.pointer("/spec/namespaceSelector")?;
+    let sel = ss.at("/spec/namespaceSelector")?;
     if let Some(n) = sel
-        .pointer("/matchLabels")
+        .at("/matchLabels")
         .and_then(|m| m.get(NS_NAME_LABEL))
         .and_then(Value::as_str)
     {
@@ -47,7 +48,9 @@ pub(crate) fn candidates<'a>(
     Vec<&'a WebhookForm>,
     Vec<&'a WebhookForm>,
 ) {
-    let name = |v: &WebhookForm| v.name().to_string();
+    fn name(v: &WebhookForm) -> &str {
+        v.name()
+    }
     let mut ns_group = Vec::new();
     let mut cluster = Vec::new();
     let mut elsewhere = Vec::new();
@@ -58,8 +61,8 @@ pub(crate) fn candidates<'a>(
             Some(_) => elsewhere.push(s),
         }
     }
-    ns_group.sort_by_key(|s| name(s));
-    cluster.sort_by_key(|s| name(s));
+    ns_group.sort_by(|a, b| name(a).cmp(name(b)));
+    cluster.sort_by(|a, b| name(a).cmp(name(b)));
     (ns_group, cluster, elsewhere)
 }
 
@@ -72,7 +75,7 @@ pub(crate) fn decide(
 ) -> Result<Option<(SkipReason, String)>, Rejection> {
     if ss
         .value
-        .pointer("/spec/injectionStrategy/paused")
+        .at("/spec/injectionStrategy/paused")
         .and_then(Value::as_bool)
         == Some(true)
     {
@@ -125,7 +128,7 @@ pub(crate) fn pinned_revision(
     pod_labels: Option<&Map<String, Value>>,
     draw: &mut dyn FnMut() -> f64,
 ) -> Result<Option<Value>, Rejection> {
-    let Some(rev) = ss.pointer("/spec/injectionStrategy/revision") else {
+    let Some(rev) = ss.at("/spec/injectionStrategy/revision") else {
         return Ok(None);
     };
     if rev.get("revisionName").is_none_or(Value::is_null)
@@ -134,7 +137,7 @@ pub(crate) fn pinned_revision(
         return Ok(None);
     }
     let name = ss
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     let not_found = |what: &str| Rejection {
@@ -144,13 +147,13 @@ pub(crate) fn pinned_revision(
     let found = if let Some(rn) = rev.get("revisionName").and_then(Value::as_str) {
         revisions
             .iter()
-            .find(|r| r.pointer("/metadata/name").and_then(Value::as_str) == Some(rn))
+            .find(|r| r.at("/metadata/name").and_then(Value::as_str) == Some(rn))
             .ok_or_else(|| not_found(rn))?
     } else if let Some(cv) = rev.get("customVersion").and_then(Value::as_str) {
         revisions
             .iter()
             .filter(|r| {
-                let l = r.pointer("/metadata/labels");
+                let l = r.at("/metadata/labels");
                 l.and_then(|l| l.get(SIDECARSET_NAME_LABEL))
                     .and_then(Value::as_str)
                     == Some(name)
@@ -168,7 +171,7 @@ pub(crate) fn pinned_revision(
         path: Some(e.path),
     })?;
     let paused = ss
-        .pointer("/spec/updateStrategy/paused")
+        .at("/spec/updateStrategy/paused")
         .and_then(Value::as_bool)
         == Some(true);
     if paused || rev.get("policy").and_then(Value::as_str) != Some("Partial") {
@@ -176,7 +179,7 @@ pub(crate) fn pinned_revision(
     }
     // Partial: canary pods (matching updateStrategy.selector) may get the latest.
     let sel_path = JsonPath::keys(&["spec", "updateStrategy", "selector"]);
-    if let Some(sel) = LabelSelector::decode(ss.pointer("/spec/updateStrategy/selector"), &sel_path)
+    if let Some(sel) = LabelSelector::decode(ss.at("/spec/updateStrategy/selector"), &sel_path)
         .map_err(|e| Rejection {
             message: e.to_string(),
             path: Some(e.path),
@@ -190,7 +193,7 @@ pub(crate) fn pinned_revision(
             return Ok(Some(restored));
         }
     }
-    match ss.pointer("/spec/updateStrategy/partition") {
+    match ss.at("/spec/updateStrategy/partition") {
         Some(Value::String(p)) => {
             let Some(num) = p.strip_suffix('%') else {
                 return Err(Rejection {

@@ -217,26 +217,33 @@ pub(crate) fn collect(
                     all_mounts.push(m);
                 }
             }
-            if !all_mounts.is_empty() {
-                container.insert("volumeMounts".into(), Value::Array(all_mounts.clone()));
-            }
-            let mut env: Vec<Value> = get_arr(c, "env").to_vec();
-            env.push(json!({"name": "IS_INJECTED", "value": "true"}));
-            merge_env(&mut env, &transfer);
-            container.insert("env".into(), Value::Array(env));
-            if c.pointer("/shareVolumeDevicePolicy/type")
+            let share_devices = c
+                .pointer("/shareVolumeDevicePolicy/type")
                 .and_then(Value::as_str)
-                == Some("enabled")
-            {
-                let mut used: HashSet<String> = get_arr(c, "volumeDevices")
-                    .iter()
-                    .map(|d| get_str(d, "devicePath").to_string())
-                    .collect();
+                == Some("enabled");
+            // The paths shared devices may not take, read before the mounts
+            // move into the container.
+            let mut used: HashSet<String> = HashSet::new();
+            if share_devices {
+                used.extend(
+                    get_arr(c, "volumeDevices")
+                        .iter()
+                        .map(|d| get_str(d, "devicePath").to_string()),
+                );
                 used.extend(
                     all_mounts
                         .iter()
                         .map(|m| get_str(m, "mountPath").to_string()),
                 );
+            }
+            if !all_mounts.is_empty() {
+                container.insert("volumeMounts".into(), Value::Array(all_mounts));
+            }
+            let mut env: Vec<Value> = get_arr(c, "env").to_vec();
+            env.push(json!({"name": "IS_INJECTED", "value": "true"}));
+            merge_env(&mut env, &transfer);
+            container.insert("env".into(), Value::Array(env));
+            if share_devices {
                 let mut devices: Vec<Value> = get_arr(c, "volumeDevices").to_vec();
                 for d in shared_devices(pod) {
                     if used.insert(get_str(&d, "devicePath").to_string()) {

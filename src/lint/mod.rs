@@ -13,6 +13,7 @@
 
 use crate::features::FeatureGates;
 use crate::path::JsonPath;
+use crate::value::At;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -125,7 +126,7 @@ pub fn suppressed(ignore: &[String], rule: &str) -> bool {
 
 fn suppressed_by_annotation(obj: Option<&Value>, rule: &str) -> bool {
     let Some(list) = obj
-        .and_then(|o| o.pointer("/metadata/annotations"))
+        .and_then(|o| o.at("/metadata/annotations"))
         .and_then(|a| a.get(IGNORE_ANNOTATION))
         .and_then(Value::as_str)
     else {

@@ -7,7 +7,7 @@ use super::Input;
 use crate::cluster::{self, ClusterState, Hashes, WebhookForm};
 use crate::document::Class;
 use crate::path::{FieldError, JsonPath};
-use crate::value::{get_arr, get_str, str_at};
+use crate::value::{get_arr, get_str, str_at, At};
 use crate::workload::{self, WorkloadKind};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -47,13 +47,13 @@ pub(crate) struct Template<'a> {
 impl Template<'_> {
     pub(crate) fn labels(&self) -> Option<&Map<String, Value>> {
         self.template
-            .pointer("/metadata/labels")
+            .at("/metadata/labels")
             .and_then(Value::as_object)
     }
 
     pub(crate) fn annotations(&self) -> Option<&Map<String, Value>> {
         self.template
-            .pointer("/metadata/annotations")
+            .at("/metadata/annotations")
             .and_then(Value::as_object)
     }
 

@@ -214,32 +214,42 @@ pub(crate) fn validate_pod(
     let mut vol_names: HashSet<&str> = HashSet::new();
     let mut block_vols: HashSet<&str> = HashSet::new();
     for (i, v) in volumes.iter().enumerate() {
-        let p = volumes_path.clone().index(i);
+        // Built only for a finding.
+        let p = || volumes_path.clone().index(i);
         let name = get_str(v, "name");
         if name.is_empty() {
-            e.push(&p.clone().key("name"), "Required value", "");
+            e.push(&p().key("name"), "Required value", "");
         } else {
             for m in dns1123_label(name) {
-                e.invalid(&p.clone().key("name"), name, m);
+                e.invalid(&p().key("name"), name, m);
             }
             if !vol_names.insert(name) {
                 e.push(
-                    &p.clone().key("name"),
+                    &p().key("name"),
                     &format!("Duplicate value: {}", q(name)),
                     "",
                 );
             }
         }
-        let sources: Vec<&str> = VOLUME_SOURCES
-            .iter()
-            .copied()
-            .filter(|k| v.get(*k).is_some_and(|x| !x.is_null()))
-            .collect();
+        // The volume's sources in `VOLUME_SOURCES` order, found from its
+        // (few) keys rather than by a lookup of every source.
+        let mut sources: Vec<&str> = match v {
+            Value::Object(m) => m
+                .iter()
+                .filter(|(_, x)| !x.is_null())
+                .filter_map(|(k, _)| VOLUME_SOURCES.iter().copied().find(|s| *s == k.as_str()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if sources.len() > 1 {
+            let rank = |k: &str| VOLUME_SOURCES.iter().position(|s| *s == k);
+            sources.sort_by_key(|k| rank(k));
+        }
         match sources.len() {
-            0 => e.push(&p, "Required value", "must specify a volume type"),
+            0 => e.push(&p(), "Required value", "must specify a volume type"),
             1 => {}
             _ => e.push(
-                &p.clone().key(sources[1]),
+                &p().key(sources[1]),
                 "Forbidden",
                 "may not specify more than 1 volume type",
             ),
@@ -369,36 +379,33 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
     let list = p.clone().key("volumeMounts");
     let mut mount_paths: HashSet<&str> = HashSet::new();
     for (i, m) in get_arr(v, "volumeMounts").iter().enumerate() {
-        let mp = list.clone().index(i);
+        // Built only for a finding.
+        let mp = || list.clone().index(i);
         let name = get_str(m, "name");
         if name.is_empty() {
-            e.push(&mp.clone().key("name"), "Required value", "");
+            e.push(&mp().key("name"), "Required value", "");
         }
         if !vols.contains(name) {
-            e.push(
-                &mp.clone().key("name"),
-                &format!("Not found: {}", q(name)),
-                "",
-            );
+            e.push(&mp().key("name"), &format!("Not found: {}", q(name)), "");
         }
         let path = get_str(m, "mountPath");
         if path.is_empty() {
-            e.push(&mp.clone().key("mountPath"), "Required value", "");
+            e.push(&mp().key("mountPath"), "Required value", "");
         }
         if !mount_paths.insert(path) {
-            e.invalid(&mp.clone().key("mountPath"), path, "must be unique");
+            e.invalid(&mp().key("mountPath"), path, "must be unique");
         }
         if devices.contains_key(name) {
             e.push_check(
                 PodCheck::MountAndDevice,
-                &mp.clone().key("name"),
+                &mp().key("name"),
                 &format!("Invalid value: {}", q(name)),
                 "must not already exist in volumeDevices",
             );
         }
         if devices.values().any(|d| *d == path) {
             e.invalid(
-                &mp.clone().key("mountPath"),
+                &mp().key("mountPath"),
                 path,
                 "must not already exist as a path in volumeDevices",
             );
@@ -413,7 +420,7 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
         if !sub_expr.is_empty() {
             if !sub.is_empty() {
                 e.invalid(
-                    &mp.clone().key("subPathExpr"),
+                    &mp().key("subPathExpr"),
                     sub_expr,
                     "subPathExpr and subPath are mutually exclusive",
                 );
@@ -423,7 +430,7 @@ fn volume_mounts(e: &mut Errs, v: &Value, p: &JsonPath, vols: &HashSet<&str>) {
         if let Some(prop) = m.get("mountPropagation").and_then(Value::as_str) {
             if !matches!(prop, "None" | "HostToContainer" | "Bidirectional") {
                 e.push(
-                    &mp.clone().key("mountPropagation"),
+                    &mp().key("mountPropagation"),
                     &format!("Unsupported value: {}", q(prop)),
                     "supported values: \"Bidirectional\", \"HostToContainer\", \"None\"",
                 );

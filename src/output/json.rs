@@ -7,21 +7,36 @@ use std::io::Write;
 
 /// `kubectl get -o json` style: one object alone, several in a `v1 List`.
 pub fn write_json(values: &[&Value], out: &mut impl Write) -> std::io::Result<()> {
-    let doc = if values.len() == 1 {
-        values[0].clone()
+    if values.len() == 1 {
+        write_json_value(values[0], out)
     } else {
-        serde_json::json!({
-            "apiVersion": "v1",
-            "kind": "List",
-            "items": values,
-            "metadata": {"resourceVersion": ""},
-        })
-    };
-    write_json_value(&doc, out)
+        // Written from the values as they are: no copy into a `List` value.
+        write_serialized(&KubeList(values), out)
+    }
+}
+
+/// `{"apiVersion": "v1", "kind": "List", "items": [...], "metadata":
+/// {"resourceVersion": ""}}`.
+struct KubeList<'a>(&'a [&'a Value]);
+
+impl serde::Serialize for KubeList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("apiVersion", "v1")?;
+        m.serialize_entry("kind", "List")?;
+        m.serialize_entry("items", self.0)?;
+        m.serialize_entry("metadata", &serde_json::json!({"resourceVersion": ""}))?;
+        m.end()
+    }
 }
 
 /// Pretty JSON with kubectl's four-space indentation and a final newline.
 pub fn write_json_value(doc: &Value, out: &mut impl Write) -> std::io::Result<()> {
+    write_serialized(doc, out)
+}
+
+fn write_serialized(doc: &impl serde::Serialize, out: &mut impl Write) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);

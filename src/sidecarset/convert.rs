@@ -4,6 +4,7 @@ use crate::annotations::CUSTOM_VERSION_LABEL;
 use crate::path::{FieldError, JsonPath};
 use crate::value::{opt_obj, opt_str};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
 /// The `apiVersion` of v1alpha1 SidecarSets.
 pub const V1ALPHA1: &str = "apps.kruise.io/v1alpha1";
@@ -17,12 +18,21 @@ const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// `namespaceSelector` (winning over one that was also set) and the
 /// custom-version label moves into `spec.customVersion`.
 pub(crate) fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
+    convert(Cow::Borrowed(doc))
+}
+
+/// [`to_v1beta1`] of a value that is no longer needed: converted in place.
+pub(crate) fn into_v1beta1(doc: Value) -> Result<Value, FieldError> {
+    convert(Cow::Owned(doc))
+}
+
+fn convert(doc: Cow<'_, Value>) -> Result<Value, FieldError> {
     let root = JsonPath::root();
     let Some(obj) = doc.as_object() else {
         return Err(FieldError::new(root, "expected object"));
     };
     if opt_str(obj, "apiVersion", &root)? != Some(V1ALPHA1) {
-        return Ok(doc.clone());
+        return Ok(doc.into_owned());
     }
     let spec_path = JsonPath::keys(&["spec"]);
     let meta_path = JsonPath::keys(&["metadata"]);
@@ -48,7 +58,9 @@ pub(crate) fn to_v1beta1(doc: &Value) -> Result<Value, FieldError> {
         None => None,
     };
 
-    let mut out = obj.clone();
+    let Value::Object(mut out) = doc.into_owned() else {
+        return Err(FieldError::new(root, "expected object"));
+    };
     out.insert("apiVersion".into(), Value::String(V1BETA1.into()));
     let has_spec = out.get("spec").is_some_and(Value::is_object);
     if has_spec || custom_version.is_some() {

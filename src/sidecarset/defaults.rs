@@ -44,24 +44,46 @@ fn default_int(m: &mut Obj, key: &str, value: i64) {
 
 /// CRD defaults, applied by the API server to the raw request before any
 /// webhook sees it: only where the key is absent (an explicit `""` stays).
-pub(crate) fn apply_crd(doc: &mut Value) {
-    let Some(spec) = doc.get_mut("spec").and_then(Value::as_object_mut) else {
+/// `raw` is the request as written; the defaults go into `decoded`, its
+/// round trip, where the next round trip puts them in struct order (a
+/// default is a non-empty string, which the round trip of `raw` with it
+/// would have kept as is).
+pub(crate) fn apply_crd(raw: &Value, decoded: &mut Value) {
+    let (Some(spec), Some(out)) = (
+        raw.get("spec").and_then(Value::as_object),
+        decoded.get_mut("spec").and_then(Value::as_object_mut),
+    ) else {
         return;
     };
+    let absent = |m: &Obj, key: &str| m.get(key).is_none_or(Value::is_null);
     for list in ["containers", "initContainers"] {
-        for c in objects_mut(spec, list) {
-            if let Some(rp) = obj_mut(c, "resourcesPolicy") {
-                if rp
-                    .get("targetContainersNameRegex")
-                    .is_none_or(Value::is_null)
-                {
-                    rp.insert("targetContainersNameRegex".into(), json!(".*"));
-                }
+        let Some(items) = spec.get(list).and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, c) in items.iter().enumerate() {
+            let Some(rp) = c.get("resourcesPolicy").and_then(Value::as_object) else {
+                continue;
+            };
+            if !absent(rp, "targetContainersNameRegex") {
+                continue;
+            }
+            let target = arr_mut(out, list)
+                .and_then(|a| a.get_mut(i))
+                .and_then(Value::as_object_mut)
+                .and_then(|c| obj_mut(c, "resourcesPolicy"));
+            if let Some(rp) = target {
+                rp.insert("targetContainersNameRegex".into(), json!(".*"));
             }
         }
     }
-    if let Some(rev) = obj_mut(spec, "injectionStrategy").and_then(|s| obj_mut(s, "revision")) {
-        if rev.get("policy").is_none_or(Value::is_null) {
+    let revision = |s: &Obj| -> bool {
+        s.get("injectionStrategy")
+            .and_then(|s| s.get("revision"))
+            .and_then(Value::as_object)
+            .is_some_and(|rev| absent(rev, "policy"))
+    };
+    if revision(spec) {
+        if let Some(rev) = obj_mut(out, "injectionStrategy").and_then(|s| obj_mut(s, "revision")) {
             rev.insert("policy".into(), json!("Always"));
         }
     }

@@ -67,99 +67,177 @@ pub(crate) fn roundtrip(
     ty: &'static Struct,
     path: &JsonPath,
 ) -> Result<Value, FieldError> {
-    Ok(decode(non_null(Some(v)), &Ty::Struct(ty), path)?.0)
+    Ok(decode(In::of(v), &Ty::Struct(ty), &At::Root(path))?.0)
 }
 
-fn non_null(v: Option<&Value>) -> Option<&Value> {
-    v.filter(|v| !v.is_null())
+/// [`roundtrip`] of a value that is no longer needed: its strings and
+/// subtrees move into the result instead of being copied.
+pub(super) fn roundtrip_owned(
+    v: Value,
+    ty: &'static Struct,
+    path: &JsonPath,
+) -> Result<Value, FieldError> {
+    Ok(decode(In::owned(v), &Ty::Struct(ty), &At::Root(path))?.0)
 }
 
-fn wrong(path: &JsonPath, want: &str, got: &Value) -> FieldError {
+/// A non-null input value, borrowed or owned.
+enum In<'a> {
+    Ref(&'a Value),
+    Own(Value),
+}
+
+impl<'a> In<'a> {
+    fn of(v: &'a Value) -> Option<Self> {
+        (!v.is_null()).then_some(In::Ref(v))
+    }
+
+    fn owned(v: Value) -> Option<Self> {
+        (!v.is_null()).then_some(In::Own(v))
+    }
+
+    fn get(&self) -> &Value {
+        match self {
+            In::Ref(v) => v,
+            In::Own(v) => v,
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            In::Ref(v) => v.clone(),
+            In::Own(v) => v,
+        }
+    }
+
+    /// The string of a `Value::String` (anything else: empty).
+    fn into_string(self) -> String {
+        match self {
+            In::Ref(Value::String(s)) => s.clone(),
+            In::Own(Value::String(s)) => s,
+            _ => String::new(),
+        }
+    }
+}
+
+/// Where a value is: a path built only when an error needs it.
+enum At<'a> {
+    Root(&'a JsonPath),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn path(&self) -> JsonPath {
+        match self {
+            At::Root(p) => (*p).clone(),
+            At::Key(parent, k) => parent.path().key(*k),
+            At::Index(parent, i) => parent.path().index(*i),
+        }
+    }
+}
+
+fn wrong(at: &At<'_>, want: &str, got: &Value) -> FieldError {
     FieldError::new(
-        path.clone(),
+        at.path(),
         format!("expected {want}, got {}", type_name(got)),
     )
 }
 
 /// The marshalled value and whether Go's `omitempty` treats it as empty.
-fn decode(v: Option<&Value>, ty: &Ty, path: &JsonPath) -> Result<(Value, bool), FieldError> {
+fn decode(v: Option<In<'_>>, ty: &Ty, at: &At<'_>) -> Result<(Value, bool), FieldError> {
     match ty {
         Ty::Str => match v {
             None => Ok((Value::String(String::new()), true)),
-            Some(Value::String(s)) => Ok((Value::String(s.clone()), s.is_empty())),
-            Some(other) => Err(wrong(path, "string", other)),
+            Some(s) if s.get().is_string() => {
+                let s = s.into_string();
+                let empty = s.is_empty();
+                Ok((Value::String(s), empty))
+            }
+            Some(other) => Err(wrong(at, "string", other.get())),
         },
-        Ty::Bool => match v {
+        Ty::Bool => match v.as_ref().map(In::get) {
             None => Ok((Value::Bool(false), true)),
             Some(Value::Bool(b)) => Ok((Value::Bool(*b), !*b)),
-            Some(other) => Err(wrong(path, "boolean", other)),
+            Some(other) => Err(wrong(at, "boolean", other)),
         },
-        Ty::I32 | Ty::I64 => match v {
+        Ty::I32 | Ty::I64 => match v.as_ref().map(In::get) {
             None => Ok((Value::Number(0.into()), true)),
             Some(Value::Number(n)) => {
                 let i = integer(n, matches!(ty, Ty::I32)).ok_or_else(|| {
-                    FieldError::new(path.clone(), format!("expected integer, got {n}"))
+                    FieldError::new(at.path(), format!("expected integer, got {n}"))
                 })?;
                 Ok((Value::Number(i.into()), i == 0))
             }
-            Some(other) => Err(wrong(path, "integer", other)),
+            Some(other) => Err(wrong(at, "integer", other)),
         },
-        Ty::Quantity => match v {
+        Ty::Quantity => match v.as_ref().map(In::get) {
             None => Ok((Value::String("0".into()), false)),
             Some(q @ (Value::String(_) | Value::Number(_))) => {
                 let parsed = quantity::from_json(q)
-                    .map_err(|e| FieldError::new(path.clone(), e.to_string()))?;
+                    .map_err(|e| FieldError::new(at.path(), e.to_string()))?;
                 Ok((Value::String(parsed.to_go_string()), false))
             }
-            Some(other) => Err(wrong(path, "quantity", other)),
+            Some(other) => Err(wrong(at, "quantity", other)),
         },
         Ty::IntOrStr => match v {
             None => Ok((Value::Number(0.into()), false)),
-            Some(Value::String(s)) => Ok((Value::String(s.clone()), false)),
-            Some(Value::Number(n)) => {
-                let i = integer(n, true).ok_or_else(|| {
-                    FieldError::new(path.clone(), format!("expected int32 or string, got {n}"))
-                })?;
-                Ok((Value::Number(i.into()), false))
-            }
-            Some(other) => Err(wrong(path, "integer or string", other)),
+            Some(s) if s.get().is_string() => Ok((Value::String(s.into_string()), false)),
+            Some(n) => match n.get() {
+                Value::Number(n) => {
+                    let i = integer(n, true).ok_or_else(|| {
+                        FieldError::new(at.path(), format!("expected int32 or string, got {n}"))
+                    })?;
+                    Ok((Value::Number(i.into()), false))
+                }
+                other => Err(wrong(at, "integer or string", other)),
+            },
         },
-        Ty::Time => match v {
+        Ty::Time => match v.as_ref().map(In::get) {
             None => Ok((Value::Null, false)),
             Some(Value::String(s)) => {
                 let epoch = parse_rfc3339(s).ok_or_else(|| {
-                    FieldError::new(path.clone(), format!("invalid RFC 3339 time {s:?}"))
+                    FieldError::new(at.path(), format!("invalid RFC 3339 time {s:?}"))
                 })?;
                 Ok((Value::String(crate::clock::rfc3339(epoch)), false))
             }
-            Some(other) => Err(wrong(path, "time string", other)),
+            Some(other) => Err(wrong(at, "time string", other)),
         },
-        Ty::Any => Ok((v.cloned().unwrap_or(Value::Null), v.is_none())),
+        Ty::Any => match v {
+            None => Ok((Value::Null, true)),
+            Some(v) => Ok((v.into_value(), false)),
+        },
         Ty::Struct(st) => {
-            let empty = Map::new();
-            let obj = match v {
-                None => &empty,
-                Some(Value::Object(m)) => m,
-                Some(other) => return Err(wrong(path, "object", other)),
+            let mut fields = match v {
+                None => Fields::Ref(None),
+                Some(In::Ref(Value::Object(m))) => Fields::Ref(Some(m)),
+                Some(In::Own(Value::Object(m))) => Fields::Own(m),
+                Some(other) => return Err(wrong(at, "object", other.get())),
             };
-            let mut out = Map::new();
+            // Sized once: every key given plus the fields always written.
+            let always = st.fields.iter().filter(|f| !f.omitempty).count();
+            let mut out = Map::with_capacity(st.fields.len().min(fields.len() + always));
             for f in st.fields {
-                let here = path.clone().key(f.name);
-                let raw = non_null(obj.get(f.name));
+                let here = At::Key(at, f.name);
+                let (key, raw) = match fields.take(f.name) {
+                    Some((key, raw)) => (key, Some(raw)),
+                    None => (None, None),
+                };
+                let key = || key.unwrap_or_else(|| f.name.to_string());
                 if f.ptr {
                     match raw {
                         None if f.omitempty => {}
                         None => {
-                            out.insert(f.name.to_string(), Value::Null);
+                            out.insert(key(), Value::Null);
                         }
                         Some(_) => {
-                            out.insert(f.name.to_string(), decode(raw, &f.ty, &here)?.0);
+                            let j = decode(raw, &f.ty, &here)?.0;
+                            out.insert(key(), j);
                         }
                     }
                 } else {
                     let (j, is_empty) = decode(raw, &f.ty, &here)?;
                     if !(f.omitempty && is_empty) {
-                        out.insert(f.name.to_string(), j);
+                        out.insert(key(), j);
                     }
                 }
             }
@@ -168,31 +246,81 @@ fn decode(v: Option<&Value>, ty: &Ty, path: &JsonPath) -> Result<(Value, bool), 
         }
         Ty::List(elem) => match v {
             None => Ok((Value::Null, true)),
-            Some(Value::Array(items)) => {
+            Some(In::Ref(Value::Array(items))) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    out.push(decode(non_null(Some(item)), elem, &path.clone().index(i))?.0);
+                    out.push(decode(In::of(item), elem, &At::Index(at, i))?.0);
                 }
                 let is_empty = out.is_empty();
                 Ok((Value::Array(out), is_empty))
             }
-            Some(other) => Err(wrong(path, "array", other)),
+            Some(In::Own(Value::Array(items))) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    out.push(decode(In::owned(item), elem, &At::Index(at, i))?.0);
+                }
+                let is_empty = out.is_empty();
+                Ok((Value::Array(out), is_empty))
+            }
+            Some(other) => Err(wrong(at, "array", other.get())),
         },
         Ty::Map(elem) => match v {
             None => Ok((Value::Null, true)),
-            Some(Value::Object(m)) => {
+            Some(In::Ref(Value::Object(m))) => {
                 let mut keys: Vec<&String> = m.keys().collect();
                 keys.sort();
                 let mut out = Map::with_capacity(m.len());
                 for k in keys {
-                    let here = path.clone().key(k.as_str());
-                    out.insert(k.clone(), decode(non_null(m.get(k)), elem, &here)?.0);
+                    let here = At::Key(at, k.as_str());
+                    let item = decode(m.get(k).and_then(In::of), elem, &here)?.0;
+                    out.insert(k.clone(), item);
                 }
                 let is_empty = out.is_empty();
                 Ok((Value::Object(out), is_empty))
             }
-            Some(other) => Err(wrong(path, "object", other)),
+            Some(In::Own(Value::Object(m))) => {
+                let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut out = Map::with_capacity(entries.len());
+                for (k, item) in entries {
+                    let item = decode(In::owned(item), elem, &At::Key(at, k.as_str()))?.0;
+                    out.insert(k, item);
+                }
+                let is_empty = out.is_empty();
+                Ok((Value::Object(out), is_empty))
+            }
+            Some(other) => Err(wrong(at, "object", other.get())),
         },
+    }
+}
+
+/// The fields of a JSON object being decoded into a struct.
+enum Fields<'a> {
+    Ref(Option<&'a Map<String, Value>>),
+    Own(Map<String, Value>),
+}
+
+impl<'a> Fields<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Fields::Ref(m) => m.map_or(0, Map::len),
+            Fields::Own(m) => m.len(),
+        }
+    }
+
+    /// The non-null value of `key` (each key is taken once), with the key
+    /// itself when owned.
+    fn take(&mut self, key: &str) -> Option<(Option<String>, In<'a>)> {
+        match self {
+            Fields::Ref(m) => m
+                .and_then(|m| m.get(key))
+                .and_then(In::of)
+                .map(|v| (None, v)),
+            Fields::Own(m) => {
+                let (k, v) = m.swap_remove_entry(key)?;
+                In::owned(v).map(|v| (Some(k), v))
+            }
+        }
     }
 }
 

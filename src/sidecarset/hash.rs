@@ -3,7 +3,8 @@
 //! `SidecarSetHashWithoutImageV1beta1`, `encodeSidecarSetV1beta1`).
 
 use crate::gojson;
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// `k8s.io/apimachinery pkg/util/rand.SafeEncodeString`.
@@ -16,8 +17,13 @@ pub fn safe_encode(s: &str) -> String {
 
 /// `SafeEncode(hex(SHA-256(payload)))`.
 pub(crate) fn hash_payload(payload: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(payload.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 15)]));
+    }
     safe_encode(&hex)
 }
 
@@ -29,33 +35,69 @@ fn is_native_sidecar(c: &Value) -> bool {
 /// container is a native sidecar, the whole `initContainers` list. Both lists
 /// must already be in Go marshal form (round-tripped, defaulted).
 pub(crate) fn payload(containers: &Value, init_containers: &Value, without_image: bool) -> String {
-    let strip = |list: &Value| -> Value {
-        match list {
-            Value::Array(items) if without_image => Value::Array(
-                items
-                    .iter()
-                    .map(|c| match c {
-                        Value::Object(m) => {
-                            let mut m = m.clone();
-                            m.shift_remove("image");
-                            Value::Object(m)
-                        }
-                        other => other.clone(),
-                    })
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
-    };
-    let mut m = Map::new();
-    m.insert("containers".into(), strip(containers));
     let native = init_containers
         .as_array()
         .is_some_and(|a| a.iter().any(is_native_sidecar));
-    if native {
-        m.insert("initContainers".into(), strip(init_containers));
+    let p = Payload {
+        containers: List(containers, without_image),
+        init_containers: native.then_some(List(init_containers, without_image)),
+    };
+    // serde_json never fails on these (all keys are strings).
+    gojson::go_escape(serde_json::to_string(&p).unwrap_or_default())
+}
+
+/// `{"containers": ..., "initContainers": ...}` written straight from the
+/// lists, without copying them.
+struct Payload<'a> {
+    containers: List<'a>,
+    init_containers: Option<List<'a>>,
+}
+
+impl Serialize for Payload<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("containers", &self.containers)?;
+        if let Some(init) = &self.init_containers {
+            m.serialize_entry("initContainers", init)?;
+        }
+        m.end()
     }
-    gojson::to_string(&Value::Object(m))
+}
+
+/// A container list, its items without `image` when `.1`.
+struct List<'a>(&'a Value, bool);
+
+impl Serialize for List<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Array(items) if self.1 => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for c in items {
+                    seq.serialize_element(&NoImage(c))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+/// A container without its `image` (the other keys in their order).
+struct NoImage<'a>(&'a Value);
+
+impl Serialize for NoImage<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(c) => {
+                let mut m = s.serialize_map(None)?;
+                for (k, v) in c.iter().filter(|(k, _)| *k != "image") {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+            other => other.serialize(s),
+        }
+    }
 }
 
 #[cfg(test)]

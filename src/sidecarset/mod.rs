@@ -11,6 +11,7 @@
 
 use crate::path::{FieldError, JsonPath};
 use serde_json::Value;
+use std::borrow::Cow;
 
 mod convert;
 mod defaults;
@@ -63,15 +64,14 @@ pub fn decode(doc: &Value) -> Result<Value, FieldError> {
 /// The SidecarSet as the cluster stores it: defaults and both hash annotations.
 pub fn store(doc: &Value) -> Result<Value, FieldError> {
     let root = root_type(doc);
-    let mut raw = doc.clone();
-    defaults::apply_crd(&mut raw);
-    let mut decoded = gotype::roundtrip(&raw, root, &JsonPath::root())?;
+    let mut decoded = gotype::roundtrip(doc, root, &JsonPath::root())?;
+    defaults::apply_crd(doc, &mut decoded);
     if let Some(spec) = decoded.get_mut("spec").and_then(Value::as_object_mut) {
         defaults::apply(spec, &JsonPath::keys(&["spec"]))?;
     }
-    let mut stored = gotype::roundtrip(&decoded, root, &JsonPath::root())?;
+    let mut stored = gotype::roundtrip_owned(decoded, root, &JsonPath::root())?;
 
-    let (containers, init) = hashed_lists(&raw, &stored);
+    let (containers, init) = hashed_lists(doc, &stored);
     let h = hash::hash_payload(&hash::payload(&containers, &init, false));
     let hw = hash::hash_payload(&hash::payload(&containers, &init, true));
     if let Some(md) = stored.as_object_mut() {
@@ -80,8 +80,28 @@ pub fn store(doc: &Value) -> Result<Value, FieldError> {
         ann.insert(HASH_ANNOTATION.into(), Value::String(h));
         ann.insert(HASH_WITHOUT_IMAGE_ANNOTATION.into(), Value::String(hw));
     }
-    // Annotations are a Go map: re-marshal to sort them.
-    gotype::roundtrip(&stored, root, &JsonPath::root())
+    // Annotations are a Go map: re-marshal the metadata to sort them (the
+    // rest is already in marshal form, which a round trip keeps as is).
+    if let (Some(meta_ty), Some(md)) = (metadata_type(root), stored.get_mut("metadata")) {
+        let path = JsonPath::keys(&["metadata"]);
+        *md = gotype::roundtrip_owned(std::mem::take(md), meta_ty, &path)?;
+        Ok(stored)
+    } else {
+        gotype::roundtrip_owned(stored, root, &JsonPath::root())
+    }
+}
+
+/// [`to_v1beta1`] of a value that is no longer needed: no copy is made.
+pub fn into_v1beta1(doc: Value) -> Result<Value, FieldError> {
+    convert::into_v1beta1(doc)
+}
+
+/// The struct of the `metadata` field of a root type.
+fn metadata_type(root: &'static gotype::Struct) -> Option<&'static gotype::Struct> {
+    root.fields.iter().find_map(|f| match f.ty {
+        gotype::Ty::Struct(st) if f.name == "metadata" && !f.ptr => Some(st),
+        _ => None,
+    })
 }
 
 /// `kruise.io/sidecarset-hash` of a stored (defaulted) SidecarSet of either
@@ -108,15 +128,15 @@ fn hash_of(ss: &Value, without_image: bool) -> Result<String, FieldError> {
 /// The two container lists as Go holds them: nil when absent, empty when
 /// written as `[]` (the round trip omits both, but they hash differently,
 /// defaults-and-hash.md §8 item 1), else the round-tripped list.
-fn hashed_lists(original: &Value, decoded: &Value) -> (Value, Value) {
-    let list = |key: &str| -> Value {
-        match original.pointer(&format!("/spec/{key}")) {
-            Some(Value::Array(a)) if a.is_empty() => Value::Array(Vec::new()),
+fn hashed_lists<'a>(original: &Value, decoded: &'a Value) -> (Cow<'a, Value>, Cow<'a, Value>) {
+    let list = |key: &str| -> Cow<'a, Value> {
+        match original.get("spec").and_then(|s| s.get(key)) {
+            Some(Value::Array(a)) if a.is_empty() => Cow::Owned(Value::Array(Vec::new())),
             Some(Value::Array(_)) => decoded
-                .pointer(&format!("/spec/{key}"))
-                .cloned()
-                .unwrap_or(Value::Null),
-            _ => Value::Null,
+                .get("spec")
+                .and_then(|s| s.get(key))
+                .map_or(Cow::Owned(Value::Null), Cow::Borrowed),
+            _ => Cow::Owned(Value::Null),
         }
     };
     (list("containers"), list("initContainers"))

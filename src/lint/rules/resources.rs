@@ -10,7 +10,7 @@ use super::shared::{ctr_path, is_set, pod_spec, spec_of, PracticeOut, WebhookOut
 use crate::calculator as calc;
 use crate::cluster::WebhookForm;
 use crate::path::JsonPath;
-use crate::value::{get_arr, get_str};
+use crate::value::{get_arr, get_str, At};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -97,7 +97,7 @@ fn validate_policy(o: &mut WebhookOut<'_>, c: &Value, rp: &Value, p: JsonPath) {
         o.push(&SSV_05A, mp, detail);
     }
     let has = |k: &str| {
-        c.pointer(&format!("/resources/{k}"))
+        c.at(&format!("/resources/{k}"))
             .and_then(Value::as_object)
             .is_some_and(|m| !m.is_empty())
     };
@@ -187,7 +187,7 @@ pub(super) fn no_target(
         .chain(get_arr(sp, "initContainers"))
     {
         let Some(re) = c
-            .pointer("/resourcesPolicy/targetContainersNameRegex")
+            .at("/resourcesPolicy/targetContainersNameRegex")
             .and_then(Value::as_str)
             .and_then(|r| regex::Regex::new(r).ok())
         else {
@@ -236,7 +236,7 @@ pub(super) fn expression_surprises(cx: &mut PracticeOut<'_>, res: usize, sp: &Va
             for kind in ["limits", "requests"] {
                 for r in ["cpu", "memory"] {
                     let Some(expr) = c
-                        .pointer(&format!("/resourcesPolicy/resourcesExpr/{kind}/{r}"))
+                        .at(&format!("/resourcesPolicy/resourcesExpr/{kind}/{r}"))
                         .and_then(Value::as_str)
                         .filter(|e| !e.is_empty())
                     else {
@@ -313,11 +313,11 @@ pub(super) fn policy_on_pod(
         }
         for r in ["cpu", "memory"] {
             let has = |a: &Value, kind: &str| {
-                a.pointer(&format!("/resources/{kind}/{r}"))
+                a.at(&format!("/resources/{kind}/{r}"))
                     .is_some_and(|v| !v.is_null())
             };
             let expr = |kind: &str| {
-                pol.pointer(&format!("/resourcesExpr/{kind}/{r}"))
+                pol.at(&format!("/resourcesExpr/{kind}/{r}"))
                     .and_then(Value::as_str)
                     .filter(|e| !e.is_empty())
             };
@@ -380,9 +380,9 @@ fn qos_class(spec: &Value) -> &'static str {
     {
         let mut found = 0;
         for r in ["cpu", "memory"] {
-            let lim = c.pointer(&format!("/resources/limits/{r}"));
+            let lim = c.at(&format!("/resources/limits/{r}"));
             let req = c
-                .pointer(&format!("/resources/requests/{r}"))
+                .at(&format!("/resources/requests/{r}"))
                 .filter(|v| !v.is_null())
                 .or(lim);
             if let Some(q) = req.and_then(positive) {
@@ -436,7 +436,7 @@ pub(super) fn qos(
     for k in ["labels", "annotations"] {
         if let Some(v) = t
             .template
-            .pointer(&format!("/metadata/{k}"))
+            .at(&format!("/metadata/{k}"))
             .filter(|v| v.is_object())
         {
             meta.insert(k.into(), v.clone());

@@ -9,7 +9,7 @@ use super::super::{Finding, Severity};
 use crate::cluster::Selection;
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
-use crate::value::{get_str, str_at};
+use crate::value::{get_str, str_at, At};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -114,9 +114,7 @@ pub(super) fn matches(world: &World<'_>, ss: &SidecarSet<'_>, t: &Template<'_>) 
 }
 
 fn paused(sp: &Value) -> bool {
-    sp.pointer("/injectionStrategy/paused")
-        .and_then(Value::as_bool)
-        == Some(true)
+    sp.at("/injectionStrategy/paused").and_then(Value::as_bool) == Some(true)
 }
 
 /// The controller's view: namespace and selector ([`crate::cluster::selects`];
