@@ -118,7 +118,11 @@ pub fn flow(v: &Value, json: bool) -> String {
 
 fn write_flow(v: &Value, json: bool, out: &mut String) {
     match v {
-        Value::String(s) if !json && !needs_quotes(s) && !s.contains([',', '[', ']', '{', '}']) => {
+        Value::String(s)
+            if !json
+                && (plain_word(s)
+                    || !needs_quotes(s) && !s.contains([',', '[', ']', '{', '}'])) =>
+        {
             out.push_str(s)
         }
         Value::Object(m) => {
@@ -228,7 +232,9 @@ fn write_scalar(v: &Value, indent: usize, out: &mut String) {
 }
 
 fn write_string(s: &str, indent: usize, out: &mut String, allow_block: bool) {
-    if allow_block && s.contains('\n') && literal_ok(s) {
+    if plain_word(s) {
+        out.push_str(s);
+    } else if allow_block && s.contains('\n') && literal_ok(s) {
         write_literal(s, indent, out);
     } else if !needs_quotes(s) {
         out.push_str(s);
@@ -243,6 +249,49 @@ fn write_string(s: &str, indent: usize, out: &mut String, allow_block: bool) {
         // JSON string escapes are valid in YAML double-quoted scalars.
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
+}
+
+/// Whether `s` is plain for certain, without resolving it: a letter, then
+/// letters, digits and `-._/=`, and no YAML 1.1 null or boolean word. Such a
+/// string holds nothing [`needs_quotes`] looks for (most names, images,
+/// paths and labels of a manifest), so the answer is the same, sooner.
+fn plain_word(s: &str) -> bool {
+    let b = s.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphabetic)
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'/' | b'='))
+    {
+        return false;
+    }
+    !matches!(
+        s,
+        "null"
+            | "Null"
+            | "NULL"
+            | "y"
+            | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "on"
+            | "On"
+            | "ON"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "off"
+            | "Off"
+            | "OFF"
+    )
 }
 
 /// A literal block keeps the text exactly unless it holds characters a
@@ -282,6 +331,71 @@ mod tests {
     use super::*;
     use crate::yaml::parse::parse_document;
     use serde_json::json;
+
+    /// The shortcut never says plain where `needs_quotes` says quote.
+    #[test]
+    fn plain_words_need_no_quotes() {
+        let alphabet = [
+            "a", "y", "Y", "n", "o", "N", "e", "0", "1", "-", ".", "_", "/", "=", ":", " ", "#",
+            "~", "x",
+        ];
+        let mut words: Vec<String> = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for w in &words {
+                for c in alphabet {
+                    next.push(format!("{w}{c}"));
+                }
+            }
+            all.extend(next.iter().cloned());
+            words = next;
+        }
+        all.extend(
+            [
+                "null",
+                "Null",
+                "NULL",
+                "yes",
+                "Yes",
+                "YES",
+                "true",
+                "True",
+                "TRUE",
+                "on",
+                "On",
+                "ON",
+                "no",
+                "No",
+                "NO",
+                "false",
+                "False",
+                "FALSE",
+                "off",
+                "Off",
+                "OFF",
+                "nginx",
+                "e1",
+                "E10",
+                "inf",
+                "nan",
+                "NaN",
+                "app.kubernetes.io/name",
+                "filebeat-0",
+                "x=1",
+            ]
+            .map(String::from),
+        );
+        let mut plain = 0;
+        for w in &all {
+            if plain_word(w) {
+                plain += 1;
+                assert!(!needs_quotes(w), "{w:?}");
+            }
+        }
+        assert!(plain > 1000);
+        assert!(!plain_word("Off") && needs_quotes("Off"));
+    }
 
     fn round_trip(v: &Value) {
         let text = to_yaml(v);
