@@ -235,7 +235,7 @@ fn write_string(s: &str, indent: usize, out: &mut String, allow_block: bool) {
     let quick = quick_needs_quotes(s);
     if quick == Some(false) {
         out.push_str(s);
-    } else if quick.is_none() && allow_block && s.contains('\n') && literal_ok(s) {
+    } else if allow_block && s.contains('\n') && literal_ok(s) {
         write_literal(s, indent, out);
     } else if quick.is_none() && !needs_quotes(s) {
         out.push_str(s);
@@ -394,6 +394,16 @@ mod tests {
             }
         }
         assert!(answered > 100_000, "{answered}");
+    }
+
+    /// A multi-line string is a literal block whatever it starts with.
+    #[test]
+    fn block_strings_stay_blocks() {
+        for s in ["#!/bin/sh\nexit 0\n", "-e\nx\n", "12\n"] {
+            let mut out = String::new();
+            write_string(s, 2, &mut out, true);
+            assert!(out.starts_with('|'), "{s:?}: {out}");
+        }
     }
 
     fn round_trip(v: &Value) {
