@@ -1,40 +1,15 @@
 //! Which SidecarSets a new pod gets, in the webhook's order
 //! (matching.md §2, §5), and the revision to inject (§6).
 
+use super::prepared::Set;
 use super::{Rejection, SkipReason};
 use crate::annotations::{CUSTOM_VERSION_LABEL, SIDECARSET_NAME_LABEL};
 use crate::cluster::{SelectError, Selection, WebhookForm};
-use crate::namespace::{namespace_mismatch, Namespaces, NS_NAME_LABEL};
+use crate::namespace::{namespace_mismatch, Namespaces};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::At;
 use serde_json::{Map, Value};
-
-/// The namespace index of a SidecarSet (v1beta1): a single namespace name,
-/// several, or cluster scope.
-fn index(ss: &Value) -> Option<Vec<String>> {
-    let sel = ss.pointer("/spec/namespaceSelector")?;
-    if let Some(n) = sel
-        .pointer("/matchLabels")
-        .and_then(|m| m.get(NS_NAME_LABEL))
-        .and_then(Value::as_str)
-    {
-        return Some(vec![n.to_string()]);
-    }
-    let exprs = sel.get("matchExpressions")?.as_array()?;
-    let e = exprs.iter().find(|e| {
-        e.get("key").and_then(Value::as_str) == Some(NS_NAME_LABEL)
-            && e.get("operator").and_then(Value::as_str) == Some("In")
-    })?;
-    Some(
-        e.get("values")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-    )
-}
 
 /// Candidate order: SidecarSets indexed under the pod's namespace, then
 /// cluster-scoped ones, each group by name. Those indexed under other
@@ -47,41 +22,37 @@ pub(crate) fn candidates<'a>(
     Vec<&'a WebhookForm>,
     Vec<&'a WebhookForm>,
 ) {
-    let name = |v: &WebhookForm| v.name().to_string();
     let mut ns_group = Vec::new();
     let mut cluster = Vec::new();
     let mut elsewhere = Vec::new();
     for s in sets {
-        match index(&s.value) {
+        match &s.namespace_index {
             None => cluster.push(s),
             Some(names) if names.iter().any(|n| n == namespace) => ns_group.push(s),
             Some(_) => elsewhere.push(s),
         }
     }
-    ns_group.sort_by_key(|s| name(s));
-    cluster.sort_by_key(|s| name(s));
+    ns_group.sort_by(|a, b| a.name().cmp(b.name()));
+    cluster.sort_by(|a, b| a.name().cmp(b.name()));
     (ns_group, cluster, elsewhere)
 }
 
-/// Whether `ss` selects the pod; `Err` when its selector has a bad operator.
-pub(crate) fn decide(
-    ss: &WebhookForm,
+/// Whether `ss` (read from `form`) selects the pod; `Err` when its
+/// selector has a bad operator.
+pub(super) fn decide(
+    ss: &Set,
+    form: &WebhookForm,
     pod_labels: Option<&Map<String, Value>>,
     ns: &str,
     namespaces: &Namespaces,
 ) -> Result<Option<(SkipReason, String)>, Rejection> {
-    if ss
-        .value
-        .pointer("/spec/injectionStrategy/paused")
-        .and_then(Value::as_bool)
-        == Some(true)
-    {
+    if ss.paused {
         return Ok(Some((
             SkipReason::Paused,
             "injectionStrategy.paused is true".into(),
         )));
     }
-    let selection = crate::cluster::selects(&ss.selectors, ns, pod_labels, namespaces).map_err(
+    let selection = crate::cluster::selects(&form.selectors, ns, pod_labels, namespaces).map_err(
         |e| match e {
             SelectError::Decode(e) => Rejection {
                 message: e.to_string(),
@@ -95,13 +66,10 @@ pub(crate) fn decide(
     )?;
     Ok(match selection {
         Selection::Selected => None,
-        Selection::Namespace { found, selector } => Some((
+        // The selectors' words are those of `form.selectors`, made once.
+        Selection::Namespace { found, .. } => Some((
             SkipReason::NamespaceSelector,
-            namespace_mismatch(
-                found,
-                ns,
-                &selector.map(ToString::to_string).unwrap_or_default(),
-            ),
+            namespace_mismatch(found, ns, &ss.namespace_selector_shown),
         )),
         Selection::NoSelector => {
             Some((SkipReason::Selector, "no selector: matches nothing".into()))
@@ -110,11 +78,18 @@ pub(crate) fn decide(
             SkipReason::Selector,
             "empty selector: matches nothing in the webhook".into(),
         )),
-        Selection::Unselected(selector) => Some((
-            SkipReason::Selector,
-            format!("selector {selector} does not match the pod labels"),
-        )),
+        Selection::Unselected(_) => Some((SkipReason::Selector, ss.mismatch.clone())),
     })
+}
+
+/// Whether `injectionStrategy.revision` of `ss` names a revision, so that
+/// [`pinned_revision`] may find one.
+pub(super) fn may_pin(ss: &Value) -> bool {
+    ss.at("/spec/injectionStrategy/revision")
+        .is_some_and(|rev| {
+            !(rev.get("revisionName").is_none_or(Value::is_null)
+                && rev.get("customVersion").is_none_or(Value::is_null))
+        })
 }
 
 /// The pinned history revision to inject instead of the current spec, when
@@ -125,7 +100,7 @@ pub(crate) fn pinned_revision(
     pod_labels: Option<&Map<String, Value>>,
     draw: &mut dyn FnMut() -> f64,
 ) -> Result<Option<Value>, Rejection> {
-    let Some(rev) = ss.pointer("/spec/injectionStrategy/revision") else {
+    let Some(rev) = ss.at("/spec/injectionStrategy/revision") else {
         return Ok(None);
     };
     if rev.get("revisionName").is_none_or(Value::is_null)
@@ -134,7 +109,7 @@ pub(crate) fn pinned_revision(
         return Ok(None);
     }
     let name = ss
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     let not_found = |what: &str| Rejection {
@@ -144,13 +119,13 @@ pub(crate) fn pinned_revision(
     let found = if let Some(rn) = rev.get("revisionName").and_then(Value::as_str) {
         revisions
             .iter()
-            .find(|r| r.pointer("/metadata/name").and_then(Value::as_str) == Some(rn))
+            .find(|r| r.at("/metadata/name").and_then(Value::as_str) == Some(rn))
             .ok_or_else(|| not_found(rn))?
     } else if let Some(cv) = rev.get("customVersion").and_then(Value::as_str) {
         revisions
             .iter()
             .filter(|r| {
-                let l = r.pointer("/metadata/labels");
+                let l = r.at("/metadata/labels");
                 l.and_then(|l| l.get(SIDECARSET_NAME_LABEL))
                     .and_then(Value::as_str)
                     == Some(name)
@@ -168,7 +143,7 @@ pub(crate) fn pinned_revision(
         path: Some(e.path),
     })?;
     let paused = ss
-        .pointer("/spec/updateStrategy/paused")
+        .at("/spec/updateStrategy/paused")
         .and_then(Value::as_bool)
         == Some(true);
     if paused || rev.get("policy").and_then(Value::as_str) != Some("Partial") {
@@ -176,7 +151,7 @@ pub(crate) fn pinned_revision(
     }
     // Partial: canary pods (matching updateStrategy.selector) may get the latest.
     let sel_path = JsonPath::keys(&["spec", "updateStrategy", "selector"]);
-    if let Some(sel) = LabelSelector::decode(ss.pointer("/spec/updateStrategy/selector"), &sel_path)
+    if let Some(sel) = LabelSelector::decode(ss.at("/spec/updateStrategy/selector"), &sel_path)
         .map_err(|e| Rejection {
             message: e.to_string(),
             path: Some(e.path),
@@ -190,7 +165,7 @@ pub(crate) fn pinned_revision(
             return Ok(Some(restored));
         }
     }
-    match ss.pointer("/spec/updateStrategy/partition") {
+    match ss.at("/spec/updateStrategy/partition") {
         Some(Value::String(p)) => {
             let Some(num) = p.strip_suffix('%') else {
                 return Err(Rejection {
