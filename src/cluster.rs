@@ -4,9 +4,10 @@
 //! SidecarSet selects ([`selects`]), read by inject, plan and lint.
 
 use crate::document::{Class, InputError, Inputs};
-use crate::namespace::Namespaces;
+use crate::namespace::{Namespaces, NS_NAME_LABEL};
 use crate::path::{FieldError, JsonPath};
 use crate::selector::{InvalidOperator, LabelSelector, Selector};
+use crate::value::{str_at, At};
 use serde_json::{Map, Value};
 
 /// The cluster state the webhook and the controller read, built from the
@@ -32,13 +33,17 @@ pub struct SidecarSet {
 }
 
 /// A SidecarSet in the form the webhook and the controller work on
-/// ([`webhook_form`]), with its selectors decoded once.
+/// ([`webhook_form`]), with its selectors decoded and its namespace index
+/// read once.
 #[derive(Clone, Debug)]
 pub struct WebhookForm {
     /// The SidecarSet object, v1beta1, defaulted, with its hash annotations.
     pub value: Value,
     /// Its `selector` and `namespaceSelector`, decoded.
     pub selectors: Selectors,
+    /// The namespaces the webhook's index files it under
+    /// ([`namespace_index`]); `None`: cluster scope.
+    pub namespace_index: Option<Vec<String>>,
 }
 
 /// Which hash annotations a SidecarSet's webhook form carries.
@@ -173,16 +178,46 @@ impl WebhookForm {
     /// `value`, a SidecarSet in webhook form, with its selectors decoded.
     pub fn new(value: Value) -> WebhookForm {
         let selectors = Selectors::of(&value);
-        WebhookForm { value, selectors }
+        let namespace_index = namespace_index(&value);
+        WebhookForm {
+            value,
+            selectors,
+            namespace_index,
+        }
     }
 
     /// `metadata.name`, `""` when absent.
     pub fn name(&self) -> &str {
-        self.value
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        str_at(&self.value, "/metadata/name")
     }
+}
+
+/// The namespace index of a SidecarSet (v1beta1), as the pod webhook lists
+/// candidates (matching.md §5): a single namespace name, several, or
+/// cluster scope (`None`).
+pub fn namespace_index(ss: &Value) -> Option<Vec<String>> {
+    let sel = ss.at("/spec/namespaceSelector")?;
+    if let Some(n) = sel
+        .get("matchLabels")
+        .and_then(|m| m.get(NS_NAME_LABEL))
+        .and_then(Value::as_str)
+    {
+        return Some(vec![n.to_string()]);
+    }
+    let exprs = sel.get("matchExpressions")?.as_array()?;
+    let e = exprs.iter().find(|e| {
+        e.get("key").and_then(Value::as_str) == Some(NS_NAME_LABEL)
+            && e.get("operator").and_then(Value::as_str) == Some("In")
+    })?;
+    Some(
+        e.get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 /// `spec.namespaceSelector` and `spec.selector` of a SidecarSet, decoded
@@ -203,6 +238,19 @@ enum PodSelector {
 }
 
 impl Selectors {
+    /// The decoded `spec.namespaceSelector`, when it is set and valid.
+    pub fn namespace_selector(&self) -> Option<&Selector> {
+        self.namespace.as_ref().ok()?.as_ref()?.as_ref().ok()
+    }
+
+    /// The decoded `spec.selector`, when it is set, not `{}`, and valid.
+    pub fn pod_selector(&self) -> Option<&Selector> {
+        match self.pod.as_ref().ok()?.as_ref()? {
+            PodSelector::Some(sel) => sel.as_ref().ok(),
+            PodSelector::Empty => None,
+        }
+    }
+
     /// The selectors of `ss`, a SidecarSet in v1beta1.
     pub fn of(ss: &Value) -> Selectors {
         let decode = |keys: &[&str]| {

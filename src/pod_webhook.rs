@@ -86,6 +86,7 @@ pub fn context<'a>(cluster: &'a ClusterState, settings: &'a Settings) -> inject:
         now: settings.now,
         seed: settings.seed,
         namespace: &settings.namespace,
+        prepared: Default::default(),
     }
 }
 

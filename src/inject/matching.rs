@@ -1,41 +1,15 @@
 //! Which SidecarSets a new pod gets, in the webhook's order
 //! (matching.md §2, §5), and the revision to inject (§6).
 
+use super::prepared::Set;
 use super::{Rejection, SkipReason};
 use crate::annotations::{CUSTOM_VERSION_LABEL, SIDECARSET_NAME_LABEL};
 use crate::cluster::{SelectError, Selection, WebhookForm};
-use crate::namespace::{namespace_mismatch, Namespaces, NS_NAME_LABEL};
+use crate::namespace::{namespace_mismatch, Namespaces};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
 use crate::value::At;
 use serde_json::{Map, Value};
-
-/// The namespace index of a SidecarSet (v1beta1): a single namespace name,
-/// several, or cluster scope.
-fn index(ss: &Value) -> Option<Vec<String>> {
-    let sel = ss.at("/spec/namespaceSelector")?;
-    if let Some(n) = sel
-        .at("/matchLabels")
-        .and_then(|m| m.get(NS_NAME_LABEL))
-        .and_then(Value::as_str)
-    {
-        return Some(vec![n.to_string()]);
-    }
-    let exprs = sel.get("matchExpressions")?.as_array()?;
-    let e = exprs.iter().find(|e| {
-        e.get("key").and_then(Value::as_str) == Some(NS_NAME_LABEL)
-            && e.get("operator").and_then(Value::as_str) == Some("In")
-    })?;
-    Some(
-        e.get("values")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-    )
-}
 
 /// Candidate order: SidecarSets indexed under the pod's namespace, then
 /// cluster-scoped ones, each group by name. Those indexed under other
@@ -48,43 +22,37 @@ pub(crate) fn candidates<'a>(
     Vec<&'a WebhookForm>,
     Vec<&'a WebhookForm>,
 ) {
-    fn name(v: &WebhookForm) -> &str {
-        v.name()
-    }
     let mut ns_group = Vec::new();
     let mut cluster = Vec::new();
     let mut elsewhere = Vec::new();
     for s in sets {
-        match index(&s.value) {
+        match &s.namespace_index {
             None => cluster.push(s),
             Some(names) if names.iter().any(|n| n == namespace) => ns_group.push(s),
             Some(_) => elsewhere.push(s),
         }
     }
-    ns_group.sort_by(|a, b| name(a).cmp(name(b)));
-    cluster.sort_by(|a, b| name(a).cmp(name(b)));
+    ns_group.sort_by(|a, b| a.name().cmp(b.name()));
+    cluster.sort_by(|a, b| a.name().cmp(b.name()));
     (ns_group, cluster, elsewhere)
 }
 
-/// Whether `ss` selects the pod; `Err` when its selector has a bad operator.
-pub(crate) fn decide(
-    ss: &WebhookForm,
+/// Whether `ss` (read from `form`) selects the pod; `Err` when its
+/// selector has a bad operator.
+pub(super) fn decide(
+    ss: &Set,
+    form: &WebhookForm,
     pod_labels: Option<&Map<String, Value>>,
     ns: &str,
     namespaces: &Namespaces,
 ) -> Result<Option<(SkipReason, String)>, Rejection> {
-    if ss
-        .value
-        .at("/spec/injectionStrategy/paused")
-        .and_then(Value::as_bool)
-        == Some(true)
-    {
+    if ss.paused {
         return Ok(Some((
             SkipReason::Paused,
             "injectionStrategy.paused is true".into(),
         )));
     }
-    let selection = crate::cluster::selects(&ss.selectors, ns, pod_labels, namespaces).map_err(
+    let selection = crate::cluster::selects(&form.selectors, ns, pod_labels, namespaces).map_err(
         |e| match e {
             SelectError::Decode(e) => Rejection {
                 message: e.to_string(),
@@ -98,13 +66,10 @@ pub(crate) fn decide(
     )?;
     Ok(match selection {
         Selection::Selected => None,
-        Selection::Namespace { found, selector } => Some((
+        // The selectors' words are those of `form.selectors`, made once.
+        Selection::Namespace { found, .. } => Some((
             SkipReason::NamespaceSelector,
-            namespace_mismatch(
-                found,
-                ns,
-                &selector.map(ToString::to_string).unwrap_or_default(),
-            ),
+            namespace_mismatch(found, ns, &ss.namespace_selector_shown),
         )),
         Selection::NoSelector => {
             Some((SkipReason::Selector, "no selector: matches nothing".into()))
@@ -113,11 +78,18 @@ pub(crate) fn decide(
             SkipReason::Selector,
             "empty selector: matches nothing in the webhook".into(),
         )),
-        Selection::Unselected(selector) => Some((
-            SkipReason::Selector,
-            format!("selector {selector} does not match the pod labels"),
-        )),
+        Selection::Unselected(_) => Some((SkipReason::Selector, ss.mismatch.clone())),
     })
+}
+
+/// Whether `injectionStrategy.revision` of `ss` names a revision, so that
+/// [`pinned_revision`] may find one.
+pub(super) fn may_pin(ss: &Value) -> bool {
+    ss.at("/spec/injectionStrategy/revision")
+        .is_some_and(|rev| {
+            !(rev.get("revisionName").is_none_or(Value::is_null)
+                && rev.get("customVersion").is_none_or(Value::is_null))
+        })
 }
 
 /// The pinned history revision to inject instead of the current spec, when

@@ -3,17 +3,16 @@
 
 use super::Rejection;
 use crate::gojson::merge_patch::merge_patch;
+use crate::value::At;
 use serde_json::{Map, Value};
 
 /// Applies one SidecarSet's annotation patches to the pod.
 pub(crate) fn patch_pod_metadata(pod: &mut Value, ss: &Value) -> Result<(), Rejection> {
     let patches = ss
-        .pointer("/spec/patchPodMetadata")
+        .at("/spec/patchPodMetadata")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let Some(ann) = pod
-        .pointer_mut("/metadata/annotations")
+        .map_or(&[][..], Vec::as_slice);
+    let Some(ann) = crate::value::get_path_mut(pod, &["metadata", "annotations"])
         .and_then(Value::as_object_mut)
     else {
         return Ok(());
@@ -122,9 +121,9 @@ pub(crate) fn read_hash_annotation(
 }
 
 /// The `updateTimestamp` to keep in a SidecarSet's new hash-annotation
-/// entry: the one already recorded for `name` when that entry records the
-/// same `hash`, so that injecting a pod again (or a template rendered again)
-/// gives the same bytes. `None`: stamp the current time.
+/// entry: the one of the `entry` already recorded for it when that entry
+/// records the same `hash`, so that injecting a pod again (or a template
+/// rendered again) gives the same bytes. `None`: stamp the current time.
 ///
 /// Only the time is kept, and it is informational: in OpenKruise v1.9.0 the
 /// field is `SidecarSetUpgradeSpec.UpdateTimestamp`
@@ -135,12 +134,7 @@ pub(crate) fn read_hash_annotation(
 /// `UpdateTimestamp` read for a decision, in
 /// `pkg/util/inplaceupdate/inplace_update.go`, is the in-place update state
 /// of CloneSet/Advanced StatefulSet, another annotation.
-pub(crate) fn recorded_timestamp(
-    recorded: &Map<String, Value>,
-    name: &str,
-    hash: &Value,
-) -> Option<Value> {
-    let entry = recorded.get(name)?;
+pub(crate) fn recorded_timestamp(entry: &Value, hash: &Value) -> Option<Value> {
     if entry.get("hash") != Some(hash) {
         return None;
     }

@@ -30,6 +30,9 @@ pub struct Context<'a> {
     /// The namespace of the request: a pod without `metadata.namespace` is
     /// matched as living there (empty: `default`). The pod is not changed.
     pub namespace: &'a str,
+    /// What the engine reads from `sidecar_sets` once per run, on the
+    /// first pod: `Default::default()`.
+    pub prepared: Prepared,
 }
 
 /// What happened with one SidecarSet for one pod.
@@ -102,15 +105,18 @@ mod sidecar_containers;
 pub(crate) use sidecar_containers::subpath_vars;
 pub(crate) mod matching;
 mod metadata;
+mod prepared;
 mod resources;
+pub use prepared::Prepared;
 
 use crate::annotations::{
     version_alt_annotation, version_annotation, CONTAINER_LAUNCH_PRIORITY_ANNOTATION,
     HASH_ANNOTATION as HASH, HASH_WITHOUT_IMAGE_ANNOTATION as HASH_NO_IMG,
     INJECTED_LIST_ANNOTATION as INJECTED_LIST, WORKING_HOT_UPGRADE_ANNOTATION as WORKING_HOT,
 };
-use crate::value::{ensure_arr, ensure_obj};
+use crate::value::{ensure_arr, ensure_obj, At};
 use serde_json::Map;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Runs the pod webhook's mutations on `pod` (a Pod object) in place.
@@ -125,7 +131,7 @@ pub fn inject_pod(pod: &mut Value, ctx: &Context<'_>) -> Result<Report, Rejectio
 /// §10: Kruise-owned pods (and all pods with the gate on) get `KruisePodReady`.
 fn readiness_gate(pod: &mut Value, gates: &FeatureGates) {
     let owned_by_kruise = pod
-        .pointer("/metadata/ownerReferences")
+        .at("/metadata/ownerReferences")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -149,13 +155,13 @@ fn readiness_gate(pod: &mut Value, gates: &FeatureGates) {
 
 fn is_active(pod: &Value) -> Option<String> {
     let phase = pod
-        .pointer("/status/phase")
+        .at("/status/phase")
         .and_then(Value::as_str)
         .unwrap_or("");
     if phase == "Succeeded" || phase == "Failed" {
         return Some(format!("pod phase {phase}"));
     }
-    pod.pointer("/metadata/deletionTimestamp")
+    pod.at("/metadata/deletionTimestamp")
         .filter(|v| !v.is_null())
         .map(|_| "pod is being deleted".to_string())
 }
@@ -168,7 +174,7 @@ fn inject_sidecar_sets(
     let ns = crate::namespace::pod_namespace(pod, ctx.namespace).to_string();
     // A chart's pods rarely name their namespace: say where it came from.
     let ns_origin = if pod
-        .pointer("/metadata/namespace")
+        .at("/metadata/namespace")
         .and_then(Value::as_str)
         .is_some_and(|n| !n.is_empty())
     {
@@ -176,13 +182,28 @@ fn inject_sidecar_sets(
     } else {
         ", the namespace of the request (kubectl -n): the pod names none"
     };
-    let name_of = |s: &WebhookForm| s.name().to_string();
-    let (ns_group, cluster, elsewhere) =
-        matching::candidates(ctx.sidecar_sets.iter().copied(), &ns);
+    let prepared = ctx.prepared.get(&ctx.sidecar_sets);
+    // Candidate order (matching::candidates): SidecarSets indexed under the
+    // pod's namespace, then cluster-scoped ones, each group by name; those
+    // indexed under other namespaces, in input order, never match.
+    // Each SidecarSet with its webhook form.
+    let set = |i: usize| (&prepared.sets[i], ctx.sidecar_sets[i]);
+    let in_ns = |form: &WebhookForm| {
+        form.namespace_index
+            .as_ref()
+            .map(|names| names.contains(&ns))
+    };
+    let by_name = || prepared.by_name.iter().map(|i| set(*i));
+    let ns_group: Vec<(&prepared::Set, &WebhookForm)> = by_name()
+        .filter(|(_, form)| in_ns(form) == Some(true))
+        .collect();
+    let cluster: Vec<(&prepared::Set, &WebhookForm)> = by_name()
+        .filter(|(_, form)| form.namespace_index.is_none())
+        .collect();
     if let Some(reason) = is_active(pod) {
-        for s in ns_group.iter().chain(&cluster) {
+        for (s, _) in ns_group.iter().chain(&cluster) {
             report.decisions.push(Decision {
-                sidecar_set: name_of(s),
+                sidecar_set: s.plan.name.clone(),
                 outcome: Outcome::Skipped {
                     reason: SkipReason::InactivePod,
                     detail: reason.clone(),
@@ -191,9 +212,12 @@ fn inject_sidecar_sets(
         }
         return Ok(());
     }
-    for s in &elsewhere {
+    for (s, _) in (0..prepared.sets.len())
+        .map(set)
+        .filter(|(_, form)| in_ns(form) == Some(false))
+    {
         report.decisions.push(Decision {
-            sidecar_set: name_of(s),
+            sidecar_set: s.plan.name.clone(),
             outcome: Outcome::Skipped {
                 reason: SkipReason::Namespace,
                 detail: format!("namespaceSelector names other namespaces than {ns}{ns_origin}"),
@@ -202,7 +226,7 @@ fn inject_sidecar_sets(
     }
     // Borrowed unless a pinned revision had to be restored: the SidecarSet
     // is read, never changed, for each pod.
-    let mut matched: Vec<(std::borrow::Cow<Value>, Option<String>)> = Vec::new();
+    let mut matched: Vec<(Cow<Value>, Cow<prepared::Plan>)> = Vec::new();
     // splitmix64 from --seed: the Partial policy's uniform draw, reproducible.
     let mut state = ctx.seed;
     let mut draw = move || {
@@ -214,41 +238,45 @@ fn inject_sidecar_sets(
     };
     let mut group_sizes = [0usize; 2];
     for (g, group) in [&ns_group, &cluster].into_iter().enumerate() {
-        for s in group {
-            let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
-            match matching::decide(s, labels, &ns, ctx.namespaces)? {
+        for &(s, form) in group {
+            let labels = pod.at("/metadata/labels").and_then(Value::as_object);
+            match matching::decide(s, form, labels, &ns, ctx.namespaces)? {
                 Some((reason, mut detail)) => {
                     if reason == SkipReason::NamespaceSelector {
                         detail.push_str(ns_origin);
                     }
                     report.decisions.push(Decision {
-                        sidecar_set: name_of(s),
+                        sidecar_set: s.plan.name.clone(),
                         outcome: Outcome::Skipped { reason, detail },
                     })
                 }
                 None => {
-                    let (inject_as, revision) = match matching::pinned_revision(
-                        &s.value,
-                        ctx.controller_revisions,
-                        labels,
-                        &mut draw,
-                    )? {
+                    let pinned = if s.pinned {
+                        matching::pinned_revision(
+                            &form.value,
+                            ctx.controller_revisions,
+                            labels,
+                            &mut draw,
+                        )?
+                    } else {
+                        None
+                    };
+                    let (inject_as, plan, revision) = match pinned {
                         Some(r) => {
                             let rev = r
-                                .pointer("/status/latestRevision")
+                                .at("/status/latestRevision")
                                 .and_then(Value::as_str)
                                 .map(str::to_string);
-                            (std::borrow::Cow::Owned(r), rev)
+                            let plan = prepared::Plan::new(&r);
+                            (Cow::Owned(r), Cow::Owned(plan), rev)
                         }
-                        None => (std::borrow::Cow::Borrowed(&s.value), None),
+                        None => (Cow::Borrowed(&form.value), Cow::Borrowed(&s.plan), None),
                     };
                     report.decisions.push(Decision {
-                        sidecar_set: name_of(s),
-                        outcome: Outcome::Injected {
-                            revision: revision.clone(),
-                        },
+                        sidecar_set: s.plan.name.clone(),
+                        outcome: Outcome::Injected { revision },
                     });
-                    matched.push((inject_as, revision));
+                    matched.push((inject_as, plan));
                     group_sizes[g] += 1;
                 }
             }
@@ -268,7 +296,7 @@ fn inject_sidecar_sets(
     let pod_name = format!(
         "{}/{}",
         ns,
-        pod.pointer("/metadata/name")
+        pod.at("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("")
     );
@@ -286,13 +314,13 @@ fn inject_sidecar_sets(
         metadata::patch_pod_metadata(pod, s)?;
     }
     // Pre-read annotations (§3.1).
+    let empty = Map::new();
     let ann = pod
-        .pointer("/metadata/annotations")
+        .at("/metadata/annotations")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut hashes = metadata::read_hash_annotation(&ann, HASH, &pod_name)?;
-    let mut hashes_no_img = metadata::read_hash_annotation(&ann, HASH_NO_IMG, &pod_name)?;
+        .unwrap_or(&empty);
+    let mut hashes = HashAnnotation::read(ann, HASH, &pod_name)?;
+    let mut hashes_no_img = HashAnnotation::read(ann, HASH_NO_IMG, &pod_name)?;
     let mut working: Map<String, Value> = ann
         .get(WORKING_HOT)
         .and_then(Value::as_str)
@@ -308,72 +336,39 @@ fn inject_sidecar_sets(
                 .collect()
         })
         .unwrap_or_default();
-    let timestamp = crate::clock::rfc3339(ctx.now);
-    // resourcesPolicy never targets a sidecar of any matched SidecarSet.
-    let excluded: std::collections::HashSet<String> = matched
-        .iter()
-        .flat_map(|(s, _)| {
-            ["initContainers", "containers"]
-                .into_iter()
-                .flat_map(move |k| {
-                    s.pointer(&format!("/spec/{k}"))
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string))
-                })
-        })
-        .collect();
+    let timestamp = Value::String(crate::clock::rfc3339(ctx.now));
+    // resourcesPolicy never targets a sidecar of any matched SidecarSet;
+    // only a resourcesPolicy reads these names.
+    let excluded: std::collections::HashSet<String> =
+        if matched.iter().any(|(_, p)| p.resources_policy) {
+            matched
+                .iter()
+                .flat_map(|(_, p)| p.container_names.iter().cloned())
+                .collect()
+        } else {
+            Default::default()
+        };
+    // The sidecars of each SidecarSet: read once for all pods when they do
+    // not depend on the pod.
+    let mut collected: Vec<Cow<sidecar_containers::Collected>> = Vec::with_capacity(matched.len());
+    for (s, plan) in &matched {
+        collected.push(match &plan.collected {
+            Some(c) => Cow::Borrowed(c),
+            None => Cow::Owned(sidecar_containers::collect(s, pod, &excluded)?),
+        });
+    }
     let mut init_q = Vec::new();
     let mut cont_q = Vec::new();
-    let mut volumes = Vec::new();
-    let mut secrets = Vec::new();
+    let mut volumes: Vec<&Value> = Vec::new();
+    let mut secrets: Vec<&Value> = Vec::new();
     let mut new_annotations: Vec<(String, String)> = Vec::new();
-    for (s, _) in &matched {
-        let name = s
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+    for ((_, plan), c) in matched.iter().zip(&collected) {
+        let name = &plan.name;
         injected.insert(name.clone());
-        let c = sidecar_containers::collect(s, pod, &excluded)?;
-        let list: Vec<Value> = c
-            .sidecar_list
-            .iter()
-            .map(|n| Value::String(n.clone()))
-            .collect();
-        let entry = |recorded: &Map<String, Value>, hash_key: &str, with_rev: bool| {
-            let hash = s
-                .pointer("/metadata/annotations")
-                .and_then(|a| a.get(hash_key))
-                .cloned()
-                .unwrap_or(Value::String(String::new()));
-            let mut e = Map::new();
-            e.insert(
-                "updateTimestamp".into(),
-                metadata::recorded_timestamp(recorded, &name, &hash)
-                    .unwrap_or_else(|| Value::String(timestamp.clone())),
-            );
-            e.insert("hash".into(), hash);
-            e.insert("sidecarSetName".into(), Value::String(name.clone()));
-            e.insert("sidecarList".into(), Value::Array(list.clone()));
-            if with_rev {
-                if let Some(r) = s
-                    .pointer("/status/latestRevision")
-                    .and_then(Value::as_str)
-                    .filter(|r| !r.is_empty())
-                {
-                    e.insert("controllerRevision".into(), Value::String(r.to_string()));
-                }
-            }
-            Value::Object(e)
-        };
         // Hash entries are recorded only for a SidecarSet that contributed a container.
         if !(c.init_containers.is_empty() && c.containers.is_empty()) {
-            let e = entry(&hashes, HASH, true);
-            hashes.insert(name.clone(), e);
-            let e = entry(&hashes_no_img, HASH_NO_IMG, false);
-            hashes_no_img.insert(name.clone(), e);
+            hashes.record(name, &plan.hash, &plan.hash_entry, &timestamp);
+            hashes_no_img.record(name, &plan.hash_no_img, &plan.hash_no_img_entry, &timestamp);
         }
         for base in &c.hot_working {
             working.insert(base.clone(), Value::String(format!("{base}-1")));
@@ -383,10 +378,10 @@ fn inject_sidecar_sets(
                     .push((version_alt_annotation(&format!("{base}{twin}")), alt.into()));
             }
         }
-        init_q.extend(c.init_containers);
-        cont_q.extend(c.containers);
-        volumes.extend(c.volumes);
-        secrets.extend(c.secrets);
+        init_q.extend(c.init_containers.iter().cloned());
+        cont_q.extend(c.containers.iter().cloned());
+        volumes.extend(&c.volumes);
+        secrets.extend(&c.secrets);
     }
     if init_q.is_empty() && cont_q.is_empty() {
         return Ok(());
@@ -410,53 +405,45 @@ fn inject_sidecar_sets(
         path: None,
     })?;
     let spec = ensure_obj(obj, "spec");
-    let get = |spec: &Map<String, Value>, k: &str| {
-        spec.get(k)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
+    // The pod's lists are changed where they stand (a list of another type
+    // is read as empty and replaced).
+    let mut update = |key: &str, f: &mut dyn FnMut(Vec<Value>) -> Vec<Value>| {
+        if let Some(Value::Array(list)) = spec.get_mut(key) {
+            let v = f(std::mem::take(list));
+            *list = v;
+        } else {
+            let v = f(Vec::new());
+            if !v.is_empty() {
+                spec.insert(key.into(), Value::Array(v));
+            }
+        }
     };
     if !init_q.is_empty() {
-        let v = sidecar_containers::place(&get(spec, "initContainers"), init_q);
-        spec.insert("initContainers".into(), Value::Array(v));
+        update("initContainers", &mut |list| {
+            sidecar_containers::place(list, std::mem::take(&mut init_q))
+        });
     }
     if !cont_q.is_empty() {
-        let v = sidecar_containers::place(&get(spec, "containers"), cont_q);
-        spec.insert("containers".into(), Value::Array(v));
+        update("containers", &mut |list| {
+            sidecar_containers::place(list, std::mem::take(&mut cont_q))
+        });
     }
-    let merged_volumes = sidecar_containers::merge_volumes(&get(spec, "volumes"), &volumes);
-    if !merged_volumes.is_empty() {
-        spec.insert("volumes".into(), Value::Array(merged_volumes));
-    }
-    let merged_secrets =
-        sidecar_containers::merge_secrets(&get(spec, "imagePullSecrets"), &secrets);
-    if !merged_secrets.is_empty() {
-        spec.insert("imagePullSecrets".into(), Value::Array(merged_secrets));
-    }
+    update("volumes", &mut |mut list| {
+        sidecar_containers::merge_volumes(&mut list, &volumes);
+        list
+    });
+    update("imagePullSecrets", &mut |list| {
+        sidecar_containers::merge_secrets(list, &secrets)
+    });
     let annotations = ensure_obj(ensure_obj(obj, "metadata"), "annotations");
-    annotations.insert(
-        HASH.into(),
-        Value::String(crate::gojson::to_string(&Value::Object(
-            crate::gojson::sorted_object(&hashes),
-        ))),
-    );
-    annotations.insert(
-        HASH_NO_IMG.into(),
-        Value::String(crate::gojson::to_string(&Value::Object(
-            crate::gojson::sorted_object(&hashes_no_img),
-        ))),
-    );
+    annotations.insert(HASH.into(), Value::String(hashes.to_json()));
+    annotations.insert(HASH_NO_IMG.into(), Value::String(hashes_no_img.to_json()));
     annotations.insert(
         INJECTED_LIST.into(),
         Value::String(injected.into_iter().collect::<Vec<_>>().join(",")),
     );
     if !working.is_empty() {
-        annotations.insert(
-            WORKING_HOT.into(),
-            Value::String(crate::gojson::to_string(&Value::Object(
-                crate::gojson::sorted_object(&working),
-            ))),
-        );
+        annotations.insert(WORKING_HOT.into(), Value::String(sorted_json(&working)));
     }
     for (k, v) in new_annotations {
         annotations.insert(k, Value::String(v));
@@ -464,18 +451,102 @@ fn inject_sidecar_sets(
     Ok(())
 }
 
+/// `map` as Go's `json.Marshal` writes a map: keys sorted bytewise, HTML
+/// characters escaped (what `gojson::to_string` of `gojson::sorted_object`
+/// gives, without copying the entries).
+fn sorted_json(map: &Map<String, Value>) -> String {
+    let sorted: std::collections::BTreeMap<&str, &Value> =
+        map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    crate::gojson::go_escape(serde_json::to_string(&sorted).unwrap_or_default())
+}
+
+/// A pod hash annotation (§3.1): the entries read from the pod, by
+/// SidecarSet name, and those this injection writes, kept as their JSON.
+struct HashAnnotation<'p>(std::collections::BTreeMap<String, HashEntry<'p>>);
+
+enum HashEntry<'p> {
+    Read(Value),
+    New {
+        update_timestamp: Value,
+        hash: &'p Value,
+        /// The JSON after `updateTimestamp` (`prepared::Plan::hash_entry`).
+        rest: &'p str,
+    },
+}
+
+impl<'p> HashAnnotation<'p> {
+    fn read(ann: &Map<String, Value>, key: &str, pod: &str) -> Result<Self, Rejection> {
+        let read = metadata::read_hash_annotation(ann, key, pod)?;
+        Ok(HashAnnotation(
+            read.into_iter()
+                .map(|(k, v)| (k, HashEntry::Read(v)))
+                .collect(),
+        ))
+    }
+
+    /// The entry of SidecarSet `name` with `hash`, stamped `now` unless
+    /// its recorded entry has the same hash.
+    fn record(&mut self, name: &str, hash: &'p Value, rest: &'p str, now: &Value) {
+        let kept = match self.0.get(name) {
+            None => None,
+            Some(HashEntry::Read(entry)) => metadata::recorded_timestamp(entry, hash),
+            Some(HashEntry::New {
+                update_timestamp,
+                hash: recorded,
+                ..
+            }) => Some(update_timestamp)
+                .filter(|_| *recorded == hash)
+                .filter(|t| t.as_str().is_some_and(|t| !t.is_empty()))
+                .cloned(),
+        };
+        self.0.insert(
+            name.to_string(),
+            HashEntry::New {
+                update_timestamp: kept.unwrap_or_else(|| now.clone()),
+                hash,
+                rest,
+            },
+        );
+    }
+
+    /// The annotation's value, as Go's `json.Marshal` writes the map.
+    fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        for (i, (name, entry)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&prepared::json(name));
+            out.push(':');
+            match entry {
+                HashEntry::Read(v) => out.push_str(&prepared::json(v)),
+                HashEntry::New {
+                    update_timestamp,
+                    rest,
+                    ..
+                } => {
+                    out.push_str("{\"updateTimestamp\":");
+                    out.push_str(&prepared::json(update_timestamp));
+                    out.push_str(rest);
+                }
+            }
+        }
+        out.push('}');
+        crate::gojson::go_escape(out)
+    }
+}
+
 /// §9: container launch priority.
 fn launch_priority(pod: &mut Value) -> Result<(), Rejection> {
     let containers = pod
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice);
     if containers.len() <= 1 {
         return Ok(());
     }
     let ordered = pod
-        .pointer("/metadata/annotations")
+        .at("/metadata/annotations")
         .and_then(|a| a.get(CONTAINER_LAUNCH_PRIORITY_ANNOTATION))
         .and_then(Value::as_str)
         == Some("Ordered");
@@ -483,7 +554,7 @@ fn launch_priority(pod: &mut Value) -> Result<(), Rejection> {
         (0..containers.len()).map(|i| -(i as i64)).collect()
     } else {
         let mut ps = Vec::with_capacity(containers.len());
-        for c in &containers {
+        for c in containers {
             let mut p = 0i64;
             for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
                 if e.get("name").and_then(Value::as_str) == Some("KRUISE_CONTAINER_PRIORITY") {
@@ -499,13 +570,13 @@ fn launch_priority(pod: &mut Value) -> Result<(), Rejection> {
         ps
     };
     let name = pod
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let name = if name.is_empty() {
         let gen = pod
-            .pointer("/metadata/generateName")
+            .at("/metadata/generateName")
             .and_then(Value::as_str)
             .unwrap_or("");
         let truncated: String = gen.chars().take(58).collect();
@@ -517,9 +588,8 @@ fn launch_priority(pod: &mut Value) -> Result<(), Rejection> {
     } else {
         name
     };
-    if let Some(cs) = pod
-        .pointer_mut("/spec/containers")
-        .and_then(Value::as_array_mut)
+    if let Some(cs) =
+        crate::value::get_path_mut(pod, &["spec", "containers"]).and_then(Value::as_array_mut)
     {
         for (c, p) in cs.iter_mut().zip(priorities) {
             if let Some(obj) = c.as_object_mut() {
@@ -595,6 +665,7 @@ mod tests {
             now: NOW,
             seed: 0,
             namespace: "",
+            prepared: Default::default(),
         };
         let report = inject_pod(&mut pod, &ctx).expect("admitted");
         assert!(matches!(
@@ -668,6 +739,7 @@ mod tests {
                 now: NOW,
                 seed: 0,
                 namespace: request,
+                prepared: Default::default(),
             };
             let report = inject_pod(&mut pod, &ctx).expect("admitted");
             assert_eq!(

@@ -2,7 +2,7 @@
 //! §6, §7) and placing them (§4, §5).
 
 use crate::annotations::{version_alt_annotation, version_annotation};
-use crate::value::{get_arr, get_str};
+use crate::value::{get_arr, get_str, At};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -17,13 +17,14 @@ const KRUISE_FIELDS: [&str; 6] = [
 ];
 
 /// One sidecar ready to place, with where it goes.
+#[derive(Clone)]
 pub(crate) struct Built {
     pub container: Value,
     pub before_app: bool,
 }
 
 /// What one SidecarSet contributes.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Collected {
     pub init_containers: Vec<Built>,
     pub containers: Vec<Built>,
@@ -53,12 +54,12 @@ pub(crate) fn merge_env(env: &mut Vec<Value>, extra: &[Value]) {
 /// The pod's env by `container/name` (last wins), for transferEnv.
 fn transfer_envs(pod: &Value, c: &Value) -> Vec<Value> {
     let mut out = Vec::new();
-    let labels = pod.pointer("/metadata/labels");
-    let annotations = pod.pointer("/metadata/annotations");
+    let labels = pod.at("/metadata/labels");
+    let annotations = pod.at("/metadata/annotations");
     for t in get_arr(c, "transferEnv") {
         let mut source = get_str(t, "sourceContainerName").to_string();
         if let Some(fp) = t
-            .pointer("/sourceContainerNameFrom/fieldRef/fieldPath")
+            .at("/sourceContainerNameFrom/fieldRef/fieldPath")
             .and_then(Value::as_str)
         {
             let lookup = |prefix: &str, m: Option<&Value>| {
@@ -156,6 +157,23 @@ fn shared_devices(pod: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// Whether [`collect`] reads nothing of the pod for `ss`: no sidecar
+/// transfers env, shares volumes or devices, or has a `resourcesPolicy`.
+pub(crate) fn pod_independent(ss: &Value) -> bool {
+    let spec = ss.get("spec").unwrap_or(&Value::Null);
+    get_arr(spec, "initContainers")
+        .iter()
+        .chain(get_arr(spec, "containers"))
+        .all(|c| {
+            get_arr(c, "transferEnv").is_empty()
+                && c.get("resourcesPolicy").is_none_or(Value::is_null)
+                && c.at("/shareVolumePolicy/type").and_then(Value::as_str) != Some("enabled")
+                && c.at("/shareVolumeDevicePolicy/type")
+                    .and_then(Value::as_str)
+                    != Some("enabled")
+        })
+}
+
 /// Builds every sidecar of `ss` (already the revision to inject).
 pub(crate) fn collect(
     ss: &Value,
@@ -177,11 +195,7 @@ pub(crate) fn collect(
         for c in list {
             let native = init && get_str(c, "restartPolicy") == "Always";
             let name = get_str(c, "name").to_string();
-            if native || !init {
-                out.sidecar_list.insert(name.clone());
-            }
-            let share =
-                c.pointer("/shareVolumePolicy/type").and_then(Value::as_str) == Some("enabled");
+            let share = c.at("/shareVolumePolicy/type").and_then(Value::as_str) == Some("enabled");
             let (mounts, subpath_envs) = if share {
                 shared_mounts(pod)
             } else {
@@ -218,7 +232,7 @@ pub(crate) fn collect(
                 }
             }
             let share_devices = c
-                .pointer("/shareVolumeDevicePolicy/type")
+                .at("/shareVolumeDevicePolicy/type")
                 .and_then(Value::as_str)
                 == Some("enabled");
             // The paths shared devices may not take, read before the mounts
@@ -257,13 +271,11 @@ pub(crate) fn collect(
             // Only an explicit BeforeAppContainer goes first: a spec restored
             // from a ControllerRevision is not defaulted, and "" means after.
             let before_app = get_str(c, "podInjectPolicy") == "BeforeAppContainer";
-            let hot = c
-                .pointer("/upgradeStrategy/upgradeType")
-                .and_then(Value::as_str)
+            let hot = c.at("/upgradeStrategy/upgradeType").and_then(Value::as_str)
                 == Some("HotUpgrade")
                 && (!init || native);
             let empty_image = c
-                .pointer("/upgradeStrategy/hotUpgradeEmptyImage")
+                .at("/upgradeStrategy/hotUpgradeEmptyImage")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -312,46 +324,71 @@ pub(crate) fn collect(
         }
     }
     out.secrets = get_arr(spec, "imagePullSecrets").to_vec();
+    out.sidecar_list = sidecar_list(ss);
     Ok(out)
 }
 
+/// The names `sidecarList` records for `ss`: its containers and its native
+/// sidecars (init containers that restart always).
+pub(crate) fn sidecar_list(ss: &Value) -> BTreeSet<String> {
+    let spec = ss.get("spec").unwrap_or(&Value::Null);
+    let native = get_arr(spec, "initContainers")
+        .iter()
+        .filter(|c| get_str(c, "restartPolicy") == "Always");
+    native
+        .chain(get_arr(spec, "containers"))
+        .map(|c| get_str(c, "name").to_string())
+        .collect()
+}
+
 /// §4: replace same-named containers in place, else before or after the app's.
-pub(crate) fn place(existing: &[Value], collected: Vec<Built>) -> Vec<Value> {
-    let mut list = existing.to_vec();
+pub(crate) fn place(existing: Vec<Value>, collected: Vec<Built>) -> Vec<Value> {
+    let mut list = existing;
     let mut before = Vec::new();
     let mut after = Vec::new();
     for b in collected {
-        let name = get_str(&b.container, "name").to_string();
-        if let Some(slot) = list.iter_mut().find(|c| get_str(c, "name") == name) {
-            *slot = b.container;
+        let name = get_str(&b.container, "name");
+        if let Some(i) = list.iter().position(|c| get_str(c, "name") == name) {
+            list[i] = b.container;
         } else if b.before_app {
             before.push(b.container);
         } else {
             after.push(b.container);
         }
     }
+    if before.is_empty() {
+        list.extend(after);
+        return list;
+    }
     before.into_iter().chain(list).chain(after).collect()
 }
 
-/// §5.2: pod volumes, then collected ones with new names (first wins).
-pub(crate) fn merge_volumes(pod_volumes: &[Value], collected: &[Value]) -> Vec<Value> {
-    let mut out = pod_volumes.to_vec();
-    let mut names: HashSet<String> = out.iter().map(|v| get_str(v, "name").to_string()).collect();
+/// §5.2: pod volumes, then collected ones with new names (first wins),
+/// appended to `volumes`.
+pub(crate) fn merge_volumes(volumes: &mut Vec<Value>, collected: &[&Value]) {
+    let mut names: HashSet<&str> = volumes.iter().map(|v| get_str(v, "name")).collect();
+    let mut new = Vec::new();
     for v in collected {
-        if names.insert(get_str(v, "name").to_string()) {
-            out.push(v.clone());
+        if names.insert(get_str(v, "name")) {
+            new.push((*v).clone());
         }
     }
-    out
+    drop(names);
+    volumes.extend(new);
 }
 
 /// §5.3: the pod's secrets de-duplicated, then new ones.
-pub(crate) fn merge_secrets(pod_secrets: &[Value], collected: &[Value]) -> Vec<Value> {
+pub(crate) fn merge_secrets(pod_secrets: Vec<Value>, collected: &[&Value]) -> Vec<Value> {
     let mut out = Vec::new();
     let mut names = HashSet::new();
-    for v in pod_secrets.iter().chain(collected) {
+    for v in pod_secrets {
+        if names.insert(get_str(&v, "name").to_string()) {
+            out.push(v);
+        }
+    }
+    for v in collected {
         if names.insert(get_str(v, "name").to_string()) {
-            out.push(v.clone());
+            out.push((*v).clone());
         }
     }
     out
@@ -368,7 +405,7 @@ mod tests {
             before_app: before,
         };
         let got = place(
-            &[
+            vec![
                 json!({"name": "sidecar-1"}),
                 json!({"name": "app"}),
                 json!({"name": "sidecar-2"}),

@@ -118,7 +118,11 @@ pub fn flow(v: &Value, json: bool) -> String {
 
 fn write_flow(v: &Value, json: bool, out: &mut String) {
     match v {
-        Value::String(s) if !json && !needs_quotes(s) && !s.contains([',', '[', ']', '{', '}']) => {
+        Value::String(s)
+            if !json
+                && !quick_needs_quotes(s).unwrap_or_else(|| needs_quotes(s))
+                && !s.contains([',', '[', ']', '{', '}']) =>
+        {
             out.push_str(s)
         }
         Value::Object(m) => {
@@ -228,21 +232,96 @@ fn write_scalar(v: &Value, indent: usize, out: &mut String) {
 }
 
 fn write_string(s: &str, indent: usize, out: &mut String, allow_block: bool) {
-    if allow_block && s.contains('\n') && literal_ok(s) {
+    let quick = quick_needs_quotes(s);
+    if quick == Some(false) {
+        out.push_str(s);
+    } else if allow_block && s.contains('\n') && literal_ok(s) {
         write_literal(s, indent, out);
-    } else if !needs_quotes(s) {
+    } else if quick.is_none() && !needs_quotes(s) {
         out.push_str(s);
     } else if !s
         .chars()
         .any(|c| c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
     {
         out.push('\'');
-        out.push_str(&s.replace('\'', "''"));
+        if s.contains('\'') {
+            out.push_str(&s.replace('\'', "''"));
+        } else {
+            out.push_str(s);
+        }
         out.push('\'');
     } else {
         // JSON string escapes are valid in YAML double-quoted scalars.
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
+}
+
+/// [`needs_quotes`] answered without resolving `s`, for the strings most
+/// of a manifest holds; `None` for the others.
+///
+/// - a letter or `/`, then letters, digits, `-._/=@` and `:` (not last), and
+///   no YAML 1.1 null or boolean word: plain (names, images, paths, labels);
+/// - digits only: a number, quoted;
+/// - a digit other than `0`, digits, then letters other than `e`/`E`: plain
+///   (quantities such as `100m`, `200Mi`);
+/// - one of `-?:,[]{}#&*!|>'"%@`` first: quoted (`-e`).
+fn quick_needs_quotes(s: &str) -> Option<bool> {
+    let b = s.as_bytes();
+    let first = *b.first()?;
+    if first.is_ascii_alphabetic() || first == b'/' {
+        let safe = b.iter().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'/' | b'=' | b'@' | b':')
+        });
+        if !safe || s.ends_with(':') {
+            return None;
+        }
+        return Some(matches!(
+            s,
+            "null"
+                | "Null"
+                | "NULL"
+                | "y"
+                | "Y"
+                | "yes"
+                | "Yes"
+                | "YES"
+                | "true"
+                | "True"
+                | "TRUE"
+                | "on"
+                | "On"
+                | "ON"
+                | "n"
+                | "N"
+                | "no"
+                | "No"
+                | "NO"
+                | "false"
+                | "False"
+                | "FALSE"
+                | "off"
+                | "Off"
+                | "OFF"
+        ));
+    }
+    if first.is_ascii_digit() {
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == b.len() {
+            return Some(true);
+        }
+        if first != b'0'
+            && b[digits..]
+                .iter()
+                .all(|c| c.is_ascii_alphabetic() && !matches!(c, b'e' | b'E'))
+        {
+            return Some(false);
+        }
+        return None;
+    }
+    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
+        return Some(true);
+    }
+    None
 }
 
 /// A literal block keeps the text exactly unless it holds characters a
@@ -282,6 +361,50 @@ mod tests {
     use super::*;
     use crate::yaml::parse::parse_document;
     use serde_json::json;
+
+    /// The shortcut answers as `needs_quotes` does, when it answers.
+    #[test]
+    fn quick_answers_agree() {
+        let alphabet = [
+            "a", "y", "Y", "n", "o", "N", "e", "E", "0", "1", "8", "-", ".", "_", "/", "=", ":",
+            " ", "#", "~", "x", "b", "@", "'", "\n", "+", "%",
+        ];
+        let mut words: Vec<String> = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for w in &words {
+                for c in alphabet {
+                    next.push(format!("{w}{c}"));
+                }
+            }
+            all.extend(next.iter().cloned());
+            words = next;
+        }
+        let words = "null Null NULL y Y yes Yes YES true True TRUE on On ON n N no No NO false \
+            False FALSE off Off OFF nginx e1 E10 inf nan NaN app.kubernetes.io/name filebeat-0 \
+            x=1 100m 200Mi 1Ei 1e3 0x1F 0755 1_000 12:30 2026-01-01T00:00:00Z docker.io/x:1.2 \
+            a: a:b /usr/share -e 1.5 10% 08 .inf ~";
+        all.extend(words.split_whitespace().map(String::from));
+        let mut answered = 0;
+        for w in &all {
+            if let Some(q) = quick_needs_quotes(w) {
+                answered += 1;
+                assert_eq!(q, needs_quotes(w), "{w:?}");
+            }
+        }
+        assert!(answered > 100_000, "{answered}");
+    }
+
+    /// A multi-line string is a literal block whatever it starts with.
+    #[test]
+    fn block_strings_stay_blocks() {
+        for s in ["#!/bin/sh\nexit 0\n", "-e\nx\n", "12\n"] {
+            let mut out = String::new();
+            write_string(s, 2, &mut out, true);
+            assert!(out.starts_with('|'), "{s:?}: {out}");
+        }
+    }
 
     fn round_trip(v: &Value) {
         let text = to_yaml(v);

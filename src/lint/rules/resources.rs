@@ -451,6 +451,7 @@ pub(super) fn qos(
         now: 0,
         seed: 0,
         namespace: &t.namespace,
+        prepared: Default::default(),
     };
     if crate::inject::inject_pod(&mut pod, &ctx).is_err() {
         return; // rejected pods are other rules' business

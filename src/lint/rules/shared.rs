@@ -351,6 +351,7 @@ mod namespace_rule_tests {
             now: 0,
             seed: 0,
             namespace: request,
+            prepared: Default::default(),
         };
         let mut injected = pod.clone();
         let report = crate::inject::inject_pod(&mut injected, &ctx).expect("admitted");
