@@ -46,7 +46,7 @@ impl Class {
 pub use crate::reader::Format;
 
 /// One chunk of one input.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Document {
     /// Index of the input in [`Inputs::files`].
     pub file: usize,
@@ -83,7 +83,7 @@ pub struct Resource {
 }
 
 /// Everything read, in input order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Inputs {
     /// Every input read, for naming and quoting error locations.
     pub files: Vec<SourceFile>,

@@ -44,7 +44,7 @@ pub struct ParseError {
 }
 
 /// Where the nodes of a document are.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Positions {
     root: Option<PosNode>,
     start_line: usize,

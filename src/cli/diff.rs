@@ -15,7 +15,9 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, CliError> {
     let mut after = input::load(&args.input)?;
     let after_policy = ClusterState::collect(&after).map_err(CliError::Inputs)?;
     // "before": the input as written, or injection by the --from SidecarSets.
-    let mut before = input::load(&args.input)?;
+    // A copy of what was read: standard input can be read only once, and
+    // parsing everything twice would cost as much again.
+    let mut before = after.clone();
     let before_policy = if args.from.is_empty() {
         super::inject::admit(&after, None, &args.admission, &args.engine, HINT)?;
         None
