@@ -273,11 +273,7 @@ impl SetView {
             .and_then(|a| a.get(annotation))
             .and_then(Value::as_str)
             .unwrap_or("");
-        match recorded_entry(text, &self.name) {
-            Some(Value::String(h)) => h,
-            Some(e) => str_at(&e, "/hash").to_string(),
-            None => String::new(),
-        }
+        recorded_entry(text, &self.name).unwrap_or_default()
     }
 
     /// The SidecarSet's `kruise.io/sidecarset-hash`.
@@ -666,11 +662,13 @@ pub(crate) fn max_unavailable(v: Option<&Value>, total: usize) -> usize {
     }
 }
 
-/// The entry `name` of a recorded-hash annotation, as
-/// `serde_json::from_str::<Value>(text)` then `get(name)` finds it (the
-/// last of repeated keys; `None` when the text is no JSON object), without
-/// building the other entries: the same parse, so the same errors.
-fn recorded_entry(text: &str, name: &str) -> Option<Value> {
+/// The hash the entry `name` of a recorded-hash annotation holds, as
+/// `serde_json::from_str::<Value>(text)` then `get(name)` finds the entry
+/// (the last of repeated keys; `None` when the text is no JSON object or
+/// has no such entry): the entry itself when a string, else its `hash`
+/// string, else `""`. Nothing else is built: the same parse, so the same
+/// errors.
+fn recorded_entry(text: &str, name: &str) -> Option<String> {
     use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
@@ -735,16 +733,103 @@ fn recorded_entry(text: &str, name: &str) -> Option<Value> {
         }
     }
 
+    /// A string as itself, anything else as `""`.
+    struct Text;
+    impl<'de> DeserializeSeed<'de> for Text {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_str<E>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_string())
+        }
+        fn visit_unit<E>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
+            Skip.visit_seq(seq).map(|()| String::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
+            Skip.visit_map(map).map(|()| String::new())
+        }
+    }
+
+    /// An entry: a string as itself, a mapping as its (last) `hash`
+    /// string, anything else as `""`.
+    struct Entry;
+    impl<'de> DeserializeSeed<'de> for Entry {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Entry {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_str<E>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_string())
+        }
+        fn visit_unit<E>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
+            Skip.visit_seq(seq).map(|()| String::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let mut hash = String::new();
+            while let Some(is) = map.next_key_seed(Is("hash"))? {
+                if is {
+                    hash = map.next_value_seed(Text)?;
+                } else {
+                    map.next_value_seed(Skip)?;
+                }
+            }
+            Ok(hash)
+        }
+    }
+
     /// The root: `Some(entry)` for an object (`entry` its last `name`).
     struct Root<'n>(&'n str);
     impl<'de> DeserializeSeed<'de> for Root<'_> {
-        type Value = Option<Option<Value>>;
+        type Value = Option<Option<String>>;
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
             d.deserialize_any(self)
         }
     }
     impl<'de> Visitor<'de> for Root<'_> {
-        type Value = Option<Option<Value>>;
+        type Value = Option<Option<String>>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any value")
         }
@@ -773,7 +858,7 @@ fn recorded_entry(text: &str, name: &str) -> Option<Value> {
             let mut found = None;
             while let Some(is) = map.next_key_seed(Is(self.0))? {
                 if is {
-                    found = Some(map.next_value::<Value>()?);
+                    found = Some(map.next_value_seed(Entry)?);
                 } else {
                     map.next_value_seed(Skip)?;
                 }
@@ -795,9 +880,12 @@ mod tests {
 
     #[test]
     fn recorded_entry_reads_as_a_whole_parse_does() {
-        fn whole(text: &str, name: &str) -> Option<Value> {
+        fn whole(text: &str, name: &str) -> Option<String> {
             match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(m)) => m.get(name).cloned(),
+                Ok(Value::Object(m)) => m.get(name).map(|e| match e {
+                    Value::String(h) => h.clone(),
+                    e => str_at(e, "/hash").to_string(),
+                }),
                 _ => None,
             }
         }
@@ -811,6 +899,13 @@ mod tests {
             "{}",
             r#"{"s":"h1"}"#,
             r#"{"s":{"hash":"h2","x":[1,2.5,-3,true,null]}}"#,
+            r#"{"s":{"hash":"h2","hash":"h3"}}"#,
+            r#"{"s":{"hash":"h2","hash":7}}"#,
+            r#"{"s":{"hash":{"a":1}}}"#,
+            r#"{"s":{"x":"h"}}"#,
+            r#"{"s":["hash"]}"#,
+            r#"{"s":7}"#,
+            r#"{"s":null,"t":{"hash":"no"}}"#,
             r#"{"a":1,"s":"first","s":"last"}"#,
             r#"{"\u0073":"escaped"}"#,
             r#"{"a":1e999,"s":"h"}"#,
