@@ -160,6 +160,157 @@ impl Reader<'_> {
     }
 }
 
+impl<'a> Reader<'a> {
+    /// Steps over one value.
+    fn skip(&mut self) -> Option<()> {
+        match self.byte()? {
+            NULL | FALSE | TRUE => {}
+            UINT => {
+                self.varint()?;
+            }
+            NEG_INT | FLOAT => {
+                self.eight()?;
+            }
+            STRING => {
+                let n = self.len()?;
+                self.take(n)?;
+            }
+            ARRAY => {
+                for _ in 0..self.len()? {
+                    self.skip()?;
+                }
+            }
+            OBJECT => {
+                for _ in 0..self.len()? {
+                    let n = self.len()?;
+                    self.take(n)?;
+                    self.skip()?;
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// The entries of the mapping at `at`: each key and where its value
+    /// starts (`None` when no mapping is there).
+    fn entries(&self, at: usize) -> Option<Vec<(&'a str, usize)>> {
+        let mut r = Reader {
+            bytes: self.bytes,
+            at,
+        };
+        if r.byte()? != OBJECT {
+            return None;
+        }
+        let n = r.len()?;
+        let mut out = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            let len = r.len()?;
+            let start = r.at;
+            r.take(len)?;
+            let k = std::str::from_utf8(self.bytes.get(start..r.at)?).ok()?;
+            out.push((k, r.at));
+            r.skip()?;
+        }
+        Some(out)
+    }
+
+    /// Where the items of the sequence at `at` start (`None` when no
+    /// sequence is there).
+    fn items(&self, at: usize) -> Option<Vec<usize>> {
+        let mut r = Reader {
+            bytes: self.bytes,
+            at,
+        };
+        if r.byte()? != ARRAY {
+            return None;
+        }
+        let n = r.len()?;
+        let mut out = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            out.push(r.at);
+            r.skip()?;
+        }
+        Some(out)
+    }
+
+    fn value_at(&self, at: usize) -> Option<Value> {
+        Reader {
+            bytes: self.bytes,
+            at,
+        }
+        .value()
+    }
+
+    /// `keys` of the mapping at `at`, in that order, as a mapping (empty
+    /// when no mapping is there).
+    fn pick(&self, at: Option<usize>, keys: &[&str]) -> Option<Map<String, Value>> {
+        let mut out = Map::new();
+        let Some(entries) = at.and_then(|at| self.entries(at)) else {
+            return Some(out);
+        };
+        for k in keys {
+            if let Some(&(_, v)) = entries.iter().find(|(key, _)| key == k) {
+                out.insert((*k).to_string(), self.value_at(v)?);
+            }
+        }
+        Some(out)
+    }
+
+    /// [`Reader::pick`] of each item of the sequence at `at`.
+    fn pick_each(&self, at: Option<usize>, keys: &[&str]) -> Option<Value> {
+        let items = at.and_then(|at| self.items(at)).unwrap_or_default();
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(Value::Object(self.pick(Some(item), keys)?));
+        }
+        Some(Value::Array(out))
+    }
+
+    /// `simulate::working_part` of the pod encoded here, decoding only
+    /// what it keeps.
+    fn working(&self) -> Option<Value> {
+        let root = self.entries(0).unwrap_or_default();
+        let at = |entries: &[(&str, usize)], k: &str| {
+            entries.iter().find(|(key, _)| *key == k).map(|&(_, v)| v)
+        };
+        let (spec, status) = (at(&root, "spec"), at(&root, "status"));
+        let spec_entries = spec.and_then(|v| self.entries(v)).unwrap_or_default();
+        let status_entries = status.and_then(|v| self.entries(v)).unwrap_or_default();
+        let mut out = Map::new();
+        out.insert(
+            "metadata".into(),
+            Value::Object(self.pick(
+                at(&root, "metadata"),
+                &[
+                    "name",
+                    "namespace",
+                    "labels",
+                    "annotations",
+                    "creationTimestamp",
+                    "deletionTimestamp",
+                ],
+            )?),
+        );
+        let mut spec = self.pick(spec, &["nodeName"])?;
+        spec.insert(
+            "containers".into(),
+            self.pick_each(at(&spec_entries, "containers"), &["name", "image"])?,
+        );
+        out.insert("spec".into(), Value::Object(spec));
+        let mut status = self.pick(status, &["phase", "conditions"])?;
+        status.insert(
+            "containerStatuses".into(),
+            self.pick_each(
+                at(&status_entries, "containerStatuses"),
+                &["name", "image", "imageID", "ready", "restartCount"],
+            )?,
+        );
+        out.insert("status".into(), Value::Object(status));
+        Some(Value::Object(out))
+    }
+}
+
 /// Pods encoded one after another in one buffer (no allocation per pod).
 #[derive(Debug, Default)]
 pub struct CompactPods {
@@ -200,18 +351,29 @@ impl CompactPods {
     }
 }
 
+impl CompactPods {
+    fn bytes_of(&self, i: usize) -> Option<&[u8]> {
+        let start = match i {
+            0 => 0,
+            _ => self.ends.get(i - 1).copied().unwrap_or(usize::MAX),
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.bytes.get(start..end)
+    }
+}
+
 impl PodSource for CompactPods {
     fn len(&self) -> usize {
         self.ends.len()
     }
 
     fn pod(&self, i: usize) -> Cow<'_, Value> {
-        let start = match i {
-            0 => 0,
-            _ => self.ends.get(i - 1).copied().unwrap_or(usize::MAX),
-        };
-        let end = self.ends.get(i).copied().unwrap_or(0);
-        Cow::Owned(self.bytes.get(start..end).map_or(Value::Null, decode))
+        Cow::Owned(self.bytes_of(i).map_or(Value::Null, decode))
+    }
+
+    fn working_part(&self, i: usize) -> Option<Value> {
+        let bytes = self.bytes_of(i)?;
+        Reader { bytes, at: 0 }.working()
     }
 }
 
@@ -249,6 +411,35 @@ mod tests {
         assert_eq!(pods.pod(2)["metadata"]["name"], "p2");
         assert_eq!(*pods.pod(0), json!({"metadata": {"name": "p0"}}));
         assert_eq!(*pods.pod(7), Value::Null);
+    }
+
+    #[test]
+    fn the_working_part_is_read_as_from_the_whole_pod() {
+        let pods = [
+            json!({"metadata": {"labels": {"a": "b"}, "name": "p", "uid": "u",
+                "annotations": {"x": "y"}, "namespace": "n"},
+                "spec": {"volumes": [], "nodeName": "n1", "containers": [
+                    {"image": "i", "name": "c", "env": [{"name": "E"}]}, 3,
+                    {"name": "d"}]},
+                "status": {"containerStatuses": [{"restartCount": 2, "ready": true,
+                    "name": "c", "imageID": "x", "image": "i", "state": {}}],
+                    "phase": "Running", "conditions": [{"type": "Ready"}], "hostIP": "h"},
+                "kind": "Pod"}),
+            json!({"spec": [], "status": "x"}),
+            json!({"spec": {"containers": {}}, "status": {"containerStatuses": 1}}),
+            json!([1, 2]),
+            json!(null),
+            json!({}),
+        ];
+        let mut compact = CompactPods::default();
+        for p in &pods {
+            compact.push(p);
+        }
+        for (i, p) in pods.iter().enumerate() {
+            let want = crate::plan::simulate::working_part(p.clone());
+            let got = compact.working_part(i).expect("working part");
+            assert_eq!(got.to_string(), want.to_string(), "{p}");
+        }
     }
 
     #[test]

@@ -16,9 +16,14 @@ pub fn image_id(image: &str) -> String {
         (Some(c), None) => &repo[..c],
         _ => repo,
     };
-    let hex: String = Sha256::digest(image.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("docker-pullable://{repo}@sha256:{hex}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32 + repo.len() + 64);
+    out.push_str("docker-pullable://");
+    out.push_str(repo);
+    out.push_str("@sha256:");
+    for b in Sha256::digest(image.as_bytes()) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }

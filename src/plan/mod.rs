@@ -34,6 +34,12 @@ pub trait PodSource {
     }
     /// Pod `i` (`null` past the end).
     fn pod(&self, i: usize) -> Cow<'_, Value>;
+    /// The part of pod `i` a round reads and writes, when the source can
+    /// give it without the whole pod (see `simulate::working_part`).
+    #[doc(hidden)]
+    fn working_part(&self, _i: usize) -> Option<Value> {
+        None
+    }
 }
 
 impl PodSource for Vec<Value> {

@@ -267,18 +267,13 @@ impl SetView {
     }
 
     fn recorded(&self, p: &Value, annotation: &str) -> String {
-        let text = str_at(
-            p,
-            &format!("/metadata/annotations/{}", annotation.replace('/', "~1")),
-        );
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text) else {
-            return String::new();
-        };
-        match m.get(&self.name) {
-            Some(Value::String(h)) => h.clone(),
-            Some(e) => str_at(e, "/hash").to_string(),
-            None => String::new(),
-        }
+        let text = p
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get(annotation))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        recorded_entry(text, &self.name).unwrap_or_default()
     }
 
     /// The SidecarSet's `kruise.io/sidecarset-hash`.
@@ -667,10 +662,269 @@ pub(crate) fn max_unavailable(v: Option<&Value>, total: usize) -> usize {
     }
 }
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// Any JSON value, parsed and checked as `Value` would be (the same
+/// `deserialize_any`, so the same errors), then dropped.
+pub(crate) struct Skip;
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(Skip)
+    }
+}
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
+/// The hash the entry `name` of a recorded-hash annotation holds, as
+/// `serde_json::from_str::<Value>(text)` then `get(name)` finds the entry
+/// (the last of repeated keys; `None` when the text is no JSON object or
+/// has no such entry): the entry itself when a string, else its `hash`
+/// string, else `""`. Nothing else is built: the same parse, so the same
+/// errors.
+fn recorded_entry(text: &str, name: &str) -> Option<String> {
+    use std::fmt;
+
+    /// Whether a key is `name`.
+    struct Is<'n>(&'n str);
+    impl<'de> DeserializeSeed<'de> for Is<'_> {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Is<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_str<E>(self, s: &str) -> Result<bool, E> {
+            Ok(s == self.0)
+        }
+    }
+
+    /// A string as itself, anything else as `""`.
+    struct Text;
+    impl<'de> DeserializeSeed<'de> for Text {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_str<E>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_string())
+        }
+        fn visit_unit<E>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
+            Skip.visit_seq(seq).map(|()| String::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
+            Skip.visit_map(map).map(|()| String::new())
+        }
+    }
+
+    /// An entry: a string as itself, a mapping as its (last) `hash`
+    /// string, anything else as `""`.
+    struct Entry;
+    impl<'de> DeserializeSeed<'de> for Entry {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Entry {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_str<E>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_string())
+        }
+        fn visit_unit<E>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
+            Skip.visit_seq(seq).map(|()| String::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let mut hash = String::new();
+            while let Some(is) = map.next_key_seed(Is("hash"))? {
+                if is {
+                    hash = map.next_value_seed(Text)?;
+                } else {
+                    map.next_value_seed(Skip)?;
+                }
+            }
+            Ok(hash)
+        }
+    }
+
+    /// The root: `Some(entry)` for an object (`entry` its last `name`).
+    struct Root<'n>(&'n str);
+    impl<'de> DeserializeSeed<'de> for Root<'_> {
+        type Value = Option<Option<String>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Root<'_> {
+        type Value = Option<Option<String>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Skip.visit_seq(seq).map(|()| None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(is) = map.next_key_seed(Is(self.0))? {
+                if is {
+                    found = Some(map.next_value_seed(Entry)?);
+                } else {
+                    map.next_value_seed(Skip)?;
+                }
+            }
+            Ok(Some(found))
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    let found = Root(name).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    found?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn recorded_entry_reads_as_a_whole_parse_does() {
+        fn whole(text: &str, name: &str) -> Option<String> {
+            match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(m)) => m.get(name).map(|e| match e {
+                    Value::String(h) => h.clone(),
+                    e => str_at(e, "/hash").to_string(),
+                }),
+                _ => None,
+            }
+        }
+        for text in [
+            "",
+            "x",
+            "[]",
+            "\"s\"",
+            "1",
+            "null",
+            "{}",
+            r#"{"s":"h1"}"#,
+            r#"{"s":{"hash":"h2","x":[1,2.5,-3,true,null]}}"#,
+            r#"{"s":{"hash":"h2","hash":"h3"}}"#,
+            r#"{"s":{"hash":"h2","hash":7}}"#,
+            r#"{"s":{"hash":{"a":1}}}"#,
+            r#"{"s":{"x":"h"}}"#,
+            r#"{"s":["hash"]}"#,
+            r#"{"s":7}"#,
+            r#"{"s":null,"t":{"hash":"no"}}"#,
+            r#"{"a":1,"s":"first","s":"last"}"#,
+            r#"{"\u0073":"escaped"}"#,
+            r#"{"a":1e999,"s":"h"}"#,
+            r#"{"a":[1,],"s":"h"}"#,
+            r#"{"s":"h"} x"#,
+            r#"{"s":"h"}  "#,
+            r#"{"a":"\ud800","s":"h"}"#,
+        ] {
+            assert_eq!(recorded_entry(text, "s"), whole(text, "s"), "{text}");
+        }
+        let deep = format!(
+            "{{\"a\":{}1{},\"s\":\"h\"}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert_eq!(recorded_entry(&deep, "s"), whole(&deep, "s"));
+    }
 
     #[test]
     fn partition_and_budget_arithmetic() {

@@ -280,9 +280,13 @@ impl<'a> Rollout<'a> {
         let now = self.now();
         let set = self.set;
         let (source, id) = (self.source, self.ids[i]);
-        let pod = self.pods[i].get_or_insert_with(|| match source.pod(id) {
-            Cow::Borrowed(p) => working_copy(p),
-            Cow::Owned(p) => working_part(p),
+        let pod = self.pods[i].get_or_insert_with(|| {
+            source
+                .working_part(id)
+                .unwrap_or_else(|| match source.pod(id) {
+                    Cow::Borrowed(p) => working_copy(p),
+                    Cow::Owned(p) => working_part(p),
+                })
         });
         let changed = if flip {
             update::flip(pod, set, &now)
@@ -489,7 +493,7 @@ fn working_copy(p: &Value) -> Value {
 
 /// [`working_copy`] of a pod read for the copy (decoded): its parts are
 /// moved, not copied.
-fn working_part(p: Value) -> Value {
+pub(crate) fn working_part(p: Value) -> Value {
     fn take(v: Option<Value>, keys: &[&str]) -> Value {
         let mut out = serde_json::Map::new();
         if let Some(Value::Object(mut m)) = v {

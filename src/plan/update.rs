@@ -96,9 +96,9 @@ fn record_in_place_state(pod: &mut Value, set: &SetView, changed: &Changed, now:
 
 /// `UpdatePodSidecarSetHash`.
 fn record_hash(pod: &mut Value, set: &SetView, now: &str) {
-    let mut hashes: Map<String, Value> = match serde_json::from_str::<Value>(&annotation(pod, HASH))
-    {
-        Ok(Value::Object(m)) => m
+    // The SidecarSet's own entry is replaced whole: it is parsed, not built.
+    let mut hashes: Map<String, Value> = match others(&annotation(pod, HASH), &set.name) {
+        Some(m) => m
             .into_iter()
             .map(|(k, v)| match v {
                 // The legacy `{name: hash}` form, converted as the controller does.
@@ -109,7 +109,7 @@ fn record_hash(pod: &mut Value, set: &SetView, now: &str) {
                 other => (k, other),
             })
             .collect(),
-        _ => Map::new(),
+        None => Map::new(),
     };
     hashes.insert(
         set.name.clone(),
@@ -122,6 +122,67 @@ fn record_hash(pod: &mut Value, set: &SetView, now: &str) {
         }),
     );
     set_annotation(pod, HASH, Value::Object(hashes).to_string());
+}
+
+/// `serde_json::from_str::<Value>(text)` when it gives a mapping, its
+/// entry `name` (if any) read but left `null` in its place: the same parse,
+/// so the same errors, and the same order of entries.
+fn others(text: &str, name: &str) -> Option<Map<String, Value>> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct Root<'n>(&'n str);
+    impl<'de> DeserializeSeed<'de> for Root<'_> {
+        type Value = Option<Map<String, Value>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Root<'_> {
+        type Value = Option<Map<String, Value>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            pods::Skip.visit_seq(seq).map(|()| None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let value = if key == self.0 {
+                    map.next_value_seed(pods::Skip)?;
+                    Value::Null
+                } else {
+                    map.next_value::<Value>()?
+                };
+                out.insert(key, value);
+            }
+            Ok(Some(out))
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    let found = Root(name).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    found
 }
 
 /// `findContainerToHotUpgrade`: (twin to upgrade, other twin).
@@ -260,5 +321,42 @@ pub(crate) fn settle(pod: &mut Value, changed: &Changed, healthy: bool, now: &st
     {
         Some(c) => *c = cond,
         None => conditions.push(cond),
+    }
+}
+
+#[cfg(test)]
+mod others_tests {
+    use super::*;
+
+    #[test]
+    fn others_keeps_what_a_whole_parse_keeps() {
+        for text in [
+            "",
+            "[1]",
+            "\"s\"",
+            "{}",
+            r#"{"s":"h"}"#,
+            r#"{"a":{"hash":"x"},"s":{"hash":"h","l":[1,2]},"b":"legacy"}"#,
+            r#"{"s":1,"a":2,"s":{"x":1e999}}"#,
+            r#"{"a":1,"s":[1,]}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":1,"a":2,"s":3}"#,
+        ] {
+            let whole = match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(m)) => Some(
+                    m.into_iter()
+                        .map(|(k, v)| if k == "s" { (k, Value::Null) } else { (k, v) })
+                        .collect::<Map<String, Value>>(),
+                ),
+                _ => None,
+            };
+            let got = others(text, "s");
+            assert_eq!(got, whole, "{text}");
+            assert_eq!(
+                got.map(|m| Value::Object(m).to_string()),
+                whole.map(|m| Value::Object(m).to_string()),
+                "{text}"
+            );
+        }
     }
 }
