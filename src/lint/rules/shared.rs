@@ -360,8 +360,8 @@ mod namespace_rule_tests {
             .iter()
             .any(|d| matches!(d.outcome, Outcome::Injected { .. }));
         assert_eq!(
-            injected.at("/metadata/namespace"),
-            pod.at("/metadata/namespace"),
+            injected.pointer("/metadata/namespace"),
+            pod.pointer("/metadata/namespace"),
             "the engine must not name the namespace in the pod"
         );
 
