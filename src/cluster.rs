@@ -140,8 +140,7 @@ pub fn needed(class: Class, v: &Value) -> bool {
         Class::SidecarSet | Class::Namespace | Class::ControllerRevision => true,
         Class::Other => {
             v.get("kind").and_then(Value::as_str) == Some("ConfigMap")
-                && v.pointer("/metadata/name").and_then(Value::as_str)
-                    == Some("kruise-configuration")
+                && v.at("/metadata/name").and_then(Value::as_str) == Some("kruise-configuration")
         }
         Class::Workload(_) => false,
     }
@@ -158,7 +157,7 @@ pub fn webhook_form(raw: &Value, hashes: Hashes) -> Result<Value, FieldError> {
             crate::sidecarset::HASH_WITHOUT_IMAGE_ANNOTATION,
         ] {
             if let Some(recorded) = raw
-                .pointer("/metadata/annotations")
+                .at("/metadata/annotations")
                 .and_then(|a| a.get(key))
                 .filter(|h| h.as_str().is_some_and(|s| !s.is_empty()))
             {
@@ -255,7 +254,7 @@ impl Selectors {
     pub fn of(ss: &Value) -> Selectors {
         let decode = |keys: &[&str]| {
             let pointer: String = keys.iter().map(|k| format!("/{k}")).collect();
-            LabelSelector::decode(ss.pointer(&pointer), &JsonPath::keys(keys))
+            LabelSelector::decode(ss.at(&pointer), &JsonPath::keys(keys))
         };
         Selectors {
             namespace: decode(&["spec", "namespaceSelector"])

@@ -22,10 +22,9 @@ pub fn to_string(value: &Value) -> String {
 /// Applies Go's HTML-safe escapes to compact JSON text. These characters can
 /// only occur inside string literals in JSON, so a plain replace is exact.
 pub fn go_escape(json: String) -> String {
-    if !json
-        .chars()
-        .any(|c| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}'))
-    {
+    // A byte scan: U+2028 and U+2029 start with the byte 0xE2 in UTF-8
+    // (a superset, settled by the exact pass below).
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);

@@ -604,7 +604,11 @@ fn parse(s: &str) -> Result<Quantity, ParseError> {
     if precision >= 0 {
         scale -= dlen;
         if scale >= NANO as i32 {
-            let shifted = format!("{}{}", sp.num, sp.denom);
+            let shifted: std::borrow::Cow<str> = if sp.denom.is_empty() {
+                sp.num.into()
+            } else {
+                format!("{}{}", sp.num, sp.denom).into()
+            };
             let value: i64 = shifted.parse().map_err(|_| ParseError::Numeric)?;
             if let Some(result) = value.checked_mul(mantissa) {
                 let result = if sp.positive { result } else { -result };
@@ -680,7 +684,11 @@ fn dec_from_text(v: &str) -> Option<(Digits, i64)> {
     if !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let all = format!("{int}{frac}");
+    let all: std::borrow::Cow<str> = if frac.is_empty() {
+        int.into()
+    } else {
+        format!("{int}{frac}").into()
+    };
     Some(Digits::from_decimal_str(&all)?.strip_trailing_zeros(-(frac.len() as i64)))
 }
 

@@ -190,7 +190,13 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), Sourc
             message: e.to_string(),
         })?;
         let p = entry.path();
-        if p.is_dir() {
+        // The entry's type comes with the listing; only a symlink needs a
+        // stat to tell whether it leads to a directory.
+        let is_dir = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => t.is_dir(),
+            _ => p.is_dir(),
+        };
+        if is_dir {
             if recursive {
                 walk(&p, recursive, out)?;
             }

@@ -27,13 +27,33 @@ fn wrong(path: &JsonPath, want: &str, got: &Value) -> FieldError {
     )
 }
 
+/// `obj[key]`: small objects (most of a Kubernetes object's) are scanned,
+/// cheaper than hashing `key`; larger ones looked up.
+#[inline]
+pub fn field<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if obj.len() <= 16 {
+        obj.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        obj.get(key)
+    }
+}
+
+/// `v[key]` of an object `v` ([`field`]); `None` for anything else.
+#[inline]
+pub fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => field(m, key),
+        _ => None,
+    }
+}
+
 /// `obj[key]` as a string; absent or null is `None`.
 pub fn opt_str<'a>(
     obj: &'a Map<String, Value>,
     key: &str,
     path: &JsonPath,
 ) -> Result<Option<&'a str>, FieldError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(wrong(&path.clone().key(key), "string", other)),
@@ -46,7 +66,7 @@ pub fn opt_obj<'a>(
     key: &str,
     path: &JsonPath,
 ) -> Result<Option<&'a Map<String, Value>>, FieldError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
         Some(other) => Err(wrong(&path.clone().key(key), "object", other)),
@@ -59,7 +79,7 @@ pub fn opt_arr<'a>(
     key: &str,
     path: &JsonPath,
 ) -> Result<Option<&'a Vec<Value>>, FieldError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
         Some(other) => Err(wrong(&path.clone().key(key), "array", other)),
@@ -72,7 +92,7 @@ pub fn opt_bool(
     key: &str,
     path: &JsonPath,
 ) -> Result<Option<bool>, FieldError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
         Some(other) => Err(wrong(&path.clone().key(key), "boolean", other)),
@@ -86,7 +106,7 @@ pub fn opt_i64(
     key: &str,
     path: &JsonPath,
 ) -> Result<Option<i64>, FieldError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_i64() {
             Some(i) => Ok(Some(i)),
@@ -144,7 +164,7 @@ pub fn opt_string_list<'a>(
 pub fn get_path<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
     let mut cur = v;
     for k in keys {
-        cur = cur.as_object()?.get(*k)?;
+        cur = field(cur.as_object()?, k)?;
     }
     Some(cur)
 }
@@ -190,12 +210,12 @@ pub fn ensure_arr<'a>(obj: &'a mut Map<String, Value>, key: &str) -> &'a mut Vec
 
 /// `v[key]` as a string; `""` when absent or not a string.
 pub fn get_str<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+    get(v, key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// `v[key]` as a slice; empty when absent or not an array.
 pub fn get_arr<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key)
+    get(v, key)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }
@@ -281,7 +301,7 @@ impl At for Value {
                 token.into()
             };
             match v {
-                Value::Object(m) => m.get(token.as_ref()),
+                Value::Object(m) => field(m, token.as_ref()),
                 // serde_json's `parse_index`: no sign, no leading zero.
                 Value::Array(a)
                     if !token.starts_with('+') && (token == "0" || !token.starts_with('0')) =>

@@ -4,7 +4,7 @@ use super::args::{LintArgs, LintOutput};
 use super::error::CliError;
 use super::input;
 use super::progress::Progress;
-use crate::document::Class;
+use crate::document::{Class, Inputs};
 use crate::lint::{self, render, Located, Severity, RULES};
 use serde_json::Value;
 use std::io::Write;
@@ -28,7 +28,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     progress.stage("reading input");
     let mut named = args.input.clone();
     named.filenames.extend(args.files.iter().cloned());
-    let inputs = input::load(&named)?;
+    let mut inputs = input::load(&named)?;
     if let Some(list) = super::krm::resource_list(&inputs) {
         return super::krm::lint(args, inputs, list, out);
     }
@@ -40,11 +40,9 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         .map(|r| old_inputs.value(r).clone())
         .collect();
     // Policy-only SidecarSets take part in the checks like the others.
-    let resources: Vec<Value> = inputs
-        .resources
-        .iter()
-        .map(|r| inputs.value(r).clone())
-        .collect();
+    // The rules read the values for a while: lent out of their documents
+    // (List items copied) rather than copied, and put back before locating.
+    let (resources, taken) = take_values(&mut inputs);
     progress.stage(format!(
         "checking {} objects of {} files",
         resources.len(),
@@ -56,6 +54,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
         gates: input::gates(&args.engine)?,
         namespace: &super::namespace(&args.engine)?,
     });
+    put_back(&mut inputs, resources, &taken);
     let located: Vec<Located> = findings
         .into_iter()
         .filter(|f| !lint::suppressed(&args.ignore, &f.rule))
@@ -88,6 +87,32 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, CliError> {
     progress.finish();
     out.write_all(text.as_bytes())?;
     Ok(u8::from(failing))
+}
+
+/// The value of each resource of `inputs`, in order: taken out of its
+/// document when the document is that one object (the others, List items,
+/// copied), with whether it was taken; [`put_back`] returns them.
+fn take_values(inputs: &mut Inputs) -> (Vec<Value>, Vec<bool>) {
+    let mut values = Vec::with_capacity(inputs.resources.len());
+    let mut taken = Vec::with_capacity(inputs.resources.len());
+    for r in &inputs.resources {
+        let own = match r.item {
+            None => inputs.docs[r.doc].value.take(),
+            Some(_) => None,
+        };
+        taken.push(own.is_some());
+        values.push(own.unwrap_or_else(|| inputs.value(r).clone()));
+    }
+    (values, taken)
+}
+
+/// Puts the values [`take_values`] took back into their documents.
+fn put_back(inputs: &mut Inputs, values: Vec<Value>, taken: &[bool]) {
+    for ((v, &t), r) in values.into_iter().zip(taken).zip(&inputs.resources) {
+        if t {
+            inputs.docs[r.doc].value = Some(v);
+        }
+    }
 }
 
 /// `--sarif-root`, checked before it names every artifact.

@@ -133,7 +133,7 @@ impl<'a> World<'a> {
         for r in &cluster.controller_revisions {
             w.revision_names.insert(str_at(r, "/metadata/name"));
             let label = |k: &str| {
-                r.pointer("/metadata/labels")
+                r.at("/metadata/labels")
                     .and_then(|l| l.get(k))
                     .and_then(Value::as_str)
             };
@@ -167,7 +167,7 @@ impl<'a> World<'a> {
                         && str_at(r, "/metadata/name") == "kruise-configuration"
                     {
                         w.whitelist = Some(
-                            r.pointer("/data/SidecarSet_PatchPodMetadata_WhiteList")
+                            r.at("/data/SidecarSet_PatchPodMetadata_WhiteList")
                                 .and_then(Value::as_str),
                         );
                     }

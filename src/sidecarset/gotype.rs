@@ -210,6 +210,9 @@ fn decode(v: Option<In<'_>>, ty: &Ty, at: &At<'_>) -> Result<(Value, bool), Fiel
             let mut fields = match v {
                 None => Fields::Ref(None),
                 Some(In::Ref(Value::Object(m))) => Fields::Ref(Some(m)),
+                Some(In::Own(Value::Object(m))) if m.len() <= SMALL => {
+                    Fields::OwnSmall(m.into_iter().collect())
+                }
                 Some(In::Own(Value::Object(m))) => Fields::Own(m),
                 Some(other) => return Err(wrong(at, "object", other.get())),
             };
@@ -298,13 +301,20 @@ fn decode(v: Option<In<'_>>, ty: &Ty, at: &At<'_>) -> Result<(Value, bool), Fiel
 enum Fields<'a> {
     Ref(Option<&'a Map<String, Value>>),
     Own(Map<String, Value>),
+    /// An owned object of at most [`SMALL`] fields: looked up by a scan,
+    /// cheaper than hashing each of the struct's field names.
+    OwnSmall(Vec<(String, Value)>),
 }
+
+/// Objects up to this many fields are searched by a scan rather than a hash.
+const SMALL: usize = 16;
 
 impl<'a> Fields<'a> {
     fn len(&self) -> usize {
         match self {
             Fields::Ref(m) => m.map_or(0, Map::len),
             Fields::Own(m) => m.len(),
+            Fields::OwnSmall(m) => m.len(),
         }
     }
 
@@ -312,12 +322,22 @@ impl<'a> Fields<'a> {
     /// itself when owned.
     fn take(&mut self, key: &str) -> Option<(Option<String>, In<'a>)> {
         match self {
-            Fields::Ref(m) => m
-                .and_then(|m| m.get(key))
-                .and_then(In::of)
-                .map(|v| (None, v)),
+            Fields::Ref(m) => {
+                let m = (*m)?;
+                let v = if m.len() <= SMALL {
+                    m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+                } else {
+                    m.get(key)
+                };
+                v.and_then(In::of).map(|v| (None, v))
+            }
             Fields::Own(m) => {
                 let (k, v) = m.swap_remove_entry(key)?;
+                In::owned(v).map(|v| (Some(k), v))
+            }
+            Fields::OwnSmall(m) => {
+                let i = m.iter().position(|(k, _)| k.as_str() == key)?;
+                let (k, v) = m.swap_remove(i);
                 In::owned(v).map(|v| (Some(k), v))
             }
         }

@@ -105,6 +105,20 @@ pub fn parse(image: &str) -> Option<ImageRef> {
 
 /// `SetDefaults_Container`'s pull policy for an image without one.
 pub fn default_pull_policy(image: &str) -> &'static str {
+    // SidecarSets of one run mostly share their images: each is parsed once.
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, &'static str>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(p) = SEEN.with(|s| s.borrow().get(image).copied()) {
+        return p;
+    }
+    let p = pull_policy_of(image);
+    SEEN.with(|s| s.borrow_mut().insert(image.to_string(), p));
+    p
+}
+
+fn pull_policy_of(image: &str) -> &'static str {
     match parse(image) {
         Some(r)
             if r.tag.as_deref() == Some("latest") || (r.tag.is_none() && r.digest.is_none()) =>

@@ -6,6 +6,7 @@ use crate::lint::Severity;
 
 use crate::color::{self, BOLD};
 use anstyle::Style;
+use std::fmt::Write as _;
 
 const BLUE: Style = color::BOLD_BLUE;
 
@@ -20,51 +21,63 @@ fn sev_color(s: Severity) -> Style {
 /// Renders findings for a terminal: each with its quoted source line and a
 /// caret, in ANSI colours when `color` is set.
 pub fn human(results: &[Located], color: bool) -> String {
-    let paint = |style: Style, text: &str| color::paint(style, text, color);
-    let mut out = String::new();
+    // Written straight into `out`: one buffer, no string per piece.
+    let mut out = String::with_capacity(64 + results.len() * 320);
     for r in results {
         let f = &r.finding;
-        out.push_str(&paint(
-            sev_color(f.severity),
-            &format!("{}[{}]", f.severity.as_str(), f.rule),
-        ));
-        out.push_str(&paint(
+        let sev = sev_color(f.severity);
+        paint_to(
+            &mut out,
+            sev,
+            color,
+            format_args!("{}[{}]", f.severity.as_str(), f.rule),
+        );
+        paint_to(
+            &mut out,
             BOLD,
-            &format!(": {}", crate::document::one_diagnostic(&f.message)),
-        ));
+            color,
+            format_args!(": {}", crate::document::one_diagnostic(&f.message)),
+        );
         out.push('\n');
-        let gutter = r.line.map_or(1, |l| l.to_string().len());
+        let line_text = r.line.map(|l| l.to_string());
+        let gutter = line_text.as_ref().map_or(1, String::len);
         let pad = " ".repeat(gutter);
-        out.push_str(&format!(
-            "{pad}{} {} ({})\n",
-            paint(BLUE, "-->"),
-            r.position(),
-            r.object
-        ));
-        if let (Some(line), Some(snippet)) = (r.line, &r.snippet) {
+        out.push_str(&pad);
+        paint_to(&mut out, BLUE, color, format_args!("-->"));
+        let _ = writeln!(out, " {} ({})", r.position(), r.object);
+        if let (Some(line), Some(snippet)) = (&line_text, &r.snippet) {
             let col = r.column.unwrap_or(1).max(1);
             // Tabs would shift the caret: show them as single spaces.
             let full = snippet.trim_end_matches(['\n', '\r']).replace('\t', " ");
             let (text, col) = window(&full, col);
             let indent = crate::document::caret_padding(&text, col);
-            out.push_str(&format!("{pad} {}\n", paint(BLUE, "|")));
-            out.push_str(&format!(
-                "{} {} {text}\n",
-                paint(BLUE, &line.to_string()),
-                paint(BLUE, "|")
-            ));
-            out.push_str(&format!(
-                "{pad} {} {indent}{}\n",
-                paint(BLUE, "|"),
-                paint(sev_color(f.severity), "^")
-            ));
+            out.push_str(&pad);
+            out.push(' ');
+            paint_to(&mut out, BLUE, color, format_args!("|"));
+            out.push('\n');
+            paint_to(&mut out, BLUE, color, format_args!("{line}"));
+            out.push(' ');
+            paint_to(&mut out, BLUE, color, format_args!("|"));
+            out.push(' ');
+            out.push_str(&text);
+            out.push('\n');
+            out.push_str(&pad);
+            out.push(' ');
+            paint_to(&mut out, BLUE, color, format_args!("|"));
+            out.push(' ');
+            out.push_str(&indent);
+            paint_to(&mut out, sev, color, format_args!("^"));
+            out.push('\n');
         }
         if let Some(h) = &f.help {
-            out.push_str(&format!(
-                "{pad} {} {}: {h}\n",
-                paint(BLUE, "="),
-                paint(BOLD, "help")
-            ));
+            out.push_str(&pad);
+            out.push(' ');
+            paint_to(&mut out, BLUE, color, format_args!("="));
+            out.push(' ');
+            paint_to(&mut out, BOLD, color, format_args!("help"));
+            out.push_str(": ");
+            out.push_str(h);
+            out.push('\n');
         }
         out.push('\n');
     }
@@ -77,6 +90,15 @@ pub fn human(results: &[Located], color: bool) -> String {
         plural(i, "info")
     ));
     out
+}
+
+/// [`color::paint`] of `text`, written onto `out`.
+fn paint_to(out: &mut String, style: Style, on: bool, text: std::fmt::Arguments<'_>) {
+    let _ = if on {
+        write!(out, "{style}{text}{style:#}")
+    } else {
+        out.write_fmt(text)
+    };
 }
 
 /// At most `WIDTH` characters of a long line, around column `col` (1-based);

@@ -8,6 +8,7 @@ use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{self, Error, Warning};
 use super::shared::{is_set, pod_spec, PodName, PracticeOut, WebhookOut, WEBHOOK};
 use crate::path::JsonPath;
+use crate::value::At;
 use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -79,7 +80,7 @@ pub(crate) const SSV_053: Rule = Rule {
 
 fn transfer_env(o: &mut WebhookOut<'_>, c: &Value, cp: &JsonPath) {
     for (i, t) in get_arr(c, "transferEnv").iter().enumerate() {
-        let Some(fr) = is_set(t.pointer("/sourceContainerNameFrom/fieldRef")) else {
+        let Some(fr) = is_set(t.at("/sourceContainerNameFrom/fieldRef")) else {
             continue;
         };
         let fp = cp

@@ -12,6 +12,7 @@ use super::shared::{
     WebhookOut, WEBHOOK,
 };
 use crate::path::JsonPath;
+use crate::value::At;
 use crate::value::{get_arr, get_str, str_at};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
@@ -106,7 +107,7 @@ pub(super) fn namespace_and_selector(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'
         && !str_at(ss.raw, "/spec/namespace").is_empty()
         && ss
             .raw
-            .pointer("/spec/namespaceSelector")
+            .at("/spec/namespaceSelector")
             .is_some_and(|v| !v.is_null())
     {
         cx.push(&SSL_022, ss.resource, JsonPath::keys(&["spec", "namespaceSelector"]), "spec.namespace and spec.namespaceSelector are both set: the conversion to v1beta1 keeps only spec.namespace and drops the selector".into());
@@ -195,7 +196,7 @@ pub(super) fn validate_revision(
     stored: &Value,
     sp: &Value,
 ) {
-    let Some(rev) = is_set(sp.pointer("/injectionStrategy/revision")) else {
+    let Some(rev) = is_set(sp.at("/injectionStrategy/revision")) else {
         return;
     };
     let p = JsonPath::keys(&["spec", "injectionStrategy", "revision"]);
@@ -236,7 +237,7 @@ pub(crate) const SSL_031: Rule = Rule {
 pub(super) fn partial_with_int_partition(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
     if str_at(sp, "/injectionStrategy/revision/policy") == "Partial"
         && sp
-            .pointer("/updateStrategy/partition")
+            .at("/updateStrategy/partition")
             .is_some_and(Value::is_number)
     {
         cx.push(&SSL_031, res, JsonPath::keys(&["spec", "updateStrategy", "partition"]), "injectionStrategy.revision.policy is Partial but partition is an integer: every new pod gets the latest revision (the probability rule needs a percentage)".into());
@@ -259,7 +260,7 @@ pub(super) fn pinned_revision(
     ss: &SidecarSet<'_>,
     sp: &Value,
 ) {
-    let Some(rev) = sp.pointer("/injectionStrategy/revision") else {
+    let Some(rev) = sp.at("/injectionStrategy/revision") else {
         return;
     };
     let name = rev.get("revisionName").and_then(Value::as_str);
@@ -291,7 +292,7 @@ pub(crate) const SSL_033: Rule = Rule {
 /// SSL-033: the pinned and the SidecarSet's own customVersion.
 pub(super) fn custom_version(cx: &mut PracticeOut<'_>, res: usize, sp: &Value) {
     if let Some(cv) = sp
-        .pointer("/injectionStrategy/revision/customVersion")
+        .at("/injectionStrategy/revision/customVersion")
         .and_then(Value::as_str)
     {
         if let Some(m) = label_value(cv).into_iter().next() {
@@ -325,7 +326,7 @@ pub(super) fn launch_ordered(t: &Template<'_>) -> bool {
 
 fn patches_ordered(sp: &Value) -> bool {
     get_arr(sp, "patchPodMetadata").iter().any(|p| {
-        p.pointer("/annotations")
+        p.at("/annotations")
             .and_then(|a| a.get(LAUNCH_PRIORITY))
             .and_then(Value::as_str)
             == Some("Ordered")

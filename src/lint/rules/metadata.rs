@@ -8,6 +8,7 @@ use super::super::Severity::Error;
 use super::shared::{annotations, WebhookOut, WEBHOOK};
 use crate::path::JsonPath;
 use crate::value::str_at;
+use crate::value::At;
 use serde_json::Value;
 
 pub(crate) const SSV_001: Rule = Rule {
@@ -90,10 +91,7 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, raw: &Value, stored: &Value) {
             "metadata.namespace: Forbidden: not allowed on this type".into(),
         );
     }
-    if let Some(labels) = stored
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
-    {
+    if let Some(labels) = stored.at("/metadata/labels").and_then(Value::as_object) {
         for (k, v) in labels {
             let p = JsonPath::keys(&["metadata", "labels"]).key(k.as_str());
             for m in qualified_name(k) {
@@ -118,7 +116,7 @@ pub(super) fn validate(o: &mut WebhookOut<'_>, raw: &Value, stored: &Value) {
     annotations(
         o,
         stored
-            .pointer("/metadata/annotations")
+            .at("/metadata/annotations")
             .and_then(Value::as_object),
         &JsonPath::keys(&["metadata", "annotations"]),
         &SSV_004,

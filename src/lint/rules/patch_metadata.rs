@@ -10,6 +10,7 @@ use super::shared::{annotations, is_set, spec_path, PracticeOut, WebhookOut, WEB
 use crate::annotations::{SIDECARSET_ANNOTATION_PREFIX, VERSION_ANNOTATION_PREFIX};
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::At;
 use crate::value::{get_arr, get_str};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -142,9 +143,7 @@ fn whitelist(
             return;
         }
     };
-    let labels = stored
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object);
+    let labels = stored.at("/metadata/labels").and_then(Value::as_object);
     let mut regs = Vec::new();
     for rule in get_arr(&wl, "rules") {
         if let Some(sel) = is_set(rule.get("selector")) {
@@ -325,7 +324,7 @@ pub(super) fn metadata_change(
 ) {
     let Ok(new) = ss.form_value() else { return };
     let list = |v: &Value| -> Vec<Value> {
-        v.pointer("/spec/patchPodMetadata")
+        v.at("/spec/patchPodMetadata")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default()

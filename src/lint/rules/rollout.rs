@@ -11,6 +11,7 @@ use super::shared::{is_set, selected, selector, spec_of, PracticeOut, WebhookOut
 use crate::annotations::CLONESET_INSTANCE_ID_LABEL;
 use crate::path::JsonPath;
 use crate::selector::LabelSelector;
+use crate::value::At;
 use crate::value::{get_arr, get_str, str_at};
 use crate::workload::WorkloadKind;
 use serde_json::Value;
@@ -313,7 +314,7 @@ pub(super) fn max_unavailable_zero(
     if strategy != "RollingUpdate" {
         return;
     }
-    let mu = sp.pointer("/updateStrategy/maxUnavailable");
+    let mu = sp.at("/updateStrategy/maxUnavailable");
     let zero = match mu {
         Some(Value::Number(n)) => n.as_i64() == Some(0),
         Some(Value::String(v)) => v.trim_end_matches('%').parse::<u64>().ok() == Some(0),
@@ -339,7 +340,7 @@ pub(super) fn partitions(cx: &mut PracticeOut<'_>, world: &World<'_>, input: &In
         if str_at(sp, "/updateStrategy/type") == "NotUpdate" {
             continue;
         }
-        let Some(part) = sp.pointer("/updateStrategy/partition").filter(|p| match p {
+        let Some(part) = sp.at("/updateStrategy/partition").filter(|p| match p {
             Value::Number(n) => n.as_i64().is_some_and(|i| i > 0),
             Value::String(v) => !v.is_empty(),
             _ => false,
@@ -412,8 +413,8 @@ fn replicas(input: &Input<'_>, t: &Template<'_>) -> Option<usize> {
         | WorkloadKind::ReplicaSet
         | WorkloadKind::ReplicationController
         | WorkloadKind::CloneSet
-        | WorkloadKind::AdvancedStatefulSet => count(obj.pointer("/spec/replicas")),
-        WorkloadKind::Job => count(obj.pointer("/spec/parallelism")),
+        | WorkloadKind::AdvancedStatefulSet => count(obj.at("/spec/replicas")),
+        WorkloadKind::Job => count(obj.at("/spec/parallelism")),
         _ => None,
     }
 }
@@ -460,7 +461,7 @@ pub(super) fn order_priority(
     ss: &SidecarSet<'_>,
     sp: &Value,
 ) {
-    let st = sp.pointer("/updateStrategy/priorityStrategy");
+    let st = sp.at("/updateStrategy/priorityStrategy");
     if st
         .and_then(|st| st.get("weightPriority"))
         .and_then(Value::as_array)

@@ -7,6 +7,7 @@ use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{Error, Info, Warning};
 use super::shared::{ctr_path, pod_spec, spec_path, PracticeOut, WebhookOut};
 use crate::path::JsonPath;
+use crate::value::At;
 use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -250,7 +251,7 @@ pub(super) fn in_place(cx: &mut PracticeOut<'_>, ss: &SidecarSet<'_>, old: &Valu
                 // change alone can change it.
                 let written = ss
                     .raw
-                    .pointer(&format!("/spec/containers/{i}/imagePullPolicy"))
+                    .at(&format!("/spec/containers/{i}/imagePullPolicy"))
                     .is_some();
                 let fields: Vec<String> = fields
                     .iter()

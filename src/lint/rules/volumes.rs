@@ -6,6 +6,7 @@ use super::super::model::{q, SidecarSet, Template};
 use super::super::rule::{Rule, RuleId};
 use super::super::Severity::{self, Info, Warning};
 use super::shared::{is_log_agent, pod_spec, same_volume, spec_of, PracticeOut};
+use crate::value::At;
 use crate::value::{get_arr, get_str, str_at};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -200,10 +201,7 @@ pub(super) fn share_volumes(cx: &mut PracticeOut<'_>, t: &Template<'_>, ssn: &st
         .iter()
         .map(|v| (get_str(v, "name"), v))
         .collect();
-    let privileged = c
-        .pointer("/securityContext/privileged")
-        .and_then(Value::as_bool)
-        == Some(true);
+    let privileged = c.at("/securityContext/privileged").and_then(Value::as_bool) == Some(true);
     let (copied, skipped) = shared_mounts(t, c);
     let mut flagged = Vec::new();
     for AppMount { app, mount: m, at } in &copied {
