@@ -708,6 +708,33 @@ impl<'de> Visitor<'de> for Skip {
     }
 }
 
+/// The arms of a `Visitor` that reads a boolean, a number, `null` or a
+/// sequence (parsed and checked, then dropped with [`Skip`]) as `$value`:
+/// the readers below build only what a mapping holds.
+macro_rules! other_values_as {
+    ($value:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            $crate::plan::pods::Skip.visit_seq(seq).map(|()| $value)
+        }
+    };
+}
+pub(crate) use other_values_as;
+
 /// The hash the entry `name` of a recorded-hash annotation holds, as
 /// `serde_json::from_str::<Value>(text)` then `get(name)` finds the entry
 /// (the last of repeated keys; `None` when the text is no JSON object or
@@ -748,26 +775,9 @@ fn recorded_entry(text: &str, name: &str) -> Option<String> {
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any value")
         }
-        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
-            Ok(String::new())
-        }
+        other_values_as!(String::new());
         fn visit_str<E>(self, s: &str) -> Result<String, E> {
             Ok(s.to_string())
-        }
-        fn visit_unit<E>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
-            Skip.visit_seq(seq).map(|()| String::new())
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
             Skip.visit_map(map).map(|()| String::new())
@@ -788,26 +798,9 @@ fn recorded_entry(text: &str, name: &str) -> Option<String> {
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any value")
         }
-        fn visit_bool<E>(self, _: bool) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<String, E> {
-            Ok(String::new())
-        }
+        other_values_as!(String::new());
         fn visit_str<E>(self, s: &str) -> Result<String, E> {
             Ok(s.to_string())
-        }
-        fn visit_unit<E>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
-            Skip.visit_seq(seq).map(|()| String::new())
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
             let mut hash = String::new();
@@ -835,26 +828,9 @@ fn recorded_entry(text: &str, name: &str) -> Option<String> {
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any value")
         }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+        other_values_as!(None);
         fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
             Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            Skip.visit_seq(seq).map(|()| None)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut found = None;

@@ -143,26 +143,9 @@ fn others(text: &str, name: &str) -> Option<Map<String, Value>> {
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any value")
         }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+        super::pods::other_values_as!(None);
         fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
             Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            pods::Skip.visit_seq(seq).map(|()| None)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Map::new();
