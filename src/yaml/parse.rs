@@ -237,6 +237,42 @@ fn err_at(lines: &Lines, span: &Span, message: impl Into<String>) -> YamlError {
 }
 
 impl<'a> Builder<'a> {
+    /// Adds an entry to a mapping being built (block, flow or a streamed
+    /// root alike): its key must be a scalar not already in the mapping.
+    fn add_entry(
+        &self,
+        map: &mut Map<String, Value>,
+        positions: &mut Vec<(String, PosNode)>,
+        (kv, ksp, kp): (&Value, &Span, &PosNode),
+        (v, p): (Value, PosNode),
+    ) -> Result<(), YamlError> {
+        let key = key_string(kv)
+            .ok_or_else(|| err_at(&self.lines, ksp, "a mapping key must be a scalar"))?;
+        if map.contains_key(&key) {
+            let prev = positions
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(0, |(_, p)| p.line);
+            return Err(err_at(
+                &self.lines,
+                ksp,
+                format!("mapping key {key:?} already defined at line {prev}"),
+            ));
+        }
+        let (line, column) = self.lines.pos(ksp);
+        positions.push((
+            key.clone(),
+            PosNode {
+                line,
+                column,
+                key_start: kp.start,
+                ..p
+            },
+        ));
+        map.insert(key, v);
+        Ok(())
+    }
+
     /// Byte offset of a parser marker.
     fn byte(&self, m: &saphyr_parser::Marker) -> usize {
         self.lines.byte(self.text, m.index())
@@ -402,31 +438,7 @@ impl<'a> Builder<'a> {
                         merged.push((v, p));
                         continue;
                     }
-                    let key = key_string(&kv).ok_or_else(|| {
-                        err_at(&self.lines, &ksp, "a mapping key must be a scalar")
-                    })?;
-                    if map.contains_key(&key) {
-                        let prev = positions
-                            .iter()
-                            .find(|(k, _)| *k == key)
-                            .map_or(0, |(_, p)| p.line);
-                        return Err(err_at(
-                            &self.lines,
-                            &ksp,
-                            format!("mapping key {key:?} already defined at line {prev}"),
-                        ));
-                    }
-                    let (kl, kc) = self.lines.pos(&ksp);
-                    positions.push((
-                        key.clone(),
-                        PosNode {
-                            line: kl,
-                            column: kc,
-                            key_start: kp.start,
-                            ..p
-                        },
-                    ));
-                    map.insert(key, v);
+                    self.add_entry(&mut map, &mut positions, (&kv, &ksp, &kp), (v, p))?;
                 };
                 // `<<` merge keys: entries the mapping does not define itself.
                 for (v, p) in merged {
@@ -774,30 +786,7 @@ impl<'a> Builder<'a> {
                 merged.push((v, p));
                 continue;
             }
-            let key = key_string(&kv)
-                .ok_or_else(|| err_at(&self.lines, &ksp, "a mapping key must be a scalar"))?;
-            if map.contains_key(&key) {
-                let prev = positions
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map_or(0, |(_, p)| p.line);
-                return Err(err_at(
-                    &self.lines,
-                    &ksp,
-                    format!("mapping key {key:?} already defined at line {prev}"),
-                ));
-            }
-            let (kl, kc) = self.lines.pos(&ksp);
-            positions.push((
-                key.clone(),
-                PosNode {
-                    line: kl,
-                    column: kc,
-                    key_start: kp.start,
-                    ..p
-                },
-            ));
-            map.insert(key, v);
+            self.add_entry(&mut map, &mut positions, (&kv, &ksp, &kp), (v, p))?;
         };
         merge_into(&mut map, &mut positions, merged)?;
         let node = PosNode {
