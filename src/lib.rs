@@ -106,6 +106,7 @@ pub mod path;
 pub mod pod_webhook;
 pub mod quantity;
 pub mod reader;
+pub mod reread;
 pub mod selector;
 pub mod source;
 pub mod stream;

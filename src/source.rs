@@ -53,8 +53,11 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
 pub struct SourceFile {
     /// As the user named it (`-` is shown as `<stdin>`).
     pub name: String,
-    /// The whole text, decoded.
+    /// The whole text, decoded (or one chunk of it: see
+    /// [`SourceFile::part`]).
     pub text: String,
+    /// The line of the input `text` starts on (1 unless it is a part).
+    first_line: usize,
     /// Byte offsets where lines start, built on the first [`SourceFile::line`]:
     /// messages quote the lines they point at, and finding a line by scanning
     /// from the start of the file for each of thousands of messages is
@@ -65,9 +68,18 @@ pub struct SourceFile {
 impl SourceFile {
     /// An input named `name` (as errors show it) holding `text`.
     pub fn new(name: String, text: String) -> Self {
+        SourceFile::part(name, text, 1)
+    }
+
+    /// The lines of input `name` from line `first_line` on, as `text`:
+    /// one chunk of an input too large to hold whole, whose lines keep
+    /// their numbers in the input (the positions parsers report, and
+    /// [`SourceFile::line`]). It starts at the start of a line.
+    pub fn part(name: String, text: String, first_line: usize) -> Self {
         SourceFile {
             name,
             text,
+            first_line: first_line.max(1),
             line_starts: OnceCell::new(),
         }
     }
@@ -80,12 +92,14 @@ impl SourceFile {
                 .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect()
         });
-        let start = *starts.get(n.checked_sub(1)?)?;
+        let start = *starts.get(n.checked_sub(self.first_line)?)?;
         // A text ending in a line break has no empty line after it.
         if start >= self.text.len() {
             return None;
         }
-        let end = starts.get(n).map_or(self.text.len(), |next| next - 1);
+        let end = starts
+            .get(n + 1 - self.first_line)
+            .map_or(self.text.len(), |next| next - 1);
         Some(self.text[start..end].trim_end_matches('\r'))
     }
 }
@@ -337,7 +351,7 @@ fn invalid_utf8(bytes: &[u8], at: usize, len: Option<usize>) -> String {
 /// Why a file could not be read; for a relative path that is not there,
 /// also where it was looked for (kustomize and helm run the tool from
 /// directories of their own).
-fn read_failure(path: &Path, e: &std::io::Error) -> String {
+pub(crate) fn read_failure(path: &Path, e: &std::io::Error) -> String {
     match std::env::current_dir() {
         Ok(cwd) if e.kind() == std::io::ErrorKind::NotFound && path.is_relative() => {
             format!("{e} (relative to {})", cwd.display())

@@ -1,8 +1,10 @@
 //! `inject` one document at a time. Pass 1 gathers the policy from the
 //! chunks of input that can hold it, found without parsing the others; pass
 //! 2 parses, injects and writes each echoed chunk in turn and drops it. A
-//! run holds the input text, the policy and one document, where reading
-//! everything first held every document and its positions at once.
+//! run holds the policy and one document, where reading everything first
+//! held every document and its positions at once: a YAML input is read
+//! again for each pass ([`crate::reread`]), not held; a JSON stream, whose
+//! documents often share one line, is held whole.
 //!
 //! Errors are those of reading everything first: which error a run reports
 //! depends on the order that path checks things in (every chunk parses
@@ -13,7 +15,8 @@
 
 use crate::document::{self, InputError, Inputs};
 use crate::reader::{ParseError, Span};
-use crate::source::SourceFile;
+use crate::reread::{Chunks, Reread};
+use crate::source::{PathOrStdin, SourceError, SourceFile};
 use serde_json::Value;
 
 /// What pass 1 looks for besides the policy: a `ResourceList` input goes
@@ -71,25 +74,68 @@ fn escape_may_spell_a_word(chunk: &str, words: &[&str]) -> bool {
 /// The inputs of a streaming run, split into chunks.
 #[derive(Debug)]
 pub struct Stream {
-    /// Every input file; the documents it holds are those of the current
-    /// step: the policy gathered by [`Stream::gather`], one chunk after
-    /// [`Stream::read`].
+    /// The files the documents of the current step come from, and those
+    /// documents: the policy gathered by [`Stream::gather`], one chunk after
+    /// [`Stream::read`]. A YAML input read chunk by chunk is here as the
+    /// chunks that hold policy and the current chunk, each its own
+    /// [`SourceFile::part`].
     pub inputs: Inputs,
-    /// Per file of `inputs.files`: its chunks, and the syntax error of a JSON
-    /// stream that ends them.
-    splits: Vec<(Vec<Span>, Option<ParseError>)>,
-    /// The first `echoed` files are echoed (`-f`); the others are policy only.
-    echoed: usize,
-    /// Files [`Stream::gather`] has been through.
-    gathered: usize,
+    /// The echoed (`-f`) inputs, in order.
+    echoed: Vec<Echoed>,
+    /// The policy-only (`--sidecarset`) inputs, held whole: their index in
+    /// `inputs.files`, chunks and syntax error.
+    policy: Vec<Whole>,
+    /// Echoed inputs [`Stream::gather`] has been through.
+    gathered_echoed: usize,
+    /// Policy inputs [`Stream::gather`] has been through.
+    gathered_policy: usize,
+    /// Pass 2's place: the echoed input it is in, the chunks read of it,
+    /// and its reader when it is read chunk by chunk.
+    cursor: Option<Cursor>,
+    /// Where the current chunk of an input read chunk by chunk is in
+    /// `inputs.files`.
+    slot: Option<usize>,
+}
+
+/// An input held whole: a JSON stream (its chunks may share lines, which
+/// error messages quote whole), or a policy-only input.
+#[derive(Debug)]
+struct Whole {
+    /// Index in [`Stream::inputs`]' files.
+    file: usize,
+    spans: Vec<Span>,
+    error: Option<ParseError>,
+}
+
+/// An echoed input.
+#[derive(Debug)]
+enum Echoed {
+    Whole(Whole),
+    /// A YAML stream, read again for each pass; its chunks start at the
+    /// start of a line, so each is a [`SourceFile::part`] of its own.
+    Chunked {
+        source: Reread,
+        /// How many chunks pass 1 found.
+        chunks: usize,
+    },
+}
+
+#[derive(Debug)]
+struct Cursor {
+    file: usize,
+    /// Chunks given so far.
+    next: usize,
+    reader: Option<Chunks>,
+    /// The current chunk's span in its file of `inputs`.
+    span: Option<Span>,
 }
 
 /// A chunk of an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChunkId {
-    /// Index in [`Stream::inputs`]' files.
+    /// Index among the echoed inputs.
     pub file: usize,
-    /// Index among the chunks of the file.
+    /// Index among the chunks of the input.
     pub chunk: usize,
 }
 
@@ -104,129 +150,304 @@ pub struct Gathered {
 }
 
 impl Stream {
-    /// Splits the echoed (`-f`) inputs.
+    /// The echoed (`-f`) inputs, handed over as text.
     pub fn new(echoed: Vec<SourceFile>) -> Self {
+        let sources = echoed
+            .into_iter()
+            .map(|f| Reread::from_text(f.name, f.text))
+            .collect();
+        Self::of(sources)
+    }
+
+    /// The echoed (`-f`) inputs, each read through once (see
+    /// [`Reread::open`]; standard input is read at most once, as
+    /// [`crate::source::read_all`] reads it).
+    pub fn open(inputs: &[PathOrStdin]) -> Result<Self, SourceError> {
+        let mut sources = Vec::with_capacity(inputs.len());
+        let mut stdin_read = false;
+        for input in inputs {
+            if *input == PathOrStdin::Stdin {
+                if stdin_read {
+                    continue;
+                }
+                stdin_read = true;
+            }
+            sources.push(Reread::open(input)?);
+        }
+        Ok(Self::of(sources))
+    }
+
+    fn of(sources: Vec<Reread>) -> Self {
         let mut stream = Stream {
             inputs: Inputs::default(),
-            splits: Vec::with_capacity(echoed.len()),
-            echoed: echoed.len(),
-            gathered: 0,
+            echoed: Vec::with_capacity(sources.len()),
+            policy: Vec::new(),
+            gathered_echoed: 0,
+            gathered_policy: 0,
+            cursor: None,
+            slot: None,
         };
-        stream.add_files(echoed);
+        for source in sources {
+            let echoed = if source.is_json() {
+                // A JSON stream is held whole: it is one line as often as
+                // not, and its chunks then share lines.
+                match source.whole() {
+                    Ok(file) => Echoed::Whole(stream.hold(file)),
+                    // Read through once already: only an input that changed
+                    // since gets here; its chunks then report it.
+                    Err(_) => Echoed::Chunked { source, chunks: 0 },
+                }
+            } else {
+                Echoed::Chunked { source, chunks: 0 }
+            };
+            stream.echoed.push(echoed);
+        }
         stream
+    }
+
+    /// Adds `file` to `inputs`, split.
+    fn hold(&mut self, file: SourceFile) -> Whole {
+        let (spans, error) = crate::reader::split_stream(&file.text);
+        Whole {
+            file: self.inputs.add_file(file),
+            spans,
+            error,
+        }
     }
 
     /// Adds and splits policy-only (`--sidecarset`) inputs.
     pub fn add_policy(&mut self, policy: Vec<SourceFile>) {
-        self.add_files(policy);
-    }
-
-    fn add_files(&mut self, files: Vec<SourceFile>) {
-        for file in files {
-            self.splits.push(crate::reader::split_stream(&file.text));
-            self.inputs.add_file(file);
+        for file in policy {
+            let whole = self.hold(file);
+            self.policy.push(whole);
         }
     }
 
-    /// The echoed files (`-f`) and the policy-only ones, as given.
-    pub fn into_files(self) -> (Vec<SourceFile>, Vec<SourceFile>) {
-        let mut files = self.inputs.files;
-        let policy = files.split_off(self.echoed.min(files.len()));
-        (files, policy)
+    /// The echoed files (`-f`) and the policy-only ones, as given, whole.
+    pub fn into_files(self) -> Result<(Vec<SourceFile>, Vec<SourceFile>), SourceError> {
+        let mut files: Vec<Option<SourceFile>> = self.inputs.files.into_iter().map(Some).collect();
+        let mut take = |i: usize| files.get_mut(i).and_then(Option::take);
+        let mut echoed = Vec::with_capacity(self.echoed.len());
+        for e in &self.echoed {
+            match e {
+                Echoed::Whole(w) => echoed.extend(take(w.file)),
+                Echoed::Chunked { source, .. } => echoed.push(source.whole()?),
+            }
+        }
+        let policy = self.policy.iter().filter_map(|w| take(w.file)).collect();
+        Ok((echoed, policy))
     }
 
-    /// Pass 1 over the files added since the last call: adds to `inputs`
+    /// Pass 1 over the inputs added since the last call: adds to `inputs`
     /// the documents that hold policy (and the validating webhook's
     /// context), in input order. Echoed chunks that cannot hold any are not
     /// parsed; policy-only ones all are (they are never parsed again).
-    pub fn gather(&mut self) -> Result<Gathered, InputError> {
+    pub fn gather(&mut self) -> Result<Gathered, SourceError> {
         let mut found = Gathered::default();
-        while self.gathered < self.splits.len() {
-            let file = self.gathered;
-            self.gathered += 1;
-            let policy_only = file >= self.echoed;
-            let (spans, error) = &self.splits[file];
-            for span in spans {
-                let text = &self.inputs.files[file].text[span.range.clone()];
-                if !policy_only && !may_hold_policy(text) {
-                    continue;
+        while self.gathered_echoed < self.echoed.len() {
+            let at = self.gathered_echoed;
+            self.gathered_echoed += 1;
+            match &self.echoed[at] {
+                Echoed::Whole(w) => {
+                    let (file, spans, error) = (w.file, w.spans.clone(), w.error.clone());
+                    for span in &spans {
+                        let text = &self.inputs.files[file].text[span.range.clone()];
+                        if may_hold_policy(text) {
+                            self.gather_chunk(file, span, false, &mut found)?;
+                        }
+                    }
+                    if let Some(e) = error {
+                        return Err(self.located(file, e));
+                    }
                 }
-                found.parsed += 1;
-                self.inputs.parse_chunk(file, span, policy_only)?;
-                let Some(doc) = self.inputs.docs.last() else {
-                    continue;
-                };
-                found.resource_list |= !policy_only
-                    && doc
-                        .value
-                        .as_ref()
-                        .and_then(|v| v.get("kind"))
-                        .and_then(Value::as_str)
-                        == Some("ResourceList");
-                let doc = self.inputs.docs.len() - 1;
-                let needed = self
-                    .inputs
-                    .resources
-                    .iter()
-                    .rev()
-                    .take_while(|r| r.doc == doc)
-                    .any(|r| crate::cluster::needed(r.class, self.inputs.value(r)));
-                if !needed {
-                    self.inputs.pop_document();
+                Echoed::Chunked { source, .. } => {
+                    let mut chunks = source.chunks();
+                    let mut count = 0;
+                    while let Some(part) = chunks.next_part()? {
+                        count += 1;
+                        if !may_hold_policy(&part.file.text) {
+                            continue;
+                        }
+                        let file = self.inputs.add_file(part.file);
+                        if !self.gather_chunk(file, &part.span, false, &mut found)? {
+                            // Nothing refers to it.
+                            self.inputs.files.pop();
+                        }
+                    }
+                    if let Echoed::Chunked { chunks, .. } = &mut self.echoed[at] {
+                        *chunks = count;
+                    }
                 }
             }
+        }
+        while self.gathered_policy < self.policy.len() {
+            let at = self.gathered_policy;
+            self.gathered_policy += 1;
+            let w = &self.policy[at];
+            let (file, spans, error) = (w.file, w.spans.clone(), w.error.clone());
+            for span in &spans {
+                self.gather_chunk(file, span, true, &mut found)?;
+            }
             if let Some(e) = error {
-                return Err(document::parse_error(&self.inputs.files[file], e.clone()));
+                return Err(self.located(file, e));
             }
         }
         Ok(found)
     }
 
-    /// The echoed files: chunks of files `0..echoed_files()` are echoed.
+    /// Parses chunk `span` of file `file` of `inputs` and keeps it if it
+    /// holds what the policy reads: whether it was kept.
+    fn gather_chunk(
+        &mut self,
+        file: usize,
+        span: &Span,
+        policy_only: bool,
+        found: &mut Gathered,
+    ) -> Result<bool, SourceError> {
+        found.parsed += 1;
+        self.inputs
+            .parse_chunk(file, span, policy_only)
+            .map_err(SourceError::Text)?;
+        let Some(doc) = self.inputs.docs.last() else {
+            return Ok(false);
+        };
+        found.resource_list |= !policy_only
+            && doc
+                .value
+                .as_ref()
+                .and_then(|v| v.get("kind"))
+                .and_then(Value::as_str)
+                == Some(RESOURCE_LIST);
+        let doc = self.inputs.docs.len() - 1;
+        let needed = self
+            .inputs
+            .resources
+            .iter()
+            .rev()
+            .take_while(|r| r.doc == doc)
+            .any(|r| crate::cluster::needed(r.class, self.inputs.value(r)));
+        if !needed {
+            self.inputs.pop_document();
+        }
+        Ok(needed)
+    }
+
+    fn located(&self, file: usize, e: ParseError) -> SourceError {
+        SourceError::Text(document::parse_error(&self.inputs.files[file], e))
+    }
+
+    /// How many echoed inputs there are (`ChunkId::file` below it).
     pub fn echoed_files(&self) -> usize {
-        self.echoed
+        self.echoed.len()
     }
 
-    /// How many chunks file `file` has (before its syntax error, if any).
+    /// How many chunks echoed input `file` has (before its syntax error, if
+    /// any), once pass 1 has been through it.
     pub fn chunks(&self, file: usize) -> usize {
-        self.splits.get(file).map_or(0, |(spans, _)| spans.len())
+        match self.echoed.get(file) {
+            Some(Echoed::Whole(w)) => w.spans.len(),
+            Some(Echoed::Chunked { chunks, .. }) => *chunks,
+            None => 0,
+        }
     }
 
-    /// The syntax error that ends the chunks of file `file`, located.
-    pub fn split_error(&self, file: usize) -> Option<InputError> {
-        let (_, error) = self.splits.get(file)?;
-        let e = error.clone()?;
-        Some(document::parse_error(&self.inputs.files[file], e))
+    /// The syntax error that ends the chunks of echoed input `file`, located.
+    pub fn split_error(&self, file: usize) -> Option<SourceError> {
+        match self.echoed.get(file)? {
+            Echoed::Whole(w) => Some(self.located(w.file, w.error.clone()?)),
+            Echoed::Chunked { .. } => None,
+        }
     }
 
     /// Whether every echoed chunk is JSON (the output then stays a JSON
     /// stream).
     pub fn all_json(&self) -> bool {
-        self.splits[..self.echoed]
-            .iter()
-            .flat_map(|(spans, _)| spans)
-            .all(|s| s.format == document::Format::Json)
+        self.echoed.iter().all(|e| match e {
+            Echoed::Whole(w) => w.spans.iter().all(|s| s.format == document::Format::Json),
+            Echoed::Chunked { chunks, .. } => *chunks == 0,
+        })
     }
 
-    /// Pass 2's step: `inputs` holds chunk `id` alone, parsed and classified.
+    /// Starts pass 2 over echoed input `file`: [`Stream::next_chunk`] gives
+    /// its chunks from the first.
+    pub fn start(&mut self, file: usize) {
+        let reader = match self.echoed.get(file) {
+            Some(Echoed::Chunked { source, .. }) => Some(source.chunks()),
+            _ => None,
+        };
+        self.cursor = Some(Cursor {
+            file,
+            next: 0,
+            reader,
+            span: None,
+        });
+    }
+
+    /// The next chunk of the input [`Stream::start`]ed, now current: its
+    /// text is [`Stream::text`], its place [`Stream::span`] in file
+    /// [`Stream::file_of`] of `inputs`. `None` after the last.
+    pub fn next_chunk(&mut self) -> Result<Option<ChunkId>, SourceError> {
+        let Some(cursor) = self.cursor.as_mut() else {
+            return Ok(None);
+        };
+        let id = ChunkId {
+            file: cursor.file,
+            chunk: cursor.next,
+        };
+        cursor.span = None;
+        match (&mut cursor.reader, self.echoed.get(cursor.file)) {
+            (Some(reader), _) => {
+                let Some(part) = reader.next_part()? else {
+                    return Ok(None);
+                };
+                cursor.span = Some(part.span);
+                match self.slot {
+                    Some(slot) if slot < self.inputs.files.len() => {
+                        self.inputs.files[slot] = part.file;
+                    }
+                    _ => self.slot = Some(self.inputs.add_file(part.file)),
+                }
+            }
+            (None, Some(Echoed::Whole(w))) => match w.spans.get(cursor.next) {
+                Some(span) => cursor.span = Some(span.clone()),
+                None => return Ok(None),
+            },
+            (None, _) => return Ok(None),
+        }
+        cursor.next += 1;
+        Ok(Some(id))
+    }
+
+    /// The file of `inputs` the current chunk is in.
+    pub fn file_of(&self, id: ChunkId) -> usize {
+        match self.echoed.get(id.file) {
+            Some(Echoed::Whole(w)) => w.file,
+            _ => self.slot.unwrap_or(usize::MAX),
+        }
+    }
+
+    /// Pass 2's step: `inputs` holds the current chunk `id` alone, parsed
+    /// and classified.
     pub fn read(&mut self, id: ChunkId) -> Result<(), InputError> {
         self.inputs.clear_documents();
-        let Some(span) = self.splits.get(id.file).and_then(|(s, _)| s.get(id.chunk)) else {
+        let Some(span) = self.span(id).cloned() else {
             return Ok(());
         };
-        self.inputs
-            .parse_chunk(id.file, span, id.file >= self.echoed)
+        self.inputs.parse_chunk(self.file_of(id), &span, false)
     }
 
-    /// Where chunk `id` is in its file.
+    /// Where the current chunk `id` is in its file of `inputs`.
     pub fn span(&self, id: ChunkId) -> Option<&Span> {
-        self.splits.get(id.file).and_then(|(s, _)| s.get(id.chunk))
+        let cursor = self.cursor.as_ref()?;
+        if cursor.file != id.file || cursor.next != id.chunk + 1 {
+            return None;
+        }
+        cursor.span.as_ref()
     }
 
-    /// The text of chunk `id`.
+    /// The text of the current chunk `id`.
     pub fn text(&self, id: ChunkId) -> &str {
-        let span = self.splits.get(id.file).and_then(|(s, _)| s.get(id.chunk));
-        match (span, self.inputs.files.get(id.file)) {
+        match (self.span(id), self.inputs.files.get(self.file_of(id))) {
             (Some(s), Some(f)) => f.text.get(s.range.clone()).unwrap_or_default(),
             _ => "",
         }
@@ -238,23 +459,35 @@ impl Stream {
     /// or, with `decode` (the error at `after` is a refused pod), the first
     /// workload the API server cannot decode. Policy-only inputs need no
     /// look: they come after the echoed ones, and pass 1 parses all of them
-    /// before anything is judged.
-    pub fn earlier_error(&mut self, after: Option<ChunkId>, decode: bool) -> Option<InputError> {
+    /// before anything is judged. Pass 2 ends here.
+    pub fn earlier_error(&mut self, after: Option<ChunkId>, decode: bool) -> Option<SourceError> {
         let mut undecodable = None;
-        let from = after.map_or((0, 0), |id| (id.file, id.chunk + 1));
-        for file in from.0..self.echoed {
-            let first = if file == from.0 { from.1 } else { 0 };
-            for chunk in first..self.chunks(file) {
-                if let Err(e) = self.read(ChunkId { file, chunk }) {
+        // Pass 2 is at `after`: on from there.
+        let (first, fresh) = after.map_or((0, true), |id| (id.file, false));
+        for file in first..self.echoed.len() {
+            if fresh || file != first {
+                self.start(file);
+            }
+            loop {
+                let id = match self.next_chunk() {
+                    Ok(Some(id)) => id,
+                    Ok(None) => break,
+                    Err(e) => {
+                        self.inputs.clear_documents();
+                        return Some(e);
+                    }
+                };
+                if let Err(e) = self.read(id) {
                     self.inputs.clear_documents();
-                    return Some(e);
+                    return Some(SourceError::Text(e));
                 }
                 if decode && undecodable.is_none() {
                     undecodable = crate::decode::check_resources(
                         &self.inputs,
                         self.inputs.resources.iter().filter(|r| !r.policy_only),
                     )
-                    .err();
+                    .err()
+                    .map(SourceError::Text);
                 }
             }
             if let Some(e) = self.split_error(file) {

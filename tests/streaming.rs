@@ -167,8 +167,8 @@ fn pass_one_parses_only_the_chunks_that_can_hold_policy() {
     text.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kruise-configuration\n  namespace: kruise-system\ndata: {}\n");
     let file = SourceFile::new("in.yaml".into(), text);
     let mut stream = Stream::new(vec![file]);
-    assert_eq!(stream.chunks(0), 10);
     let gathered = stream.gather().expect("gathers");
+    assert_eq!(stream.chunks(0), 10);
     assert_eq!(
         gathered.parsed, 4,
         "the Deployments and the ConfigMap with an escape are not parsed"
@@ -196,7 +196,7 @@ fn policy_only_inputs_are_all_parsed() {
     let gathered = stream.gather().expect("gathers");
     assert_eq!(gathered.parsed, 2, "both chunks of the --sidecarset file");
     assert_eq!(stream.inputs.resources.len(), 1);
-    let (echoed, policy) = stream.into_files();
+    let (echoed, policy) = stream.into_files().expect("read again");
     assert_eq!((echoed.len(), policy.len()), (1, 1));
 }
 
@@ -656,4 +656,49 @@ fn list_errors_keep_their_order() {
             assert!(ran.stdout.is_empty(), "{ran:?}");
         }
     }
+}
+
+#[test]
+fn bytes_that_are_not_text_in_a_later_file_beat_a_syntax_error_in_an_earlier_one() {
+    // A YAML input is read through once before any is split (as reading
+    // them whole decodes every file before parsing any), then read again
+    // for each pass.
+    let dir = Scratch::new("not-text");
+    let a = dir.file("a.yaml", "kind: Deployment\nspec: [\n");
+    let b = dir.0.join("b.yaml");
+    let mut bytes = deployment("web").into_bytes();
+    bytes.extend_from_slice(b"---\nname: \xFF\n");
+    std::fs::write(&b, bytes).expect("write input");
+    let b = b.display().to_string();
+    let ran = both(&args(&["-f", &a, "-f", &b]));
+    assert!(
+        error_of(&ran).starts_with(&format!("{b}:16:7: invalid UTF-8")),
+        "{ran:?}"
+    );
+}
+
+#[test]
+fn errors_in_later_documents_quote_their_own_lines() {
+    // Each document of a YAML input is read on its own in pass 2: its
+    // lines keep their numbers in the input, and errors quote them.
+    let dir = Scratch::new("later-lines");
+    let text = format!(
+        "{}---\n{}---\n{}",
+        deployment("a"),
+        deployment("b"),
+        REFUSED_POD
+    );
+    let f = dir.file("in.yaml", &text);
+    let ran = both(&args(&[
+        "-f",
+        &f,
+        "--sidecarset",
+        &dir.file("s.yaml", SIDECARSET),
+    ]));
+    assert_eq!(ran.status, 1, "{ran:?}");
+    let g = dir.file("g.yaml", &format!("{}---\na: 1\n  b: [\n", deployment("a")));
+    let ran = both(&args(&["-f", &g]));
+    let e = error_of(&ran);
+    assert!(e.starts_with(&format!("{g}:17:")), "{ran:?}");
+    assert!(e.contains("  b: ["), "the line is quoted: {e}");
 }

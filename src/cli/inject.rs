@@ -9,7 +9,7 @@ use crate::inject::{Outcome as Decision, SkipReason};
 use crate::output;
 use crate::pod_webhook;
 use crate::source::SourceFile;
-use crate::stream::{ChunkId, Gathered, Stream};
+use crate::stream::{Gathered, Stream};
 use crate::workload::WorkloadKind;
 use std::io::Write;
 
@@ -107,7 +107,7 @@ fn in_memory(
 /// items of a List one at a time (`output::ListRun`). The output is buffered whole,
 /// so a refusal still leaves stdout empty.
 fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> {
-    let mut stream = Stream::new(input::read_named(&args.input)?);
+    let mut stream = Stream::open(&input::named(&args.input)?)?;
     let mut gathered = stream.gather();
     // Policy files are read once the `-f` inputs are known to parse, as
     // `input::load` reads them (here: those chunks that can hold policy).
@@ -126,20 +126,24 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     }
     if gathered.as_ref().is_ok_and(|g| g.resource_list) {
         // Maybe a KRM function's input: decided, and run, as before.
-        let (named, policy) = stream.into_files();
+        let (named, policy) = stream.into_files()?;
         let policy = policy_unread.map_or(Ok(policy), Err);
         return in_memory(args, load(named, policy)?, out);
     }
     // Every echoed chunk parses before anything else is judged: an error
     // found so far stands only if none of them comes before it.
     let judged = match (gathered, policy_unread) {
-        (Err(e), _) => Err(CliError::Input(e)),
+        (Err(e), _) => Err(CliError::Source(e)),
         (Ok(_), Some(e)) => Err(e),
         (Ok(_), None) => judge(args, &stream.inputs),
     };
     let (cluster, settings) = match judged {
         Ok(judged) => judged,
-        Err(e) => return Err(stream.earlier_error(None, false).map_or(e, CliError::Input)),
+        Err(e) => {
+            return Err(stream
+                .earlier_error(None, false)
+                .map_or(e, CliError::Source))
+        }
     };
     stream.inputs.clear_documents();
     let ctx = pod_webhook::context(&cluster, &settings);
@@ -147,14 +151,15 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
     let mut summary_text = String::new();
     let mut writer = output::Out::new(mode(args.output), stream.all_json());
     for file in 0..stream.echoed_files() {
-        for chunk in 0..stream.chunks(file) {
-            let id = ChunkId { file, chunk };
+        stream.start(file);
+        while let Some(id) = stream.next_chunk()? {
+            let at = stream.file_of(id);
             // A List item by item; what it cannot be written so for is
             // dropped, and the chunk injected whole.
             let (mark, said, before) = (buf.len(), summary_text.len(), writer.clone());
             let whole = match stream.span(id) {
                 Some(span) => {
-                    let source = &stream.inputs.files[file];
+                    let source = &stream.inputs.files[at];
                     let mut tell = |outcome: &pod_webhook::Outcome| {
                         if !args.quiet {
                             summary_text.push_str(&summary(outcome));
@@ -192,7 +197,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
                 // Parsed whole already (no List): as `Stream::read` adds it.
                 Some(chunk) => {
                     stream.inputs.clear_documents();
-                    stream.inputs.add_chunk(file, chunk, false)?;
+                    stream.inputs.add_chunk(at, chunk, false)?;
                 }
                 // The first error of all: every chunk before it parsed, and policy follows.
                 None => stream.read(id)?,
@@ -205,7 +210,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
                 let refused = matches!(e, pod_webhook::Error::Refused(_));
                 return Err(stream
                     .earlier_error(Some(id), refused)
-                    .map_or_else(|| engine_error(e), CliError::Input));
+                    .map_or_else(|| engine_error(e), CliError::Source));
             }
             if args.output == InjectOutput::Json {
                 name_pod_namespaces(&mut stream.inputs, &settings.namespace);
@@ -217,7 +222,7 @@ fn streaming(args: &InjectArgs, out: &mut impl Write) -> Result<Done, CliError> 
             }
         }
         if let Some(e) = stream.split_error(file) {
-            return Err(CliError::Input(e));
+            return Err(CliError::Source(e));
         }
     }
     stream.inputs.clear_documents();

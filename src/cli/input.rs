@@ -19,6 +19,12 @@ pub fn load(args: &InputArgs) -> Result<Inputs, CliError> {
 
 /// The `-f` inputs of [`load`], read but not parsed.
 pub fn read_named(args: &InputArgs) -> Result<Vec<SourceFile>, CliError> {
+    Ok(source::read_all(&named(args)?)?)
+}
+
+/// The inputs `-f` names, standard input when none is named and it is not
+/// a terminal.
+pub fn named(args: &InputArgs) -> Result<Vec<PathOrStdin>, CliError> {
     let mut named = source::expand(&args.filenames, args.recursive)?;
     if named.is_empty() {
         if source::stdin_is_terminal() {
@@ -32,7 +38,7 @@ pub fn read_named(args: &InputArgs) -> Result<Vec<SourceFile>, CliError> {
             named.push(PathOrStdin::Stdin);
         }
     }
-    Ok(source::read_all(&named)?)
+    Ok(named)
 }
 
 /// Adds policy-only inputs (never echoed).

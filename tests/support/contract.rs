@@ -30,14 +30,24 @@ pub const POLICY: &str = include_str!("../../examples/filebeat-deployment/sideca
 /// The name errors in standard input carry.
 const STDIN: &str = "<stdin>";
 
-/// The policy as a file for `--sidecarset`, written once per process.
+/// The policy as a file for `--sidecarset`. Named by its content, so
+/// every run (and every fuzzing process) shares one file instead of
+/// leaving one per process in the temporary directory; written under a
+/// name of its own and renamed, so a reader never sees half of it.
 fn policy_path() -> &'static str {
     static PATH: OnceLock<String> = OnceLock::new();
     PATH.get_or_init(|| {
-        let p: PathBuf =
-            std::env::temp_dir().join(format!("kss-fuzz-policy-{}.yaml", std::process::id()));
-        if let Err(e) = std::fs::write(&p, POLICY) {
-            panic!("writing the fuzz policy to {}: {e}", p.display());
+        // FNV-1a: stable across runs and toolchains, unlike `DefaultHasher`.
+        let digest = POLICY.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let dir = std::env::temp_dir();
+        let p: PathBuf = dir.join(format!("kss-fuzz-policy-{digest:016x}.yaml"));
+        if std::fs::read_to_string(&p).ok().as_deref() != Some(POLICY) {
+            let own = dir.join(format!("kss-fuzz-policy-{}.tmp", std::process::id()));
+            if let Err(e) = std::fs::write(&own, POLICY).and_then(|()| std::fs::rename(&own, &p)) {
+                panic!("writing the fuzz policy to {}: {e}", p.display());
+            }
         }
         p.display().to_string()
     })

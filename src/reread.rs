@@ -1,0 +1,580 @@
+//! Inputs read once per pass instead of held: `inject` reads a stream
+//! twice (the policy first, then each document in turn), and holding a
+//! fleet's manifests whole between the passes would bound its memory by the
+//! stream, not by one document. A named file is read again from disk;
+//! standard input, which can be read only once, is kept in memory while it
+//! is small and copied to an unnamed temporary file once it is not.
+//!
+//! Opening an input reads it through once, as reading it whole does: the
+//! errors of a file that cannot be read, or is not text, are those of
+//! [`crate::source::read_all`], in the same order.
+
+use crate::reader::{Format, Span};
+use crate::source::{self, PathOrStdin, SourceError, SourceFile};
+use std::io::{BufRead, Read, Write};
+use std::sync::Arc;
+
+/// How much of standard input stays in memory before the rest goes to a
+/// temporary file: small inputs (a chart's manifests) never touch the disk.
+const STDIN_IN_MEMORY: usize = 8 << 20;
+
+/// The size of a read.
+const BLOCK: usize = 64 << 10;
+
+/// An input that can be read from its start again, as many times as a run
+/// needs, without being held.
+#[derive(Clone, Debug)]
+pub struct Reread {
+    /// As errors show it (`<stdin>` for standard input).
+    pub name: String,
+    backing: Backing,
+    /// Its size, in bytes.
+    len: u64,
+    /// Whether it is a JSON stream (its first character other than
+    /// whitespace and byte-order marks is `{` or `[`, as
+    /// [`crate::reader::split_stream`] decides).
+    json: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Backing {
+    /// Bytes held (small standard input, text handed over in memory).
+    Memory(Arc<[u8]>),
+    /// A named file, or standard input copied to a temporary file.
+    File(Arc<std::fs::File>),
+}
+
+impl Reread {
+    /// Opens `input` and reads it through once: an input that cannot be
+    /// read, or holds bytes no YAML parser accepts, fails here with the
+    /// error reading it whole gives.
+    pub fn open(input: &PathOrStdin) -> Result<Reread, SourceError> {
+        match input {
+            PathOrStdin::Stdin => Self::stdin(),
+            PathOrStdin::Path(p) => {
+                let name = p.display().to_string();
+                let failed = |e: &std::io::Error| SourceError::Read {
+                    path: name.clone(),
+                    message: source::read_failure(p, e),
+                };
+                if p.is_dir() {
+                    return Err(SourceError::Directory { path: name });
+                }
+                let file = std::fs::File::open(p).map_err(|e| failed(&e))?;
+                let mut check = TextCheck::default();
+                let mut reader = std::io::BufReader::with_capacity(BLOCK, &file);
+                loop {
+                    let block = reader.fill_buf().map_err(|e| failed(&e))?;
+                    if block.is_empty() {
+                        break;
+                    }
+                    let n = block.len();
+                    check.feed(block);
+                    reader.consume(n);
+                }
+                let backing = Backing::File(Arc::new(file));
+                let reread = Reread {
+                    json: check.json == Some(true),
+                    len: check.len,
+                    name,
+                    backing,
+                };
+                if !check.is_text() {
+                    return Err(reread.not_text());
+                }
+                Ok(reread)
+            }
+        }
+    }
+
+    /// Text handed over in memory, as an input named `name`.
+    pub fn from_text(name: String, text: String) -> Reread {
+        let mut check = TextCheck::default();
+        check.feed(text.as_bytes());
+        Reread {
+            name,
+            json: check.json == Some(true),
+            len: check.len,
+            backing: Backing::Memory(Arc::from(text.into_bytes())),
+        }
+    }
+
+    /// Standard input, read through: held while small, then spooled.
+    fn stdin() -> Result<Reread, SourceError> {
+        let name = "<stdin>".to_string();
+        let failed = |e: &std::io::Error| SourceError::Read {
+            path: "<stdin>".into(),
+            message: e.to_string(),
+        };
+        if source::stdin_given() {
+            let bytes = source::read_stdin().map_err(|e| failed(&e))?;
+            return Self::held(name, bytes);
+        }
+        Self::spooled(name, std::io::stdin().lock(), STDIN_IN_MEMORY)
+    }
+
+    /// `reader` read through, held up to `in_memory` bytes and spooled to a
+    /// temporary file past them.
+    fn spooled(
+        name: String,
+        mut reader: impl Read,
+        in_memory: usize,
+    ) -> Result<Reread, SourceError> {
+        let failed = |e: &std::io::Error| SourceError::Read {
+            path: name.clone(),
+            message: e.to_string(),
+        };
+        let mut held = Vec::new();
+        let mut spool: Option<std::fs::File> = None;
+        let mut check = TextCheck::default();
+        let mut block = vec![0u8; BLOCK];
+        loop {
+            let n = match reader.read(&mut block) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(failed(&e)),
+            };
+            check.feed(&block[..n]);
+            match spool.as_mut() {
+                Some(file) => file.write_all(&block[..n]).map_err(|e| spool_failed(&e))?,
+                None => {
+                    held.extend_from_slice(&block[..n]);
+                    if held.len() > in_memory {
+                        // No temporary file to be had (no writable
+                        // TMPDIR): the input stays in memory, as it did
+                        // before inputs were spooled; nothing else changes.
+                        if let Ok(mut file) = tempfile::tempfile() {
+                            file.write_all(&held).map_err(|e| spool_failed(&e))?;
+                            held = Vec::new();
+                            spool = Some(file);
+                        }
+                    }
+                }
+            }
+        }
+        let backing = match spool {
+            Some(file) => Backing::File(Arc::new(file)),
+            None => Backing::Memory(Arc::from(held)),
+        };
+        let reread = Reread {
+            name,
+            json: check.json == Some(true),
+            len: check.len,
+            backing,
+        };
+        if !check.is_text() {
+            return Err(reread.not_text());
+        }
+        Ok(reread)
+    }
+
+    fn held(name: String, bytes: Vec<u8>) -> Result<Reread, SourceError> {
+        let mut check = TextCheck::default();
+        check.feed(&bytes);
+        let reread = Reread {
+            name,
+            json: check.json == Some(true),
+            len: check.len,
+            backing: Backing::Memory(Arc::from(bytes)),
+        };
+        if !check.is_text() {
+            return Err(reread.not_text());
+        }
+        Ok(reread)
+    }
+
+    /// The error of an input that is not text: the one reading it whole
+    /// gives (the first bad byte, located and quoted), found by reading it
+    /// whole, as this happens once per run at most.
+    fn not_text(&self) -> SourceError {
+        match self.whole_bytes() {
+            Ok(bytes) => match source::decode(&self.name, bytes) {
+                Err(e) => e,
+                // Only an input that changed between two reads gets here.
+                Ok(_) => changed(&self.name),
+            },
+            Err(e) => SourceError::Read {
+                path: self.name.clone(),
+                message: e.to_string(),
+            },
+        }
+    }
+
+    /// Whether it is a JSON stream (then held whole: see [`Reread::whole`]).
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Its bytes, read again.
+    fn whole_bytes(&self) -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        self.reader().read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// The whole input as one [`SourceFile`], read again.
+    pub fn whole(&self) -> Result<SourceFile, SourceError> {
+        let bytes = self.whole_bytes().map_err(|e| SourceError::Read {
+            path: self.name.clone(),
+            message: e.to_string(),
+        })?;
+        if bytes.len() as u64 != self.len {
+            return Err(changed(&self.name));
+        }
+        let text = source::decode(&self.name, bytes)?;
+        Ok(SourceFile::new(self.name.clone(), text))
+    }
+
+    /// A reader from its first byte.
+    fn reader(&self) -> Box<dyn BufRead> {
+        match &self.backing {
+            Backing::Memory(bytes) => Box::new(std::io::Cursor::new(Arc::clone(bytes))),
+            Backing::File(file) => Box::new(std::io::BufReader::with_capacity(
+                BLOCK,
+                At {
+                    file: Arc::clone(file),
+                    at: 0,
+                },
+            )),
+        }
+    }
+
+    /// Its YAML documents from the first, as [`crate::reader::split_stream`]
+    /// splits the whole text (not for a JSON stream).
+    pub fn chunks(&self) -> Chunks {
+        Chunks {
+            name: self.name.clone(),
+            reader: self.reader(),
+            len: self.len,
+            offset: 0,
+            line: 1,
+            pending: Vec::new(),
+            pending_start: 0,
+            pending_line: 1,
+            given: 0,
+            line_buf: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+/// A named file read from a position of its own, so that each pass has its
+/// reader (the file's own offset is shared by every handle to it).
+struct At {
+    file: Arc<std::fs::File>,
+    at: u64,
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = read_at(&self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
+}
+
+fn spool_failed(e: &std::io::Error) -> SourceError {
+    SourceError::Read {
+        path: "<stdin>".into(),
+        message: format!("copying standard input to a temporary file: {e}"),
+    }
+}
+
+fn changed(name: &str) -> SourceError {
+    SourceError::Read {
+        path: name.to_string(),
+        message: "the input changed while it was being read".into(),
+    }
+}
+
+/// What reading an input through tells: its size, whether it is text a
+/// YAML parser accepts (UTF-8 without NUL), and whether it is a JSON
+/// stream.
+#[derive(Default)]
+struct TextCheck {
+    len: u64,
+    /// The bytes of a character cut by the end of the last block.
+    carry: Vec<u8>,
+    bad: bool,
+    /// Decided by the first character that is not whitespace or a BOM.
+    json: Option<bool>,
+}
+
+impl TextCheck {
+    fn feed(&mut self, block: &[u8]) {
+        self.len += block.len() as u64;
+        if self.bad {
+            return;
+        }
+        if block.contains(&0) {
+            self.bad = true;
+            return;
+        }
+        let joined;
+        let bytes = if self.carry.is_empty() {
+            block
+        } else {
+            let mut j = std::mem::take(&mut self.carry);
+            j.extend_from_slice(block);
+            joined = j;
+            &joined[..]
+        };
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) if e.error_len().is_none() => {
+                self.carry = bytes[e.valid_up_to()..].to_vec();
+                // `valid_up_to` is a character boundary.
+                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+            }
+            Err(_) => {
+                self.bad = true;
+                return;
+            }
+        };
+        if self.json.is_none() {
+            if let Some(c) = valid
+                .chars()
+                .find(|c| !matches!(c, '\u{feff}' | ' ' | '\t' | '\r' | '\n'))
+            {
+                self.json = Some(c == '{' || c == '[');
+            }
+        }
+    }
+
+    fn is_text(&self) -> bool {
+        !self.bad && self.carry.is_empty()
+    }
+}
+
+/// The YAML documents of a [`Reread`], one at a time: each as its own
+/// [`SourceFile::part`] (its text alone, its lines numbered as in the
+/// input) and its [`Span`] in that text.
+pub struct Chunks {
+    name: String,
+    reader: Box<dyn BufRead>,
+    len: u64,
+    /// Bytes read so far.
+    offset: usize,
+    /// The number of the next line to read.
+    line: usize,
+    /// The document being read: from its separator line on.
+    pending: Vec<u8>,
+    pending_start: usize,
+    pending_line: usize,
+    /// Documents given so far.
+    given: usize,
+    line_buf: Vec<u8>,
+    done: bool,
+}
+
+impl std::fmt::Debug for Chunks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chunks")
+            .field("name", &self.name)
+            .field("offset", &self.offset)
+            .field("line", &self.line)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One document of an input read by [`Chunks`].
+#[derive(Debug)]
+pub struct Part {
+    /// The document's text, alone.
+    pub file: SourceFile,
+    /// Where it is in `file` (all of it) and on which line of the input
+    /// it starts.
+    pub span: Span,
+    /// Where it is in the input, in bytes.
+    pub offset: usize,
+}
+
+impl Chunks {
+    /// The next document: the lines up to the next that starts with `---`
+    /// (kubectl's split), `None` after the last.
+    pub fn next_part(&mut self) -> Result<Option<Part>, SourceError> {
+        while !self.done {
+            self.line_buf.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.line_buf)
+                .map_err(|e| SourceError::Read {
+                    path: self.name.clone(),
+                    message: e.to_string(),
+                })?;
+            if n == 0 {
+                self.done = true;
+                if self.offset as u64 != self.len {
+                    return Err(changed(&self.name));
+                }
+                // The last document; an empty input is one empty document.
+                if !self.pending.is_empty() || self.given == 0 {
+                    return self.give(Vec::new()).map(Some);
+                }
+                return Ok(None);
+            }
+            let starts = self.line_buf.starts_with(b"---") && !self.pending.is_empty();
+            let (line_at, line_no) = (self.offset, self.line);
+            self.offset += n;
+            self.line += 1;
+            if starts {
+                let next = std::mem::take(&mut self.line_buf);
+                let part = self.give(next)?;
+                self.pending_start = line_at;
+                self.pending_line = line_no;
+                return Ok(Some(part));
+            }
+            self.pending.extend_from_slice(&self.line_buf);
+        }
+        Ok(None)
+    }
+
+    /// The pending document, which `next` (its successor's first line)
+    /// replaces.
+    fn give(&mut self, next: Vec<u8>) -> Result<Part, SourceError> {
+        self.given += 1;
+        let bytes = std::mem::replace(&mut self.pending, next);
+        let text = String::from_utf8(bytes).map_err(|_| changed(&self.name))?;
+        let span = Span {
+            range: 0..text.len(),
+            line: self.pending_line,
+            format: Format::Yaml,
+        };
+        Ok(Part {
+            file: SourceFile::part(self.name.clone(), text, self.pending_line),
+            span,
+            offset: self.pending_start,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every document [`Chunks`] gives, as (range in the input, line).
+    fn parts(text: &str) -> Vec<(std::ops::Range<usize>, usize, String)> {
+        let reread = Reread::from_text("t".into(), text.to_string());
+        let mut chunks = reread.chunks();
+        let mut out = Vec::new();
+        while let Some(p) = chunks.next_part().expect("reads") {
+            let start = p.offset;
+            out.push((start..start + p.file.text.len(), p.span.line, p.file.text));
+        }
+        out
+    }
+
+    #[test]
+    fn documents_are_those_of_the_whole_text_split() {
+        let texts = [
+            "",
+            "\n",
+            "a: 1\n",
+            "a: 1",
+            "---\na: 1\n",
+            "a: 1\n---\nb: 2\n",
+            "a: 1\n---\n---\nb: 2\n---",
+            "--- a\n---b\n--- \n\n---\n",
+            "a: |\n  ---\n---\r\nb: 2\r\n",
+            "# c\n----\n---\n...\n",
+        ];
+        for text in texts {
+            let (spans, error) = crate::reader::split_stream(text);
+            assert!(error.is_none());
+            let want: Vec<_> = spans
+                .iter()
+                .map(|s| (s.range.clone(), s.line, text[s.range.clone()].to_string()))
+                .collect();
+            assert_eq!(parts(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_part_keeps_the_input_line_numbers() {
+        let reread = Reread::from_text("t".into(), "a: 1\n---\nb: 2\nc: 3\n".into());
+        let mut chunks = reread.chunks();
+        chunks.next_part().expect("reads");
+        let second = chunks.next_part().expect("reads").expect("a second");
+        assert_eq!(second.span.line, 2);
+        assert_eq!(second.file.line(3), Some("b: 2"));
+        assert_eq!(second.file.line(1), None);
+        assert_eq!(second.file.line(5), None);
+    }
+
+    #[test]
+    fn a_large_stream_is_spooled_and_read_again_whole() {
+        let mut text = String::new();
+        for i in 0..2_000 {
+            text.push_str(&format!("---\nkind: ConfigMap\nmetadata:\n  name: c{i}\n"));
+        }
+        let spooled = Reread::spooled("<stdin>".into(), text.as_bytes(), 1_000).expect("reads");
+        assert!(
+            matches!(spooled.backing, Backing::File(_)),
+            "past the limit"
+        );
+        let held = Reread::spooled("<stdin>".into(), text.as_bytes(), text.len()).expect("reads");
+        assert!(matches!(held.backing, Backing::Memory(_)));
+        for reread in [spooled, held] {
+            // Twice: each pass reads from the start.
+            for _ in 0..2 {
+                let mut chunks = reread.chunks();
+                let mut joined = String::new();
+                let mut count = 0;
+                while let Some(p) = chunks.next_part().expect("reads") {
+                    assert_eq!(p.offset, joined.len());
+                    joined.push_str(&p.file.text);
+                    count += 1;
+                }
+                assert_eq!((count, joined.as_str()), (2_000, text.as_str()));
+            }
+            assert_eq!(reread.whole().expect("reads").text, text);
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_fail_as_reading_them_whole_does() {
+        let bytes = b"a: 1\n---\nb: \xC3(\n".to_vec();
+        let want = crate::source::decode("<stdin>", bytes.clone())
+            .expect_err("not UTF-8")
+            .to_string();
+        let got = Reread::spooled("<stdin>".into(), &bytes[..], 4)
+            .expect_err("not UTF-8")
+            .to_string();
+        assert_eq!(got, want);
+        assert!(want.contains(":3:4"), "{want}");
+    }
+
+    #[test]
+    fn text_checks_across_blocks() {
+        let text = "é".repeat(40_000) + "\n{";
+        let mut check = TextCheck::default();
+        // Blocks that cut characters in two.
+        for block in text.as_bytes().chunks(7) {
+            check.feed(block);
+        }
+        assert!(check.is_text());
+        assert_eq!(check.json, Some(false));
+        let mut check = TextCheck::default();
+        check.feed("\u{feff}\n  ".as_bytes());
+        check.feed(b" [1]");
+        assert!(check.is_text());
+        assert_eq!(check.json, Some(true));
+        let mut check = TextCheck::default();
+        check.feed(&[b'a', 0xC3]);
+        assert!(!check.is_text(), "cut at the end of the input");
+        let mut check = TextCheck::default();
+        check.feed(b"a\0b");
+        assert!(!check.is_text());
+    }
+}
