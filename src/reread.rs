@@ -39,7 +39,7 @@ pub struct Reread {
 #[derive(Clone, Debug)]
 enum Backing {
     /// Bytes held (small standard input, text handed over in memory).
-    Memory(Arc<[u8]>),
+    Memory(Held),
     /// A named file, or standard input copied to a temporary file.
     File(Arc<std::fs::File>),
 }
@@ -95,7 +95,7 @@ impl Reread {
             name,
             json: check.json == Some(true),
             len: check.len,
-            backing: Backing::Memory(Arc::from(text.into_bytes())),
+            backing: Backing::Memory(Held(Arc::new(text.into_bytes()))),
         }
     }
 
@@ -155,7 +155,7 @@ impl Reread {
         }
         let backing = match spool {
             Some(file) => Backing::File(Arc::new(file)),
-            None => Backing::Memory(Arc::from(held)),
+            None => Backing::Memory(Held(Arc::new(held))),
         };
         let reread = Reread {
             name,
@@ -176,7 +176,7 @@ impl Reread {
             name,
             json: check.json == Some(true),
             len: check.len,
-            backing: Backing::Memory(Arc::from(bytes)),
+            backing: Backing::Memory(Held(Arc::new(bytes))),
         };
         if !check.is_text() {
             return Err(reread.not_text());
@@ -229,7 +229,7 @@ impl Reread {
     /// A reader from its first byte.
     fn reader(&self) -> Box<dyn BufRead> {
         match &self.backing {
-            Backing::Memory(bytes) => Box::new(std::io::Cursor::new(Arc::clone(bytes))),
+            Backing::Memory(bytes) => Box::new(std::io::Cursor::new(bytes.clone())),
             Backing::File(file) => Box::new(std::io::BufReader::with_capacity(
                 BLOCK,
                 At {
@@ -256,6 +256,17 @@ impl Reread {
             line_buf: Vec::new(),
             done: false,
         }
+    }
+}
+
+/// Bytes held, shared by the readers of every pass (not copied into an
+/// `Arc<[u8]>`, which would hold them twice while it is made).
+#[derive(Clone, Debug)]
+struct Held(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Held {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
