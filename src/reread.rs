@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// How much of standard input stays in memory before the rest goes to a
 /// temporary file: small inputs (a chart's manifests) never touch the disk.
-const STDIN_IN_MEMORY: usize = 8 << 20;
+const STDIN_IN_MEMORY: usize = 4 << 20;
 
 /// The size of a read.
 const BLOCK: usize = 64 << 10;
@@ -124,7 +124,9 @@ impl Reread {
             path: name.clone(),
             message: e.to_string(),
         };
-        let mut held = Vec::new();
+        // Never grown by doubling: pages not yet written to are not memory
+        // the process holds, and a doubling would hold twice the limit.
+        let mut held = Vec::with_capacity(in_memory.saturating_add(BLOCK));
         let mut spool: Option<std::fs::File> = None;
         let mut check = TextCheck::default();
         let mut block = vec![0u8; BLOCK];
@@ -140,7 +142,7 @@ impl Reread {
                 Some(file) => file.write_all(&block[..n]).map_err(|e| spool_failed(&e))?,
                 None => {
                     held.extend_from_slice(&block[..n]);
-                    if held.len() > in_memory {
+                    if held.len() >= in_memory {
                         // No temporary file to be had (no writable
                         // TMPDIR): the input stays in memory, as it did
                         // before inputs were spooled; nothing else changes.
@@ -534,7 +536,8 @@ mod tests {
             matches!(spooled.backing, Backing::File(_)),
             "past the limit"
         );
-        let held = Reread::spooled("<stdin>".into(), text.as_bytes(), text.len()).expect("reads");
+        let held =
+            Reread::spooled("<stdin>".into(), text.as_bytes(), text.len() + 1).expect("reads");
         assert!(matches!(held.backing, Backing::Memory(_)));
         for reread in [spooled, held] {
             // Twice: each pass reads from the start.
