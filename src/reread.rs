@@ -61,6 +61,11 @@ impl Reread {
                     return Err(SourceError::Directory { path: name });
                 }
                 let file = std::fs::File::open(p).map_err(|e| failed(&e))?;
+                if !file.metadata().is_ok_and(|m| m.is_file()) {
+                    // A pipe (`-f <(helm template ...)`, a FIFO) or a device
+                    // can be read only once, as standard input.
+                    return Self::spooled(name, file, STDIN_IN_MEMORY);
+                }
                 let mut check = TextCheck::default();
                 let mut reader = std::io::BufReader::with_capacity(BLOCK, &file);
                 loop {
@@ -139,7 +144,9 @@ impl Reread {
             };
             check.feed(&block[..n]);
             match spool.as_mut() {
-                Some(file) => file.write_all(&block[..n]).map_err(|e| spool_failed(&e))?,
+                Some(file) => file
+                    .write_all(&block[..n])
+                    .map_err(|e| spool_failed(&name, &e))?,
                 None => {
                     held.extend_from_slice(&block[..n]);
                     if held.len() >= in_memory {
@@ -147,7 +154,7 @@ impl Reread {
                         // TMPDIR): the input stays in memory, as it did
                         // before inputs were spooled; nothing else changes.
                         if let Ok(mut file) = tempfile::tempfile() {
-                            file.write_all(&held).map_err(|e| spool_failed(&e))?;
+                            file.write_all(&held).map_err(|e| spool_failed(&name, &e))?;
                             held = Vec::new();
                             spool = Some(file);
                         }
@@ -297,10 +304,10 @@ fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usi
     std::os::windows::fs::FileExt::seek_read(file, buf, at)
 }
 
-fn spool_failed(e: &std::io::Error) -> SourceError {
+fn spool_failed(name: &str, e: &std::io::Error) -> SourceError {
     SourceError::Read {
-        path: "<stdin>".into(),
-        message: format!("copying standard input to a temporary file: {e}"),
+        path: name.to_string(),
+        message: format!("copying the input to a temporary file: {e}"),
     }
 }
 

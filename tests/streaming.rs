@@ -702,3 +702,32 @@ fn errors_in_later_documents_quote_their_own_lines() {
     assert!(e.starts_with(&format!("{g}:17:")), "{ran:?}");
     assert!(e.contains("  b: ["), "the line is quoted: {e}");
 }
+
+#[test]
+fn a_pipe_named_as_a_file_is_read_once() {
+    // `-f <(helm template ...)` names a pipe: it cannot be read again from
+    // its start, so it is held (or spooled) as standard input is.
+    let dir = Scratch::new("pipe");
+    let f = dir.file(
+        "in.yaml",
+        &format!("{}---\n{SIDECARSET}", deployment("web")),
+    );
+    let bin = env!("CARGO_BIN_EXE_kubectl-sidecarset");
+    let run = |input: &str| {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("'{bin}' inject -q -f {input}"))
+            .env("SOURCE_DATE_EPOCH", "0")
+            .output()
+            .expect("bash runs")
+    };
+    let piped = run(&format!("<(cat '{f}')"));
+    let named = run(&format!("'{f}'"));
+    assert!(
+        piped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert_eq!(piped.stdout, named.stdout);
+    assert!(String::from_utf8_lossy(&piped.stdout).contains("name: logger"));
+}
