@@ -110,11 +110,20 @@ fn add(
     let Some(mut file) = opened else {
         return Ok(Step::Exact(None));
     };
-    // What `json_start` looks at: the first chunk of the file.
+    // What `json_start` looks at: the start of the file, up to a character
+    // other than a blank (or `HEAD` bytes of blanks).
     let mut head = Vec::new();
-    let Ok(_) = (&mut file).take(CHUNK as u64).read_to_end(&mut head) else {
-        return Ok(Step::Exact(None));
-    };
+    let mut want = 1 << 12;
+    loop {
+        let more = (want - head.len()) as u64;
+        let Ok(_) = (&mut file).take(more).read_to_end(&mut head) else {
+            return Ok(Step::Exact(None));
+        };
+        if json_start(&head).is_some() || head.len() < want || want == HEAD {
+            break;
+        }
+        want = (want * 16).min(HEAD);
+    }
     let name = path.display().to_string();
     let added = if json_start(&head) == Some(true) {
         let file_name = SourceFile::new(name, String::new());
@@ -430,7 +439,11 @@ pub(super) fn read_json(
 }
 
 /// How much more text is read at a time.
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 1 << 18;
+
+/// How much of a file is looked at to tell JSON from YAML: a file that
+/// starts with more blanks than that is read whole, by [`Live::add`].
+const HEAD: usize = 1 << 20;
 
 /// The squeezed text of a JSON input, read a chunk at a time.
 struct Input<R> {
