@@ -375,7 +375,8 @@ impl Checker<'_> {
         let meta = meta.filter(|m| self.typed(m, &at, &at, holder, Want::Object, "v1.ObjectMeta"));
         if let Some(m) = meta {
             for key in ["name", "generateName", "namespace"] {
-                if let Some(v) = m.get(key) {
+                // Paths are made only for a value of the wrong type.
+                if let Some(v) = m.get(key).filter(|v| !v.is_string()) {
                     let p = at.clone().key(key);
                     self.typed(v, &p, &p, "ObjectMeta", Want::String, "string");
                 }
@@ -391,7 +392,7 @@ impl Checker<'_> {
                 else {
                     continue;
                 };
-                for (k, v) in map {
+                for (k, v) in map.iter().filter(|(_, v)| !v.is_string()) {
                     self.typed(
                         v,
                         &p.clone().key(k.as_str()),
@@ -485,7 +486,7 @@ impl Checker<'_> {
             })
             .and_then(Value::as_array)
         {
-            for (i, v) in vols.iter().enumerate() {
+            for (i, v) in vols.iter().enumerate().filter(|(_, v)| !v.is_object()) {
                 self.typed(
                     v,
                     &vol_at.clone().index(i),
@@ -504,18 +505,19 @@ impl Checker<'_> {
             return 0;
         };
         for (i, c) in list.iter().enumerate() {
-            let cp = at.clone().index(i);
-            if !self.typed(c, &cp, at, "PodSpec", Want::Object, "v1.Container") {
+            let cp = || at.clone().index(i);
+            if !c.is_object() {
+                self.typed(c, &cp(), at, "PodSpec", Want::Object, "v1.Container");
                 continue;
             }
-            let name_at = cp.clone().key("name");
+            let name_at = || cp().key("name");
             match c.get("name") {
                 Some(Value::String(s)) if !s.is_empty() => {}
-                Some(Value::Null) | None => self.invalid_at(&cp, &name_at, "Required value"),
-                Some(Value::String(_)) => self.invalid(&name_at, "Required value"),
+                Some(Value::Null) | None => self.invalid_at(&cp(), &name_at(), "Required value"),
+                Some(Value::String(_)) => self.invalid(&name_at(), "Required value"),
                 Some(other) => {
                     self.type_error(
-                        &name_at,
+                        &name_at(),
                         other,
                         &at.clone().key("name"),
                         "Container",
@@ -527,23 +529,31 @@ impl Checker<'_> {
                 ("env", "[]v1.EnvVar", "v1.EnvVar"),
                 ("volumeMounts", "[]v1.VolumeMount", "v1.VolumeMount"),
             ] {
-                let lp = cp.clone().key(key);
-                let field = at.clone().key(key);
+                let lp = || cp().key(key);
+                let field = || at.clone().key(key);
                 let Some(items) = c
                     .get(key)
                     .filter(|v| {
                         !v.is_null()
-                            && self.typed(v, &lp, &field, "Container", Want::Array, go_type)
+                            && (v.is_array()
+                                || self.typed(
+                                    v,
+                                    &lp(),
+                                    &field(),
+                                    "Container",
+                                    Want::Array,
+                                    go_type,
+                                ))
                     })
                     .and_then(Value::as_array)
                 else {
                     continue;
                 };
-                for (j, item) in items.iter().enumerate() {
+                for (j, item) in items.iter().enumerate().filter(|(_, v)| !v.is_object()) {
                     self.typed(
                         item,
-                        &lp.clone().index(j),
-                        &field,
+                        &lp().index(j),
+                        &field(),
                         "Container",
                         Want::Object,
                         elem,

@@ -16,6 +16,7 @@ use table::Style;
 
 mod fast;
 mod live;
+mod shape;
 mod table;
 
 pub fn run(args: &PlanArgs, out: &mut impl Write) -> Result<u8, CliError> {

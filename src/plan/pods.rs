@@ -39,43 +39,41 @@ pub(crate) fn key(p: &Value) -> String {
 ///
 /// A value that is not a mapping where the planner expects one is kept as
 /// it is: reads through it find nothing, whole or slim.
-pub(crate) fn slim(pod: Value) -> Value {
-    keep(pod, |k, v| match k {
-        "metadata" => Some(keep(v, |k, v| match k {
-            "name" | "namespace" | "labels" | "creationTimestamp" | "deletionTimestamp" => Some(v),
-            "annotations" => Some(keep(v, |k, v| controller_annotation(k).then_some(v))),
-            _ => None,
-        })),
-        "spec" => Some(keep(v, |k, v| match k {
-            "nodeName" | "containers" => Some(v),
-            "initContainers" => Some(each(v, |c| keep(c, |k, v| (k == "name").then_some(v)))),
-            _ => None,
-        })),
-        "status" => Some(keep(v, |k, v| match k {
-            "phase" => Some(v),
-            "conditions" => Some(match v {
-                Value::Array(all) => Value::Array(
-                    all.into_iter()
-                        .filter(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
-                        .map(|c| {
-                            keep(c, |k, v| {
-                                matches!(k, "type" | "status" | "lastTransitionTime").then_some(v)
-                            })
-                        })
-                        .collect(),
-                ),
-                other => other,
-            }),
-            "containerStatuses" => Some(each(v, |st| {
-                keep(st, |k, v| {
-                    matches!(k, "name" | "image" | "imageID" | "ready" | "restartCount")
-                        .then_some(v)
+pub(crate) fn slim(mut pod: Value) -> Value {
+    // In place: what is kept is neither copied nor hashed again.
+    keep(&mut pod, |k, v| match k {
+        "metadata" => keep(v, |k, v| match k {
+            "name" | "namespace" | "labels" | "creationTimestamp" | "deletionTimestamp" => true,
+            "annotations" => keep(v, |k, _| controller_annotation(k)),
+            _ => false,
+        }),
+        "spec" => keep(v, |k, v| match k {
+            "nodeName" | "containers" => true,
+            "initContainers" => each(v, |c| keep(c, |k, _| k == "name")),
+            _ => false,
+        }),
+        "status" => keep(v, |k, v| match k {
+            "phase" => true,
+            "conditions" => {
+                if let Value::Array(all) = v {
+                    all.retain(|c| c.get("type").and_then(Value::as_str) == Some("Ready"));
+                }
+                each(v, |c| {
+                    keep(c, |k, _| {
+                        matches!(k, "type" | "status" | "lastTransitionTime")
+                    })
                 })
-            })),
-            _ => None,
-        })),
-        _ => None,
-    })
+            }
+            "containerStatuses" => each(v, |st| {
+                keep(st, |k, _| {
+                    matches!(k, "name" | "image" | "imageID" | "ready" | "restartCount")
+                })
+            }),
+            _ => false,
+        }),
+        _ => false,
+    });
+    pod
 }
 
 /// The annotations of a pod the controller reads or writes: the SidecarSet
@@ -86,24 +84,23 @@ pub(crate) fn controller_annotation(key: &str) -> bool {
         || key.starts_with(VERSION_ALT_ANNOTATION_PREFIX)
 }
 
-/// The entries of a mapping `keep` maps to a value, in their order.
-fn keep(v: Value, keep: impl Fn(&str, Value) -> Option<Value>) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .filter_map(|(k, v)| keep(&k, v).map(|v| (k, v)))
-                .collect(),
-        ),
-        other => other,
+/// Keeps the entries of a mapping `keep` says to keep, in their order, as
+/// `keep` leaves them; `true` (the entry stays, whatever `v` is).
+fn keep(v: &mut Value, mut keep: impl FnMut(&str, &mut Value) -> bool) -> bool {
+    if let Value::Object(m) = v {
+        m.retain(|k, v| keep(k, v));
     }
+    true
 }
 
-/// Each item of a sequence, mapped.
-fn each(v: Value, f: impl Fn(Value) -> Value) -> Value {
-    match v {
-        Value::Array(items) => Value::Array(items.into_iter().map(f).collect()),
-        other => other,
+/// Changes each item of a sequence; `true`, as [`keep`].
+fn each(v: &mut Value, mut f: impl FnMut(&mut Value) -> bool) -> bool {
+    if let Value::Array(items) = v {
+        for item in items {
+            f(item);
+        }
     }
+    true
 }
 
 /// A pod's annotation `key`, `""` when absent.

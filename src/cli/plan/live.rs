@@ -672,7 +672,7 @@ mod tests {
     fn by_serde(text: &str) -> Option<(Vec<Value>, Vec<Value>)> {
         let mut live = Live::default();
         live.add_parsed(file(text), false, "ns", |text, sink| {
-            super::super::fast::read_json(&mut serde_json::Deserializer::from_str(text), sink).ok()
+            super::super::fast::read_json(text.as_bytes(), sink)
         })
         .ok()?;
         let (kept, pods) = read(&live);
@@ -787,5 +787,143 @@ mod tests {
             }
         }
         assert!(read_by_serde >= 4, "{read_by_serde}");
+    }
+
+    /// A Pod read by serde_json is built only in the shape a plan reads
+    /// (`shape`): it is checked and kept as the whole pod is, and every
+    /// error in a part it does not keep still gives the reading up.
+    #[test]
+    fn pods_read_in_shape_are_checked_and_kept_as_whole_ones() {
+        let full = || {
+            let mut p = pod("full");
+            p["metadata"]["generateName"] = json!("full-");
+            p["metadata"]["uid"] = json!("u");
+            p["metadata"]["ownerReferences"] = json!([{"kind": "ReplicaSet", "name": "r"}]);
+            p["metadata"]["annotations"] = json!({"a": "1",
+                "kruise.io/sidecarset-hash": "{\"s\":{\"hash\":\"h\"}}",
+                "version.sidecarset.kruise.io/log": "1", "z": ""});
+            p["spec"]["initContainers"] = json!([{"name": "init", "image": "i:1",
+                "env": [{"name": "E", "value": "v"}], "volumeMounts": [{"name": "v", "mountPath": "/v"}]}]);
+            p["spec"]["volumes"] = json!([{"name": "v", "emptyDir": {}}, {"name": "w", "secret": {"secretName": "s"}}]);
+            p["spec"]["tolerations"] = json!([{"key": "k", "operator": "Exists"}]);
+            p["spec"]["priority"] = json!(-5);
+            p["status"]["conditions"] = json!([
+                {"type": "Initialized", "status": "True"}, 7,
+                {"type": "Ready", "status": "False", "lastTransitionTime": "t", "reason": "r"}]);
+            p["status"]["containerStatuses"] = json!([{"name": "app", "image": "app:1",
+                "imageID": "x", "ready": true, "restartCount": 2, "state": {"running": {}}}, null]);
+            p["status"]["hostIP"] = json!("10.0.0.1");
+            p
+        };
+        let with = |path: &str, v: Value| {
+            let mut p = full();
+            *p.pointer_mut(path).expect(path) = v;
+            p
+        };
+        let mut kind_last = full();
+        let kind = kind_last.as_object_mut().expect("pod").shift_remove("kind");
+        kind_last["kind"] = kind.expect("kind");
+        // (pod, whether it is read as it is)
+        let pods = [
+            (full(), true),
+            (kind_last, true),
+            (
+                with("/metadata/annotations", json!({"a": 5, "b": "x"})),
+                false,
+            ),
+            (with("/metadata/annotations", json!({"a": null})), true),
+            (with("/metadata/annotations", json!(["x"])), false),
+            (with("/metadata/labels/app", json!(true)), false),
+            (with("/metadata/name", json!("")), true),
+            (with("/metadata/generateName", json!(3)), false),
+            (with("/metadata", json!("m")), false),
+            (with("/spec/volumes", json!([{"name": "v"}, 5])), false),
+            (with("/spec/volumes", json!({"name": "v"})), false),
+            (
+                with("/spec/initContainers/0/env", json!([{"name": "E"}, "x"])),
+                false,
+            ),
+            (
+                with("/spec/initContainers/0/volumeMounts", json!({})),
+                false,
+            ),
+            (with("/spec/initContainers/0/name", json!("")), false),
+            (with("/spec/initContainers", json!([[]])), false),
+            (with("/spec/initContainers", json!(null)), true),
+            (with("/spec/containers/0/env", json!([1])), false),
+            (with("/spec/containers", json!([])), false),
+            (with("/spec", json!([])), false),
+            (with("/status/conditions", json!({"type": "Ready"})), true),
+            (with("/status/containerStatuses", json!("none")), true),
+            (with("/status", json!(1)), true),
+        ];
+        let list = |items: Vec<Value>| json!({"apiVersion": "v1", "items": items, "kind": "List"});
+        let mut read = 0;
+        for (p, fast) in pods {
+            let text =
+                serde_json::to_string_pretty(&list(vec![p.clone(), pod("next")])).expect("json");
+            let want = whole(&text);
+            match (by_serde(&text), fast) {
+                (Some((kept, pods)), true) => {
+                    let Ok((wk, wp, None)) = &want else {
+                        panic!("serde_json read what the YAML layer refuses:\n{text}");
+                    };
+                    let wk: Vec<Value> = wk.iter().map(|(_, v, _)| v.clone()).collect();
+                    assert_eq!((&wk, wp), (&kept, &pods), "{text}");
+                    read += 1;
+                }
+                (None, false) => {
+                    let Ok((_, _, Some(_))) = &want else {
+                        panic!("not undecodable:\n{text}");
+                    };
+                }
+                (got, _) => panic!("read: {}, want {fast}:\n{text}", got.is_some()),
+            }
+        }
+        assert!(read >= 8, "{read}");
+        // Parts not kept are read as the rest is: a repeated key, a float or
+        // a character beyond U+FFFF in any of them gives the reading up.
+        let text = serde_json::to_string(&list(vec![full()])).expect("json");
+        assert!(by_serde(&text).is_some());
+        for (from, to) in [
+            ("\"uid\":\"u\"", "\"uid\":\"u\",\"uid\":\"v\""),
+            ("\"uid\":\"u\"", "\"uid\":1.5"),
+            ("\"uid\":\"u\"", "\"uid\":\"\u{1F600}\""),
+            ("\"uid\":\"u\"", "\"uid\":\"\\ud83d\\ude00\""),
+            (
+                "\"secretName\":\"s\"",
+                "\"secretName\":\"s\",\"secretName\":\"s\"",
+            ),
+            ("\"hostIP\":", "\"hostIP\":0.5,\"x\":"),
+            ("\"a\":\"1\"", "\"a\":\"1\",\"a\":\"2\""),
+            (
+                "{\"name\":\"v\",\"emptyDir\":{}}",
+                "{\"name\":\"v\",\"emptyDir\":{\"a\":1,\"a\":1}}",
+            ),
+            ("\"kind\":\"Pod\"", "\"kind\":\"Pod\",\"kind\":\"Pod\""),
+        ] {
+            assert!(text.contains(from), "{from}");
+            let changed = text.replacen(from, to, 1);
+            assert!(by_serde(&changed).is_none(), "{changed}");
+        }
+        // Many keys in a part not kept: told apart by a hash set.
+        let keys = |n: usize, again: bool| {
+            let mut m = serde_json::Map::new();
+            for i in 0..n {
+                m.insert(format!("k{i}"), json!(i));
+            }
+            let body = serde_json::to_string(&m).expect("json");
+            if again {
+                body.replacen('}', ",\"k0\":0}", 1)
+            } else {
+                body
+            }
+        };
+        for n in [3, 16, 17, 40] {
+            let many = text.replacen("\"uid\":\"u\"", &format!("\"uid\":{}", keys(n, false)), 1);
+            assert!(by_serde(&many).is_some(), "{many}");
+            let repeated = text.replacen("\"uid\":\"u\"", &format!("\"uid\":{}", keys(n, true)), 1);
+            assert!(by_serde(&repeated).is_none(), "{repeated}");
+        }
     }
 }
