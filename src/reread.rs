@@ -9,6 +9,8 @@
 //! errors of a file that cannot be read, or is not text, are those of
 //! [`crate::source::read_all`], in the same order.
 
+mod json;
+
 use crate::reader::{Format, Span};
 use crate::source::{self, PathOrStdin, SourceError, SourceFile};
 use std::io::{BufRead, Read, Write};
@@ -249,10 +251,18 @@ impl Reread {
         }
     }
 
-    /// Its YAML documents from the first, as [`crate::reader::split_stream`]
-    /// splits the whole text (not for a JSON stream).
+    /// Its documents from the first, as [`crate::reader::split_stream`]
+    /// splits the whole text. A JSON stream is split so only where
+    /// [`Reread::splits_alone`] says it is.
     pub fn chunks(&self) -> Chunks {
-        Chunks {
+        if self.json {
+            return Chunks(Kind::Json(json::JsonChunks::new(
+                self.name.clone(),
+                self.reader(),
+                false,
+            )));
+        }
+        Chunks(Kind::Yaml(YamlChunks {
             name: self.name.clone(),
             reader: self.reader(),
             len: self.len,
@@ -264,6 +274,24 @@ impl Reread {
             given: 0,
             line_buf: Vec::new(),
             done: false,
+        }))
+    }
+
+    /// Whether [`Reread::chunks`] splits it exactly as the whole-text split
+    /// does: a YAML stream always; a JSON stream when every value is an
+    /// object or an array that serde_json reads (else it is held whole, and
+    /// the whole-text split finds its chunks and its error).
+    pub fn splits_alone(&self) -> bool {
+        if !self.json {
+            return true;
+        }
+        let mut chunks = json::JsonChunks::new(self.name.clone(), self.reader(), true);
+        loop {
+            match chunks.next_part() {
+                Ok(Some(_)) => {}
+                Ok(None) => return true,
+                Err(_) => return false,
+            }
         }
     }
 }
@@ -377,10 +405,35 @@ impl TextCheck {
     }
 }
 
-/// The YAML documents of a [`Reread`], one at a time: each as its own
-/// [`SourceFile::part`] (its text alone, its lines numbered as in the
+/// The documents of a [`Reread`], one at a time: each as its own
+/// [`SourceFile::part`] (the whole lines it is on, numbered as in the
 /// input) and its [`Span`] in that text.
-pub struct Chunks {
+pub struct Chunks(Kind);
+
+enum Kind {
+    /// A YAML stream's documents.
+    Yaml(YamlChunks),
+    /// A JSON stream's values.
+    Json(json::JsonChunks),
+}
+
+impl Chunks {
+    /// The next document, `None` after the last.
+    pub fn next_part(&mut self) -> Result<Option<Part>, SourceError> {
+        match &mut self.0 {
+            Kind::Yaml(c) => c.next_part(),
+            Kind::Json(c) => c.next_part().map_err(|e| match e {
+                json::Stop::Read(e) => e,
+                // Split alone once already: only a changed input gets here.
+                json::Stop::Odd => changed(&c.name),
+            }),
+        }
+    }
+}
+
+/// A YAML stream's documents: the lines up to the next that starts with
+/// `---` (kubectl's split).
+struct YamlChunks {
     name: String,
     reader: Box<dyn BufRead>,
     len: u64,
@@ -400,10 +453,13 @@ pub struct Chunks {
 
 impl std::fmt::Debug for Chunks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, name) = match &self.0 {
+            Kind::Yaml(c) => ("yaml", &c.name),
+            Kind::Json(c) => ("json", &c.name),
+        };
         f.debug_struct("Chunks")
-            .field("name", &self.name)
-            .field("offset", &self.offset)
-            .field("line", &self.line)
+            .field("kind", &kind)
+            .field("name", name)
             .finish_non_exhaustive()
     }
 }
@@ -411,19 +467,17 @@ impl std::fmt::Debug for Chunks {
 /// One document of an input read by [`Chunks`].
 #[derive(Debug)]
 pub struct Part {
-    /// The document's text, alone.
+    /// The whole lines the document is on (a YAML document's are its own).
     pub file: SourceFile,
-    /// Where it is in `file` (all of it) and on which line of the input
-    /// it starts.
+    /// Where it is in `file`, and on which line of the input it starts.
     pub span: Span,
-    /// Where it is in the input, in bytes.
+    /// Where `file`'s text is in the input, in bytes.
     pub offset: usize,
 }
 
-impl Chunks {
-    /// The next document: the lines up to the next that starts with `---`
-    /// (kubectl's split), `None` after the last.
-    pub fn next_part(&mut self) -> Result<Option<Part>, SourceError> {
+impl YamlChunks {
+    /// The next document, `None` after the last.
+    fn next_part(&mut self) -> Result<Option<Part>, SourceError> {
         while !self.done {
             self.line_buf.clear();
             let n = self
@@ -517,6 +571,63 @@ mod tests {
                 .map(|s| (s.range.clone(), s.line, text[s.range.clone()].to_string()))
                 .collect();
             assert_eq!(parts(text), want, "{text:?}");
+        }
+    }
+
+    /// Every chunk [`Chunks`] gives of a JSON stream, as the whole-text
+    /// split gives it: (range in the input, line, text of the chunk), and
+    /// the lines of its part.
+    #[test]
+    fn json_values_are_those_of_the_whole_text_split() {
+        let texts = [
+            "{}",
+            "{}\n",
+            " \n{\"a\": 1}\n\n",
+            "{\"a\": 1}\n{\"b\": [1, {\"c\": \"}]\\\"\"}]}\n",
+            "{}{}[] {}\n\n[\n1,\n2\n]  \n {\"x\":\"y\"}",
+            "[{\"kind\": \"List\"}]\r\n{\"a\": \"\\u00e9 é\"}\r\n",
+        ];
+        for text in texts {
+            let reread = Reread::from_text("t".into(), text.to_string());
+            assert!(reread.is_json() && reread.splits_alone(), "{text:?}");
+            let (spans, error) = crate::reader::split_stream(text);
+            assert!(error.is_none());
+            let want: Vec<_> = spans
+                .iter()
+                .map(|s| (s.range.clone(), s.line, text[s.range.clone()].to_string()))
+                .collect();
+            let mut got = Vec::new();
+            let mut chunks = reread.chunks();
+            while let Some(p) = chunks.next_part().expect("reads") {
+                let range = p.offset + p.span.range.start..p.offset + p.span.range.end;
+                // The part holds the whole lines of the chunk, numbered as
+                // in the input.
+                let whole = crate::source::SourceFile::new("t".into(), text.to_string());
+                let last = p.span.line + p.file.text[p.span.range.clone()].matches('\n').count();
+                for n in p.span.line..=last {
+                    if p.file.text[p.span.range.clone()].is_empty() {
+                        break;
+                    }
+                    assert_eq!(p.file.line(n), whole.line(n), "{text:?} line {n}");
+                }
+                got.push((range, p.span.line, p.file.text[p.span.range].to_string()));
+            }
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn json_streams_the_split_alone_cannot_tell_are_held() {
+        for text in [
+            "{} 1",
+            "[1] {\"a\": }",
+            "{\"a\": 1",
+            "{}\n\u{feff}{}",
+            "{\"a\": \"\t\"}",
+        ] {
+            let reread = Reread::from_text("t".into(), text.to_string());
+            assert!(reread.is_json());
+            assert!(!reread.splits_alone(), "{text:?}");
         }
     }
 

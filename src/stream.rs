@@ -2,9 +2,10 @@
 //! chunks of input that can hold it, found without parsing the others; pass
 //! 2 parses, injects and writes each echoed chunk in turn and drops it. A
 //! run holds the policy and one document, where reading everything first
-//! held every document and its positions at once: a YAML input is read
-//! again for each pass ([`crate::reread`]), not held; a JSON stream, whose
-//! documents often share one line, is held whole.
+//! held every document and its positions at once: an input is read again
+//! for each pass ([`crate::reread`]), not held (except a JSON stream that
+//! only the whole-text split splits exactly: a scalar at the top, a syntax
+//! error).
 //!
 //! Errors are those of reading everything first: which error a run reports
 //! depends on the order that path checks things in (every chunk parses
@@ -97,8 +98,8 @@ pub struct Stream {
     slot: Option<usize>,
 }
 
-/// An input held whole: a JSON stream (its chunks may share lines, which
-/// error messages quote whole), or a policy-only input.
+/// An input held whole: a JSON stream that only the whole-text split
+/// splits exactly (see [`Reread::splits_alone`]), or a policy-only input.
 #[derive(Debug)]
 struct Whole {
     /// Index in [`Stream::inputs`]' files.
@@ -111,8 +112,8 @@ struct Whole {
 #[derive(Debug)]
 enum Echoed {
     Whole(Whole),
-    /// A YAML stream, read again for each pass; its chunks start at the
-    /// start of a line, so each is a [`SourceFile::part`] of its own.
+    /// Read again for each pass, each chunk a [`SourceFile::part`] of its
+    /// own: the whole lines it is on ([`Reread::chunks`]).
     Chunked {
         source: Reread,
         /// How many chunks pass 1 found.
@@ -188,17 +189,18 @@ impl Stream {
             slot: None,
         };
         for source in sources {
-            let echoed = if source.is_json() {
-                // A JSON stream is held whole: it is one line as often as
-                // not, and its chunks then share lines.
+            let echoed = if source.splits_alone() {
+                Echoed::Chunked { source, chunks: 0 }
+            } else {
+                // A JSON stream that may not split as serde_json splits the
+                // whole text (a scalar at the top, a syntax error): held
+                // whole, for that split and its error.
                 match source.whole() {
                     Ok(file) => Echoed::Whole(stream.hold(file)),
                     // Read through once already: only an input that changed
                     // since gets here; its chunks then report it.
                     Err(_) => Echoed::Chunked { source, chunks: 0 },
                 }
-            } else {
-                Echoed::Chunked { source, chunks: 0 }
             };
             stream.echoed.push(echoed);
         }
@@ -364,7 +366,7 @@ impl Stream {
     pub fn all_json(&self) -> bool {
         self.echoed.iter().all(|e| match e {
             Echoed::Whole(w) => w.spans.iter().all(|s| s.format == document::Format::Json),
-            Echoed::Chunked { chunks, .. } => *chunks == 0,
+            Echoed::Chunked { source, .. } => source.is_json(),
         })
     }
 

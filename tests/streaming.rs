@@ -731,3 +731,29 @@ fn a_pipe_named_as_a_file_is_read_once() {
     assert_eq!(piped.stdout, named.stdout);
     assert!(String::from_utf8_lossy(&piped.stdout).contains("name: logger"));
 }
+
+#[test]
+fn json_values_on_shared_lines_are_read_alone_and_quoted_whole() {
+    // A JSON stream is read again value by value; each value's part holds
+    // the whole lines it is on, so output and errors are those of reading
+    // the whole text.
+    let dir = Scratch::new("json-lines");
+    let cm = |n: &str| {
+        format!("{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"{n}\"}}}}")
+    };
+    let ok = dir.file(
+        "ok.json",
+        &format!("{}{}\n  {}\n\n{}  \n", cm("a"), cm("b"), cm("c"), cm("d")),
+    );
+    let ran = both(&args(&["-f", &ok]));
+    assert_eq!(ran.status, 0, "{ran:?}");
+    assert!(ran.stdout.contains("\"d\""), "{ran:?}");
+    let bad = dir.file(
+        "bad.json",
+        &format!("{}\n{}{{\"a\": 1, \"a\": 2}}\n", cm("a"), cm("b")),
+    );
+    let ran = both(&args(&["-f", &bad]));
+    let e = error_of(&ran);
+    assert!(e.starts_with(&format!("{bad}:2:")), "{ran:?}");
+    assert!(e.contains(&cm("b")), "the whole line is quoted: {e}");
+}
