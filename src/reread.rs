@@ -277,13 +277,18 @@ impl Reread {
         }))
     }
 
-    /// Whether [`Reread::chunks`] splits it exactly as the whole-text split
-    /// does: a YAML stream always; a JSON stream when every value is an
-    /// object or an array that serde_json reads (else it is held whole, and
-    /// the whole-text split finds its chunks and its error).
+    /// Whether it is read chunk by chunk ([`Reread::chunks`]), which splits
+    /// it exactly as the whole-text split does: a YAML stream always; a JSON
+    /// stream of more than one value, when every value is an object or an
+    /// array that serde_json reads. Else it is held whole, and the
+    /// whole-text split finds its chunks and its error (a single value is
+    /// a chunk as large as the input anyway).
     pub fn splits_alone(&self) -> bool {
         if !self.json {
             return true;
+        }
+        if !json::holds_two_values(self.reader()) {
+            return false;
         }
         let mut chunks = json::JsonChunks::new(self.name.clone(), self.reader(), true);
         loop {
@@ -589,9 +594,11 @@ mod tests {
         ];
         for text in texts {
             let reread = Reread::from_text("t".into(), text.to_string());
-            assert!(reread.is_json() && reread.splits_alone(), "{text:?}");
             let (spans, error) = crate::reader::split_stream(text);
             assert!(error.is_none());
+            // A single value is held whole; the split is exact either way.
+            assert!(reread.is_json());
+            assert_eq!(reread.splits_alone(), spans.len() > 1, "{text:?}");
             let want: Vec<_> = spans
                 .iter()
                 .map(|s| (s.range.clone(), s.line, text[s.range.clone()].to_string()))
@@ -614,6 +621,20 @@ mod tests {
             }
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_second_value_is_found_without_holding_the_first() {
+        let two = |t: &str| json::holds_two_values(t.as_bytes());
+        assert!(two("{} {}"));
+        assert!(two("[\"]\"]\n{\"a\": \"\\\"}{\"}"));
+        assert!(!two("{}"));
+        assert!(!two("  {\"a\": \"} {\"}\n"));
+        assert!(!two("{\"a\": \"\\\"} {\"}"));
+        assert!(!two("[1] 2"), "a scalar at the top");
+        // Read a byte at a time, as a slow pipe may give it.
+        let slow = std::io::BufReader::with_capacity(1, "{\"x\": \"y\"}\n[]".as_bytes());
+        assert!(json::holds_two_values(slow));
     }
 
     #[test]

@@ -248,3 +248,53 @@ impl JsonChunks {
         })
     }
 }
+
+/// Whether the JSON stream `reader` reads holds a second value after its
+/// first (both objects or arrays): found by scanning the text as it streams
+/// by, holding none of it. A single value is a chunk as large as the
+/// input, which is better held whole, as the whole-text split holds it.
+pub(super) fn holds_two_values(mut reader: impl BufRead) -> bool {
+    let (mut depth, mut string, mut escaped, mut ended) = (0usize, false, false, false);
+    loop {
+        let block = match reader.fill_buf() {
+            Ok([]) | Err(_) => return false,
+            Ok(block) => block,
+        };
+        let n = block.len();
+        let mut i = 0;
+        while i < n {
+            let b = block[i];
+            i += 1;
+            if string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    string = false;
+                } else {
+                    // Up to the next quote or backslash at once.
+                    i += block[i..]
+                        .iter()
+                        .position(|&c| c == b'"' || c == b'\\')
+                        .unwrap_or(n - i);
+                }
+                continue;
+            }
+            match b {
+                b'"' if depth > 0 => string = true,
+                b'{' | b'[' if depth == 0 && ended => return true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth > 0 => {
+                    depth -= 1;
+                    ended = depth == 0;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                _ if depth > 0 => {}
+                // A scalar at the top, or not JSON.
+                _ => return false,
+            }
+        }
+        reader.consume(n);
+    }
+}
