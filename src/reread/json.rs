@@ -254,6 +254,9 @@ impl JsonChunks {
 /// by, holding none of it. A single value is a chunk as large as the
 /// input, which is better held whole, as the whole-text split holds it.
 pub(super) fn holds_two_values(mut reader: impl BufRead) -> bool {
+    // Eight spaces, read as one little-endian word: indentation is skipped
+    // a word at a time.
+    const EIGHT_SPACES: u64 = 0x2020_2020_2020_2020;
     let (mut depth, mut string, mut escaped, mut ended) = (0usize, false, false, false);
     loop {
         let block = match reader.fill_buf() {
@@ -263,24 +266,28 @@ pub(super) fn holds_two_values(mut reader: impl BufRead) -> bool {
         let n = block.len();
         let mut i = 0;
         while i < n {
-            let b = block[i];
-            i += 1;
             if string {
                 if escaped {
                     escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    string = false;
-                } else {
-                    // Up to the next quote or backslash at once.
-                    i += block[i..]
-                        .iter()
-                        .position(|&c| c == b'"' || c == b'\\')
-                        .unwrap_or(n - i);
+                    i += 1;
+                    continue;
+                }
+                // Up to the next quote or backslash at once.
+                match memchr::memchr2(b'"', b'\\', &block[i..]) {
+                    Some(at) => {
+                        i += at + 1;
+                        if block[i - 1] == b'"' {
+                            string = false;
+                        } else {
+                            escaped = true;
+                        }
+                    }
+                    None => i = n,
                 }
                 continue;
             }
+            let b = block[i];
+            i += 1;
             match b {
                 b'"' if depth > 0 => string = true,
                 b'{' | b'[' if depth == 0 && ended => return true,
@@ -289,7 +296,15 @@ pub(super) fn holds_two_values(mut reader: impl BufRead) -> bool {
                     depth -= 1;
                     ended = depth == 0;
                 }
-                b' ' | b'\t' | b'\r' | b'\n' => {}
+                b' ' | b'\n' => {
+                    while let Some(word) = block.get(i..i + 8) {
+                        if word != EIGHT_SPACES.to_le_bytes() {
+                            break;
+                        }
+                        i += 8;
+                    }
+                }
+                b'\t' | b'\r' => {}
                 _ if depth > 0 => {}
                 // A scalar at the top, or not JSON.
                 _ => return false,
