@@ -59,17 +59,19 @@ impl Reread {
                     path: name.clone(),
                     message: source::read_failure(p, e),
                 };
-                if p.is_dir() {
+                let file = std::fs::File::open(p).map_err(|e| failed(&e))?;
+                let meta = file.metadata().map_err(|e| failed(&e))?;
+                if meta.is_dir() {
                     return Err(SourceError::Directory { path: name });
                 }
-                let file = std::fs::File::open(p).map_err(|e| failed(&e))?;
-                if !file.metadata().is_ok_and(|m| m.is_file()) {
+                if !meta.is_file() {
                     // A pipe (`-f <(helm template ...)`, a FIFO) or a device
                     // can be read only once, as standard input.
                     return Self::spooled(name, file, STDIN_IN_MEMORY);
                 }
                 let mut check = TextCheck::default();
-                let mut reader = std::io::BufReader::with_capacity(BLOCK, &file);
+                let size = usize::try_from(meta.len()).unwrap_or(BLOCK);
+                let mut reader = std::io::BufReader::with_capacity(size.clamp(1, BLOCK), &file);
                 loop {
                     let block = reader.fill_buf().map_err(|e| failed(&e))?;
                     if block.is_empty() {
@@ -241,11 +243,14 @@ impl Reread {
     fn reader(&self) -> Box<dyn BufRead> {
         match &self.backing {
             Backing::Memory(bytes) => Box::new(std::io::Cursor::new(bytes.clone())),
+            // Sized to the input: a directory of small manifests is read
+            // again file by file, each with its own buffer.
             Backing::File(file) => Box::new(std::io::BufReader::with_capacity(
-                BLOCK,
+                usize::try_from(self.len).map_or(BLOCK, |len| len.clamp(1, BLOCK)),
                 At {
                     file: Arc::clone(file),
                     at: 0,
+                    len: self.len,
                 },
             )),
         }
@@ -262,19 +267,11 @@ impl Reread {
                 false,
             )));
         }
-        Chunks(Kind::Yaml(YamlChunks {
-            name: self.name.clone(),
-            reader: self.reader(),
-            len: self.len,
-            offset: 0,
-            line: 1,
-            pending: Vec::new(),
-            pending_start: 0,
-            pending_line: 1,
-            given: 0,
-            line_buf: Vec::new(),
-            done: false,
-        }))
+        Chunks(Kind::Yaml(YamlChunks::new(
+            self.name.clone(),
+            self.reader(),
+            self.len,
+        )))
     }
 
     /// Whether it is read chunk by chunk ([`Reread::chunks`]), which splits
@@ -317,11 +314,19 @@ impl AsRef<[u8]> for Held {
 struct At {
     file: Arc<std::fs::File>,
     at: u64,
+    /// The size the first read found: the end, told without asking the
+    /// system once more per pass.
+    len: u64,
 }
 
 impl Read for At {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = read_at(&self.file, buf, self.at)?;
+        let left = usize::try_from(self.len.saturating_sub(self.at)).unwrap_or(usize::MAX);
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = left.min(buf.len());
+        let n = read_at(&self.file, &mut buf[..want], self.at)?;
         self.at += n as u64;
         Ok(n)
     }
@@ -442,17 +447,18 @@ struct YamlChunks {
     name: String,
     reader: Box<dyn BufRead>,
     len: u64,
-    /// Bytes read so far.
-    offset: usize,
-    /// The number of the next line to read.
+    /// Bytes read and not given yet, from `window[from]` on (the start of
+    /// the pending document); read a block at a time.
+    window: Vec<u8>,
+    from: usize,
+    /// Searched for a separator up to here (no match starts before it).
+    searched: usize,
+    /// The input offset and line of `window[from]`.
+    start: usize,
     line: usize,
-    /// The document being read: from its separator line on.
-    pending: Vec<u8>,
-    pending_start: usize,
-    pending_line: usize,
     /// Documents given so far.
     given: usize,
-    line_buf: Vec<u8>,
+    eof: bool,
     done: bool,
 }
 
@@ -481,59 +487,94 @@ pub struct Part {
 }
 
 impl YamlChunks {
-    /// The next document, `None` after the last.
+    fn new(name: String, reader: Box<dyn BufRead>, len: u64) -> Self {
+        YamlChunks {
+            name,
+            reader,
+            len,
+            window: Vec::new(),
+            from: 0,
+            searched: 0,
+            start: 0,
+            line: 1,
+            given: 0,
+            eof: false,
+            done: false,
+        }
+    }
+
+    /// The next document, `None` after the last: up to the next line that
+    /// starts with `---`, found a block at a time.
     fn next_part(&mut self) -> Result<Option<Part>, SourceError> {
-        while !self.done {
-            self.line_buf.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.line_buf)
-                .map_err(|e| SourceError::Read {
-                    path: self.name.clone(),
-                    message: e.to_string(),
-                })?;
-            if n == 0 {
+        if self.done {
+            return Ok(None);
+        }
+        loop {
+            // A line after the document's first: its own separator line
+            // (at `from`) never ends it.
+            let found = memchr::memmem::find(&self.window[self.searched..], b"\n---");
+            if let Some(at) = found {
+                let cut = self.searched + at + 1;
+                return self.give(cut).map(Some);
+            }
+            if self.eof {
                 self.done = true;
-                if self.offset as u64 != self.len {
+                if (self.start + self.window.len() - self.from) as u64 != self.len {
                     return Err(changed(&self.name));
                 }
                 // The last document; an empty input is one empty document.
-                if !self.pending.is_empty() || self.given == 0 {
-                    return self.give(Vec::new()).map(Some);
+                if self.from < self.window.len() || self.given == 0 {
+                    let end = self.window.len();
+                    return self.give(end).map(Some);
                 }
                 return Ok(None);
             }
-            let starts = self.line_buf.starts_with(b"---") && !self.pending.is_empty();
-            let (line_at, line_no) = (self.offset, self.line);
-            self.offset += n;
-            self.line += 1;
-            if starts {
-                let next = std::mem::take(&mut self.line_buf);
-                let part = self.give(next)?;
-                self.pending_start = line_at;
-                self.pending_line = line_no;
-                return Ok(Some(part));
-            }
-            self.pending.extend_from_slice(&self.line_buf);
+            // A separator may straddle two blocks.
+            self.searched = self.window.len().saturating_sub(3).max(self.from);
+            self.fill()?;
         }
-        Ok(None)
     }
 
-    /// The pending document, which `next` (its successor's first line)
-    /// replaces.
-    fn give(&mut self, next: Vec<u8>) -> Result<Part, SourceError> {
+    /// Reads the next block into the window, dropping what was given.
+    fn fill(&mut self) -> Result<(), SourceError> {
+        let block = self.reader.fill_buf().map_err(|e| SourceError::Read {
+            path: self.name.clone(),
+            message: e.to_string(),
+        })?;
+        if block.is_empty() {
+            self.eof = true;
+            return Ok(());
+        }
+        let n = block.len().min(BLOCK);
+        if self.from > 0 {
+            self.window.drain(..self.from);
+            self.searched -= self.from;
+            self.from = 0;
+        }
+        self.window.extend_from_slice(&block[..n]);
+        self.reader.consume(n);
+        Ok(())
+    }
+
+    /// The pending document, up to `cut` in the window.
+    fn give(&mut self, cut: usize) -> Result<Part, SourceError> {
         self.given += 1;
-        let bytes = std::mem::replace(&mut self.pending, next);
+        let bytes = self.window[self.from..cut].to_vec();
+        let (offset, line) = (self.start, self.line);
+        self.start += bytes.len();
+        self.line += memchr::memchr_iter(b'\n', &bytes).count();
+        self.from = cut;
+        self.searched = cut;
         let text = String::from_utf8(bytes).map_err(|_| changed(&self.name))?;
         let span = Span {
             range: 0..text.len(),
-            line: self.pending_line,
+            line,
             format: Format::Yaml,
         };
         Ok(Part {
-            file: SourceFile::part(self.name.clone(), text, self.pending_line),
+            file: SourceFile::part(self.name.clone(), text, line),
             span,
-            offset: self.pending_start,
+            offset,
         })
     }
 }
@@ -576,6 +617,20 @@ mod tests {
                 .map(|s| (s.range.clone(), s.line, text[s.range.clone()].to_string()))
                 .collect();
             assert_eq!(parts(text), want, "{text:?}");
+            // Read a few bytes at a time: separators cut across blocks.
+            for block in 1..5 {
+                let reader = std::io::BufReader::with_capacity(
+                    block,
+                    std::io::Cursor::new(text.to_string()),
+                );
+                let mut chunks = YamlChunks::new("t".into(), Box::new(reader), text.len() as u64);
+                let mut got = Vec::new();
+                while let Some(p) = chunks.next_part().expect("reads") {
+                    let start = p.offset;
+                    got.push((start..start + p.file.text.len(), p.span.line, p.file.text));
+                }
+                assert_eq!(got, want, "{text:?} in blocks of {block}");
+            }
         }
     }
 
