@@ -108,36 +108,39 @@ impl JsonChunks {
     /// Scans what is read: `Some(at)` where a value starts after one that
     /// ended (the chunk before it is complete).
     fn scan(&mut self) -> Option<usize> {
-        while self.scanned < self.buf.len() {
+        let n = self.buf.len();
+        while self.scanned < n {
             let at = self.scanned;
-            let b = self.buf[at];
-            self.scanned += 1;
             match &mut self.state {
-                State::Between => match b {
-                    b' ' | b'\t' | b'\r' | b'\n' => {}
-                    b'{' | b'[' => {
-                        self.state = State::Value {
-                            depth: 1,
-                            string: false,
-                            escaped: false,
-                        };
-                        if self.value_end.is_some() {
-                            return Some(at);
+                State::Between => {
+                    self.scanned += 1;
+                    match self.buf[at] {
+                        b' ' | b'\t' | b'\r' | b'\n' => {}
+                        b'{' | b'[' => {
+                            self.state = State::Value {
+                                depth: 1,
+                                string: false,
+                                escaped: false,
+                            };
+                            if self.value_end.is_some() {
+                                return Some(at);
+                            }
+                            self.value_at = Some(at);
                         }
-                        self.value_at = Some(at);
+                        // A scalar at the top, or not JSON: told apart by
+                        // the exact split only. Seen as a value that never
+                        // ends.
+                        _ => {
+                            self.value_end = None;
+                            self.value_at = None;
+                            self.state = State::Value {
+                                depth: usize::MAX,
+                                string: false,
+                                escaped: false,
+                            };
+                        }
                     }
-                    // A scalar at the top, or not JSON: told apart by the
-                    // exact split only. Seen as a value that never ends.
-                    _ => {
-                        self.value_end = None;
-                        self.value_at = None;
-                        self.state = State::Value {
-                            depth: usize::MAX,
-                            string: false,
-                            escaped: false,
-                        };
-                    }
-                },
+                }
                 State::Value {
                     depth,
                     string,
@@ -146,14 +149,25 @@ impl JsonChunks {
                     if *string {
                         if *escaped {
                             *escaped = false;
-                        } else if b == b'\\' {
-                            *escaped = true;
-                        } else if b == b'"' {
-                            *string = false;
+                            self.scanned += 1;
+                            continue;
+                        }
+                        // Up to the next quote or backslash at once.
+                        match memchr::memchr2(b'"', b'\\', &self.buf[at..]) {
+                            Some(i) => {
+                                self.scanned = at + i + 1;
+                                if self.buf[at + i] == b'"' {
+                                    *string = false;
+                                } else {
+                                    *escaped = true;
+                                }
+                            }
+                            None => self.scanned = n,
                         }
                         continue;
                     }
-                    match b {
+                    self.scanned += 1;
+                    match self.buf[at] {
                         b'"' => *string = true,
                         b'{' | b'[' => *depth = depth.saturating_add(1),
                         b'}' | b']' => {
