@@ -559,12 +559,27 @@ impl YamlChunks {
     /// The pending document, up to `cut` in the window.
     fn give(&mut self, cut: usize) -> Result<Part, SourceError> {
         self.given += 1;
-        let bytes = self.window[self.from..cut].to_vec();
+        // Whichever is shorter is copied: the document, or what follows it
+        // in the window (less than a block), so that a large document is
+        // never held twice and small ones do not move the block each.
+        let bytes = if cut - self.from > self.window.len() - cut {
+            let tail = self.window.split_off(cut);
+            let mut doc = std::mem::replace(&mut self.window, tail);
+            doc.drain(..self.from);
+            (self.from, self.searched) = (0, 0);
+            doc
+        } else {
+            let doc = self.window[self.from..cut].to_vec();
+            (self.from, self.searched) = (cut, cut);
+            doc
+        };
         let (offset, line) = (self.start, self.line);
         self.start += bytes.len();
         self.line += memchr::memchr_iter(b'\n', &bytes).count();
-        self.from = cut;
-        self.searched = cut;
+        self.make_part(bytes, offset, line)
+    }
+
+    fn make_part(&self, bytes: Vec<u8>, offset: usize, line: usize) -> Result<Part, SourceError> {
         let text = String::from_utf8(bytes).map_err(|_| changed(&self.name))?;
         let span = Span {
             range: 0..text.len(),
