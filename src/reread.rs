@@ -23,6 +23,10 @@ const STDIN_IN_MEMORY: usize = 4 << 20;
 /// The size of a read.
 const BLOCK: usize = 64 << 10;
 
+/// A document this large is read into a window sized to the rest of the
+/// input.
+const LARGE: usize = 1 << 20;
+
 /// An input that can be read from its start again, as many times as a run
 /// needs, without being held.
 #[derive(Clone, Debug)]
@@ -550,6 +554,15 @@ impl YamlChunks {
             self.window.drain(..self.from);
             self.searched -= self.from;
             self.from = 0;
+        }
+        if self.window.len() + n > self.window.capacity() && self.window.len() >= LARGE {
+            // A large document (a List): the window grows to the rest of
+            // the input at once, not by doubling, which would copy it and
+            // hold it twice while it grows (pages never written to are not
+            // memory the process holds).
+            let read = self.start + self.window.len() - self.from;
+            let rest = usize::try_from(self.len).map_or(n, |len| len.saturating_sub(read));
+            self.window.reserve_exact(rest.max(n));
         }
         self.window.extend_from_slice(&block[..n]);
         self.reader.consume(n);
