@@ -736,6 +736,26 @@ mod tests {
     }
 
     #[test]
+    fn a_large_document_between_small_ones_is_read_whole() {
+        let big: String = (0..250_000).map(|i| format!("  - item{i}\n")).collect();
+        assert!(big.len() > 2 * LARGE);
+        let text = format!("a: 1\n---\nitems:\n{big}---\nb: 2\n");
+        let (spans, _) = crate::reader::split_stream(&text);
+        for block in [4096, BLOCK] {
+            let reader =
+                std::io::BufReader::with_capacity(block, std::io::Cursor::new(text.clone()));
+            let mut chunks = YamlChunks::new("t".into(), Box::new(reader), text.len() as u64);
+            for span in &spans {
+                let p = chunks.next_part().expect("reads").expect("a part");
+                assert_eq!(p.offset, span.range.start);
+                assert_eq!(p.span.line, span.line);
+                assert_eq!(p.file.text, text[span.range.clone()]);
+            }
+            assert!(chunks.next_part().expect("reads").is_none());
+        }
+    }
+
+    #[test]
     fn a_part_keeps_the_input_line_numbers() {
         let reread = Reread::from_text("t".into(), "a: 1\n---\nb: 2\nc: 3\n".into());
         let mut chunks = reread.chunks();
