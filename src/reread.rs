@@ -85,17 +85,7 @@ impl Reread {
                     check.feed(block);
                     reader.consume(n);
                 }
-                let backing = Backing::File(Arc::new(file));
-                let reread = Reread {
-                    json: check.json == Some(true),
-                    len: check.len,
-                    name,
-                    backing,
-                };
-                if !check.is_text() {
-                    return Err(reread.not_text());
-                }
-                Ok(reread)
+                Self::checked(name, &check, Backing::File(Arc::new(file)))
             }
         }
     }
@@ -104,12 +94,30 @@ impl Reread {
     pub fn from_text(name: String, text: String) -> Reread {
         let mut check = TextCheck::default();
         check.feed(text.as_bytes());
+        Self::of(
+            name,
+            &check,
+            Backing::Memory(Held(Arc::new(text.into_bytes()))),
+        )
+    }
+
+    fn of(name: String, check: &TextCheck, backing: Backing) -> Reread {
         Reread {
             name,
             json: check.json == Some(true),
             len: check.len,
-            backing: Backing::Memory(Held(Arc::new(text.into_bytes()))),
+            backing,
         }
+    }
+
+    /// The input read through as `check` tells, or the error of one that
+    /// is not text.
+    fn checked(name: String, check: &TextCheck, backing: Backing) -> Result<Reread, SourceError> {
+        let reread = Self::of(name, check, backing);
+        if !check.is_text() {
+            return Err(reread.not_text());
+        }
+        Ok(reread)
     }
 
     /// Standard input, read through: held while small, then spooled.
@@ -174,31 +182,13 @@ impl Reread {
             Some(file) => Backing::File(Arc::new(file)),
             None => Backing::Memory(Held(Arc::new(held))),
         };
-        let reread = Reread {
-            name,
-            json: check.json == Some(true),
-            len: check.len,
-            backing,
-        };
-        if !check.is_text() {
-            return Err(reread.not_text());
-        }
-        Ok(reread)
+        Self::checked(name, &check, backing)
     }
 
     fn held(name: String, bytes: Vec<u8>) -> Result<Reread, SourceError> {
         let mut check = TextCheck::default();
         check.feed(&bytes);
-        let reread = Reread {
-            name,
-            json: check.json == Some(true),
-            len: check.len,
-            backing: Backing::Memory(Held(Arc::new(bytes))),
-        };
-        if !check.is_text() {
-            return Err(reread.not_text());
-        }
-        Ok(reread)
+        Self::checked(name, &check, Backing::Memory(Held(Arc::new(bytes))))
     }
 
     /// The error of an input that is not text: the one reading it whole
@@ -218,7 +208,8 @@ impl Reread {
         }
     }
 
-    /// Whether it is a JSON stream (then held whole: see [`Reread::whole`]).
+    /// Whether it is a JSON stream (its first character other than blanks
+    /// and byte-order marks is `{` or `[`).
     pub fn is_json(&self) -> bool {
         self.json
     }
