@@ -338,19 +338,9 @@ impl<'a> ListRun<'a> {
             }
             State::Patch { entries } => {
                 if self.op_count > 0 {
-                    let md = root.get("metadata");
-                    let head = serde_json::json!({
-                        "apiVersion": root.get("apiVersion"),
-                        "kind": root.get("kind"),
-                        "name": md.and_then(|m| m.get("name")),
-                        "namespace": md.and_then(|m| m.get("namespace")),
-                    });
                     begin_entry(entries, self.buf);
                     self.buf.push(b'{');
-                    let Value::Object(head) = head else {
-                        return None;
-                    };
-                    for (k, v) in &head {
+                    for (k, v) in &super::patch::entry_head(root) {
                         self.buf.extend_from_slice(b"\n");
                         indent(self.buf, 2).ok()?;
                         serde_json::to_writer(&mut *self.buf, k).ok()?;

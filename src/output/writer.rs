@@ -88,17 +88,8 @@ impl Out {
                 if !changed {
                     return Ok(());
                 }
-                let patch = json_patch::diff(before, after);
-                let md = after.get("metadata");
-                let entry = serde_json::json!({
-                    "apiVersion": after.get("apiVersion"),
-                    "kind": after.get("kind"),
-                    "name": md.and_then(|m| m.get("name")),
-                    "namespace": md.and_then(|m| m.get("namespace")),
-                    "patch": patch,
-                });
                 begin_entry(entries, buf);
-                write_pretty(&entry, 1, buf)
+                write_pretty(&super::patch::entry(before, after)?, 1, buf)
             }
         }
     }
