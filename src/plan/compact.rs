@@ -13,6 +13,7 @@
 //! checked as UTF-8 again, and a mapping or a sequence records how much of
 //! each part it takes, so stepping over one costs nothing.
 
+use super::simulate::kept;
 use super::PodSource;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -348,30 +349,20 @@ impl<'a> Reader<'a> {
         let mut out = Map::new();
         out.insert(
             "metadata".into(),
-            Value::Object(self.pick(
-                at(&root, "metadata"),
-                &[
-                    "name",
-                    "namespace",
-                    "labels",
-                    "annotations",
-                    "creationTimestamp",
-                    "deletionTimestamp",
-                ],
-            )?),
+            Value::Object(self.pick(at(&root, "metadata"), kept::METADATA)?),
         );
-        let mut spec = self.pick(spec, &["nodeName"])?;
+        let mut spec = self.pick(spec, kept::SPEC)?;
         spec.insert(
             "containers".into(),
-            self.pick_each(at(&spec_entries, "containers"), &["name", "image"])?,
+            self.pick_each(at(&spec_entries, "containers"), kept::CONTAINER)?,
         );
         out.insert("spec".into(), Value::Object(spec));
-        let mut status = self.pick(status, &["phase", "conditions"])?;
+        let mut status = self.pick(status, kept::STATUS)?;
         status.insert(
             "containerStatuses".into(),
             self.pick_each(
                 at(&status_entries, "containerStatuses"),
-                &["name", "image", "imageID", "ready", "restartCount"],
+                kept::CONTAINER_STATUS,
             )?,
         );
         out.insert("status".into(), Value::Object(status));

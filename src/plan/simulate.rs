@@ -439,6 +439,30 @@ impl<'a> Rollout<'a> {
     }
 }
 
+/// The fields a round's working copy keeps of a pod, for each of the ways
+/// it is made ([`working_copy`], [`working_part`], and decoding the compact
+/// form, `plan::compact`).
+pub(crate) mod kept {
+    /// Of `metadata`.
+    pub(crate) const METADATA: &[&str] = &[
+        "name",
+        "namespace",
+        "labels",
+        "annotations",
+        "creationTimestamp",
+        "deletionTimestamp",
+    ];
+    /// Of `spec`, besides `containers`.
+    pub(crate) const SPEC: &[&str] = &["nodeName"];
+    /// Of each container.
+    pub(crate) const CONTAINER: &[&str] = &["name", "image"];
+    /// Of `status`, besides `containerStatuses`.
+    pub(crate) const STATUS: &[&str] = &["phase", "conditions"];
+    /// Of each container status.
+    pub(crate) const CONTAINER_STATUS: &[&str] =
+        &["name", "image", "imageID", "ready", "restartCount"];
+}
+
 /// The part of a pod the controller reads and writes, copied before a
 /// round changes it: a live pod also carries volumes, affinity, tolerations,
 /// owner references... that no rule of the rollout looks at, and copying
@@ -465,28 +489,12 @@ fn working_copy(p: &Value) -> Value {
         )
     }
     let mut out = serde_json::Map::new();
-    out.insert(
-        "metadata".into(),
-        pick(
-            p.get("metadata"),
-            &[
-                "name",
-                "namespace",
-                "labels",
-                "annotations",
-                "creationTimestamp",
-                "deletionTimestamp",
-            ],
-        ),
-    );
-    let mut spec = pick(p.get("spec"), &["nodeName"]);
-    spec["containers"] = slim(p.at("/spec/containers"), &["name", "image"]);
+    out.insert("metadata".into(), pick(p.get("metadata"), kept::METADATA));
+    let mut spec = pick(p.get("spec"), kept::SPEC);
+    spec["containers"] = slim(p.at("/spec/containers"), kept::CONTAINER);
     out.insert("spec".into(), spec);
-    let mut status = pick(p.get("status"), &["phase", "conditions"]);
-    status["containerStatuses"] = slim(
-        p.at("/status/containerStatuses"),
-        &["name", "image", "imageID", "ready", "restartCount"],
-    );
+    let mut status = pick(p.get("status"), kept::STATUS);
+    status["containerStatuses"] = slim(p.at("/status/containerStatuses"), kept::CONTAINER_STATUS);
     out.insert("status".into(), status);
     Value::Object(out)
 }
@@ -527,26 +535,13 @@ pub(crate) fn working_part(p: Value) -> Value {
     let mut out = serde_json::Map::new();
     out.insert(
         "metadata".into(),
-        take(
-            root.remove("metadata"),
-            &[
-                "name",
-                "namespace",
-                "labels",
-                "annotations",
-                "creationTimestamp",
-                "deletionTimestamp",
-            ],
-        ),
+        take(root.remove("metadata"), kept::METADATA),
     );
-    let mut spec = take(spec, &["nodeName"]);
-    spec["containers"] = take_each(containers, &["name", "image"]);
+    let mut spec = take(spec, kept::SPEC);
+    spec["containers"] = take_each(containers, kept::CONTAINER);
     out.insert("spec".into(), spec);
-    let mut status = take(status, &["phase", "conditions"]);
-    status["containerStatuses"] = take_each(
-        statuses,
-        &["name", "image", "imageID", "ready", "restartCount"],
-    );
+    let mut status = take(status, kept::STATUS);
+    status["containerStatuses"] = take_each(statuses, kept::CONTAINER_STATUS);
     out.insert("status".into(), status);
     Value::Object(out)
 }
