@@ -25,17 +25,84 @@ pub(super) enum Stop {
     Read(SourceError),
 }
 
-/// Where the scan is.
+/// What [`Scan::next`] finds in a JSON stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    /// Between values: blanks, then a value's `{` or `[`.
-    Between,
-    /// In a value, `depth` brackets deep.
-    Value {
-        depth: usize,
-        string: bool,
-        escaped: bool,
-    },
+enum Event {
+    /// A value (an object or an array) starts at this byte.
+    Start(usize),
+    /// The value ends before this byte.
+    End(usize),
+    /// A scalar at the top, or text that is not JSON.
+    Odd,
+}
+
+/// Where values of a JSON stream start and end, found from their brackets
+/// and strings alone: the one scanner of both [`JsonChunks`] and
+/// [`holds_two_values`], fed the text a piece at a time.
+#[derive(Debug, Default)]
+struct Scan {
+    depth: usize,
+    string: bool,
+    escaped: bool,
+}
+
+impl Scan {
+    /// Scans `bytes` from `*at` to the next [`Event`], or to the end
+    /// (`None`); `*at` is where it stopped.
+    fn next(&mut self, bytes: &[u8], at: &mut usize) -> Option<Event> {
+        // Eight spaces, read as one little-endian word: indentation is
+        // skipped a word at a time.
+        const EIGHT_SPACES: [u8; 8] = [b' '; 8];
+        let n = bytes.len();
+        while *at < n {
+            if self.string {
+                if self.escaped {
+                    self.escaped = false;
+                    *at += 1;
+                    continue;
+                }
+                // Up to the next quote or backslash at once.
+                match memchr::memchr2(b'"', b'\\', &bytes[*at..]) {
+                    Some(i) => {
+                        *at += i + 1;
+                        if bytes[*at - 1] == b'"' {
+                            self.string = false;
+                        } else {
+                            self.escaped = true;
+                        }
+                    }
+                    None => *at = n,
+                }
+                continue;
+            }
+            let b = bytes[*at];
+            *at += 1;
+            match b {
+                b'"' if self.depth > 0 => self.string = true,
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    if self.depth == 1 {
+                        return Some(Event::Start(*at - 1));
+                    }
+                }
+                b'}' | b']' if self.depth > 0 => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Some(Event::End(*at));
+                    }
+                }
+                b' ' | b'\n' => {
+                    while bytes.get(*at..*at + 8) == Some(&EIGHT_SPACES[..]) {
+                        *at += 8;
+                    }
+                }
+                b'\t' | b'\r' => {}
+                _ if self.depth > 0 => {}
+                _ => return Some(Event::Odd),
+            }
+        }
+        None
+    }
 }
 
 /// The values of a JSON stream, one [`Part`] at a time.
@@ -58,7 +125,7 @@ pub(super) struct JsonChunks {
     value_end: Option<usize>,
     /// Scanned up to here in `buf`.
     scanned: usize,
-    state: State,
+    scan: Scan,
     eof: bool,
 }
 
@@ -75,7 +142,7 @@ impl JsonChunks {
             value_at: None,
             value_end: None,
             scanned: 0,
-            state: State::Between,
+            scan: Scan::default(),
             eof: false,
         }
     }
@@ -98,7 +165,7 @@ impl JsonChunks {
                 }
                 continue;
             }
-            if let Some(next) = self.scan() {
+            if let Some(next) = self.scan()? {
                 // A value ended and the next one starts at `next`.
                 return self.give(next).map(Some);
             }
@@ -107,82 +174,17 @@ impl JsonChunks {
 
     /// Scans what is read: `Some(at)` where a value starts after one that
     /// ended (the chunk before it is complete).
-    fn scan(&mut self) -> Option<usize> {
-        let n = self.buf.len();
-        while self.scanned < n {
-            let at = self.scanned;
-            match &mut self.state {
-                State::Between => {
-                    self.scanned += 1;
-                    match self.buf[at] {
-                        b' ' | b'\t' | b'\r' | b'\n' => {}
-                        b'{' | b'[' => {
-                            self.state = State::Value {
-                                depth: 1,
-                                string: false,
-                                escaped: false,
-                            };
-                            if self.value_end.is_some() {
-                                return Some(at);
-                            }
-                            self.value_at = Some(at);
-                        }
-                        // A scalar at the top, or not JSON: told apart by
-                        // the exact split only. Seen as a value that never
-                        // ends.
-                        _ => {
-                            self.value_end = None;
-                            self.value_at = None;
-                            self.state = State::Value {
-                                depth: usize::MAX,
-                                string: false,
-                                escaped: false,
-                            };
-                        }
-                    }
-                }
-                State::Value {
-                    depth,
-                    string,
-                    escaped,
-                } => {
-                    if *string {
-                        if *escaped {
-                            *escaped = false;
-                            self.scanned += 1;
-                            continue;
-                        }
-                        // Up to the next quote or backslash at once.
-                        match memchr::memchr2(b'"', b'\\', &self.buf[at..]) {
-                            Some(i) => {
-                                self.scanned = at + i + 1;
-                                if self.buf[at + i] == b'"' {
-                                    *string = false;
-                                } else {
-                                    *escaped = true;
-                                }
-                            }
-                            None => self.scanned = n,
-                        }
-                        continue;
-                    }
-                    self.scanned += 1;
-                    match self.buf[at] {
-                        b'"' => *string = true,
-                        b'{' | b'[' => *depth = depth.saturating_add(1),
-                        b'}' | b']' => {
-                            *depth = depth.saturating_sub(1);
-                            if *depth == 0 {
-                                self.state = State::Between;
-                                self.value_end = Some(at + 1);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+    fn scan(&mut self) -> Result<Option<usize>, Stop> {
+        while let Some(event) = self.scan.next(&self.buf, &mut self.scanned) {
+            match event {
+                Event::Start(at) if self.value_end.is_some() => return Ok(Some(at)),
+                Event::Start(at) => self.value_at = Some(at),
+                Event::End(at) => self.value_end = Some(at),
+                // Told apart by the exact split only.
+                Event::Odd => return Err(Stop::Odd),
             }
         }
-        None
+        Ok(None)
     }
 
     /// The chunk ending where the value that starts at `next` does not:
@@ -268,62 +270,22 @@ impl JsonChunks {
 /// by, holding none of it. A single value is a chunk as large as the
 /// input, which is better held whole, as the whole-text split holds it.
 pub(super) fn holds_two_values(mut reader: impl BufRead) -> bool {
-    // Eight spaces, read as one little-endian word: indentation is skipped
-    // a word at a time.
-    const EIGHT_SPACES: u64 = 0x2020_2020_2020_2020;
-    let (mut depth, mut string, mut escaped, mut ended) = (0usize, false, false, false);
+    let (mut scan, mut ended) = (Scan::default(), false);
     loop {
         let block = match reader.fill_buf() {
             Ok([]) | Err(_) => return false,
             Ok(block) => block,
         };
-        let n = block.len();
-        let mut i = 0;
-        while i < n {
-            if string {
-                if escaped {
-                    escaped = false;
-                    i += 1;
-                    continue;
-                }
-                // Up to the next quote or backslash at once.
-                match memchr::memchr2(b'"', b'\\', &block[i..]) {
-                    Some(at) => {
-                        i += at + 1;
-                        if block[i - 1] == b'"' {
-                            string = false;
-                        } else {
-                            escaped = true;
-                        }
-                    }
-                    None => i = n,
-                }
-                continue;
-            }
-            let b = block[i];
-            i += 1;
-            match b {
-                b'"' if depth > 0 => string = true,
-                b'{' | b'[' if depth == 0 && ended => return true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' if depth > 0 => {
-                    depth -= 1;
-                    ended = depth == 0;
-                }
-                b' ' | b'\n' => {
-                    while let Some(word) = block.get(i..i + 8) {
-                        if word != EIGHT_SPACES.to_le_bytes() {
-                            break;
-                        }
-                        i += 8;
-                    }
-                }
-                b'\t' | b'\r' => {}
-                _ if depth > 0 => {}
-                // A scalar at the top, or not JSON.
-                _ => return false,
+        let mut at = 0;
+        while let Some(event) = scan.next(block, &mut at) {
+            match event {
+                Event::Start(_) if ended => return true,
+                Event::Start(_) => {}
+                Event::End(_) => ended = true,
+                Event::Odd => return false,
             }
         }
+        let n = block.len();
         reader.consume(n);
     }
 }
